@@ -1,0 +1,239 @@
+//! `book.toml`: the project's configuration (SPEC §3).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Span};
+
+/// The whole of `book.toml`, with every default filled in.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// `[book]`: what the framework is.
+    #[serde(default)]
+    pub book: BookSection,
+    /// `[build]`: where sources are read and the site is written.
+    #[serde(default)]
+    pub build: BuildSection,
+    /// `[site]`: how the site is hosted.
+    #[serde(default)]
+    pub site: SiteSection,
+    /// `[framework]`: TS 27110 conformance settings.
+    #[serde(default)]
+    pub framework: FrameworkSection,
+    /// `[serve]`: the live-preview server.
+    #[serde(default)]
+    pub serve: ServeSection,
+}
+
+/// `[book]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct BookSection {
+    /// The framework's title, shown on every page.
+    pub title: String,
+    /// A one-line summary for the home page and page metadata.
+    pub description: Option<String>,
+    /// Who wrote it.
+    pub authors: Vec<String>,
+    /// The `lang` attribute of every page.
+    pub language: String,
+    /// The framework's own version, shown in the footer and exported.
+    pub version: Option<String>,
+}
+
+impl Default for BookSection {
+    fn default() -> Self {
+        BookSection {
+            title: "Untitled framework".into(),
+            description: None,
+            authors: Vec::new(),
+            language: "en".into(),
+            version: None,
+        }
+    }
+}
+
+/// `[build]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct BuildSection {
+    /// Folder of the Markdown sources, relative to the project.
+    pub content_dir: PathBuf,
+    /// Folder the site is written to, relative to the project.
+    pub build_dir: PathBuf,
+    /// `default` (embedded) or the name of a folder under `themes/`.
+    pub theme: String,
+}
+
+impl Default for BuildSection {
+    fn default() -> Self {
+        BuildSection {
+            content_dir: "content".into(),
+            build_dir: "book".into(),
+            theme: "default".into(),
+        }
+    }
+}
+
+/// `[site]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct SiteSection {
+    /// `/`, `/repo/` or `https://org.github.io/repo/`: used where an absolute URL is required.
+    pub base_url: String,
+}
+
+impl Default for SiteSection {
+    fn default() -> Self {
+        SiteSection {
+            base_url: "/".into(),
+        }
+    }
+}
+
+impl SiteSection {
+    /// The base URL's path, always starting and ending with `/` (for 404.html, which is
+    /// served at arbitrary depths and so cannot use relative links).
+    pub fn base_path(&self) -> String {
+        let url = self.base_url.trim();
+        let path = match url.find("://") {
+            Some(scheme_end) => {
+                let rest = &url[scheme_end + 3..];
+                rest.find('/').map_or("/", |slash| &rest[slash..])
+            }
+            None => url,
+        };
+        let path = path.trim_matches('/');
+        if path.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/{path}/")
+        }
+    }
+
+    /// The base URL when it is absolute (`https://…/`), for sitemap and canonical links.
+    pub fn absolute_base(&self) -> Option<String> {
+        let url = self.base_url.trim();
+        if url.starts_with("http://") || url.starts_with("https://") {
+            Some(format!("{}/", url.trim_end_matches('/')))
+        } else {
+            None
+        }
+    }
+}
+
+/// `[framework]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct FrameworkSection {
+    /// Concepts a conforming framework contains (matched by title or id, ignoring case).
+    pub required_concepts: Vec<String>,
+    /// When true, a missing required concept is an error rather than a warning.
+    pub strict: bool,
+}
+
+impl Default for FrameworkSection {
+    fn default() -> Self {
+        FrameworkSection {
+            required_concepts: ["Identify", "Protect", "Detect", "Respond", "Recover"]
+                .map(String::from)
+                .to_vec(),
+            strict: false,
+        }
+    }
+}
+
+/// `[serve]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct ServeSection {
+    /// Address to bind; loopback unless the user says otherwise.
+    pub address: String,
+    /// Port to bind.
+    pub port: u16,
+}
+
+impl Default for ServeSection {
+    fn default() -> Self {
+        ServeSection {
+            address: "127.0.0.1".into(),
+            port: 3000,
+        }
+    }
+}
+
+/// Name of the configuration file in a project folder.
+pub const CONFIG_FILE: &str = "book.toml";
+
+impl Config {
+    /// Reads `book.toml` from `project`; a missing file gives the defaults.
+    pub fn load(project: &Path) -> Result<Config, Diagnostic> {
+        let path = project.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Config::default())
+            }
+            Err(err) => {
+                return Err(Diagnostic::error(
+                    "E0001",
+                    format!("cannot read {}: {err}", CONFIG_FILE),
+                )
+                .at(Span::file(CONFIG_FILE)))
+            }
+        };
+        Self::parse(&text)
+    }
+
+    /// Parses the text of a `book.toml`.
+    pub fn parse(text: &str) -> Result<Config, Diagnostic> {
+        toml::from_str(text).map_err(|err| {
+            let span = err.span().map_or_else(
+                || Span::file(CONFIG_FILE),
+                |range| Span::from_offset(CONFIG_FILE, text, range.start),
+            );
+            Diagnostic::error("E0002", format!("invalid book.toml: {}", err.message()))
+                .at(span)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_fill_missing_sections() {
+        let config = Config::parse("[book]\ntitle = \"T\"\n").unwrap();
+        assert_eq!(config.book.title, "T");
+        assert_eq!(config.build.build_dir, PathBuf::from("book"));
+        assert_eq!(config.framework.required_concepts.len(), 5);
+        assert_eq!(config.serve.port, 3000);
+    }
+
+    #[test]
+    fn unknown_key_is_reported_with_its_line() {
+        let err = Config::parse("[book]\ntitle = \"T\"\ntitel = \"x\"\n").unwrap_err();
+        assert!(err.message.contains("titel"), "{}", err.message);
+        assert_eq!(err.span.unwrap().line, 3);
+    }
+
+    #[test]
+    fn base_path_handles_every_form() {
+        let site = |u: &str| SiteSection {
+            base_url: u.into(),
+        };
+        assert_eq!(site("/").base_path(), "/");
+        assert_eq!(site("").base_path(), "/");
+        assert_eq!(site("/repo").base_path(), "/repo/");
+        assert_eq!(site("https://org.github.io/repo/").base_path(), "/repo/");
+        assert_eq!(site("https://example.org").base_path(), "/");
+        assert_eq!(
+            site("https://org.github.io/repo").absolute_base().unwrap(),
+            "https://org.github.io/repo/"
+        );
+        assert!(site("/repo/").absolute_base().is_none());
+    }
+}

@@ -1,0 +1,221 @@
+//! framewright: a static-site generator for cybersecurity frameworks.
+//!
+//! The pipeline runs one way: [`load`] → [`model`] → [`validate`] → [`index`] → [`render`]
+//! → [`write`]. [`build`] and [`check`] run it for the command line and for tests.
+
+pub mod citation;
+pub mod config;
+pub mod diagnostics;
+pub mod export;
+pub mod index;
+pub mod init;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod render;
+pub mod validate;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use config::Config;
+use diagnostics::Diagnostic;
+use index::SiteIndex;
+use model::Framework;
+use render::{Renderer, Theme};
+use write::SiteWriter;
+
+/// What `build` may change from book.toml.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Write here instead of `[build] build-dir`.
+    pub dest_dir: Option<PathBuf>,
+    /// Use this instead of `[site] base-url`.
+    pub base_url: Option<String>,
+}
+
+/// Why a build failed.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The content has errors (exit status 1). Holds every diagnostic, warnings included.
+    Content(Vec<Diagnostic>),
+    /// Reading or writing failed (exit status 2).
+    Io(anyhow::Error),
+}
+
+impl From<anyhow::Error> for BuildError {
+    fn from(err: anyhow::Error) -> BuildError {
+        BuildError::Io(err)
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Where the site was written.
+    pub output: PathBuf,
+    /// Number of files written.
+    pub files: usize,
+    /// Number of HTML pages among them.
+    pub pages: usize,
+    /// Warnings found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Time per stage, in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// A framework read and checked, ready to render.
+pub struct Project {
+    /// The project folder.
+    pub root: PathBuf,
+    /// The model.
+    pub framework: Framework,
+    /// What is derived from it.
+    pub index: SiteIndex,
+    /// Every diagnostic found, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Time per stage so far.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Project {
+    /// Runs load, index and validate. Content errors are in `diagnostics`; only an
+    /// unreadable book.toml stops here.
+    pub fn open(root: &Path, base_url: Option<&str>) -> Result<Project, BuildError> {
+        let mut timer = Timer::new();
+        let mut config = Config::load(root).map_err(|d| BuildError::Content(vec![d]))?;
+        if let Some(base_url) = base_url {
+            config.site.base_url = base_url.to_string();
+        }
+        let (framework, mut diagnostics) = load::load(root, config);
+        timer.lap("load");
+        let index = SiteIndex::build(&framework);
+        timer.lap("index");
+        diagnostics.extend(validate::validate(&framework, &index));
+        diagnostics::sort(&mut diagnostics);
+        timer.lap("validate");
+        Ok(Project {
+            root: root.to_path_buf(),
+            framework,
+            index,
+            diagnostics,
+            timings: timer.laps,
+        })
+    }
+
+    /// True when any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Measures the stages of a run.
+struct Timer {
+    start: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        Timer {
+            start: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        self.laps.push((stage, self.start.elapsed()));
+        self.start = Instant::now();
+    }
+}
+
+/// Checks a project without writing anything: every diagnostic, sorted.
+pub fn check(root: &Path) -> Result<Vec<Diagnostic>, BuildError> {
+    let project = Project::open(root, None)?;
+    let mut diagnostics = project.diagnostics;
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        // Rendering finds template errors too; render without writing.
+        let theme = Theme::load(root, &project.framework.config.build.theme)
+            .map_err(|d| BuildError::Content(vec![d]))?;
+        let site = &project.framework.config.site;
+        let renderer = Renderer::new(&project.framework, &project.index, &theme, site)
+            .map_err(|d| BuildError::Content(vec![d]))?;
+        let errors: Vec<Diagnostic> = renderer
+            .pages()
+            .par_iter()
+            .filter_map(|page| renderer.render(page).err())
+            .collect();
+        diagnostics.extend(errors);
+    }
+    Ok(diagnostics)
+}
+
+/// Builds the site of the project at `root`: all or nothing.
+pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let project = Project::open(root, options.base_url.as_deref())?;
+    if project.has_errors() {
+        return Err(BuildError::Content(project.diagnostics));
+    }
+    let mut timer = Timer::new();
+    let framework = &project.framework;
+    let config = &framework.config;
+    let output = options
+        .dest_dir
+        .clone()
+        .unwrap_or_else(|| root.join(&config.build.build_dir));
+    let theme = Theme::load(root, &config.build.theme).map_err(|d| BuildError::Content(vec![d]))?;
+    let renderer = Renderer::new(framework, &project.index, &theme, &config.site)
+        .map_err(|d| BuildError::Content(vec![d]))?;
+    let pages = renderer.pages();
+    let writer = SiteWriter::create(&output)?;
+    let failures: Vec<Result<(), BuildError>> = pages
+        .par_iter()
+        .map(|page| {
+            let html = renderer.render(page).map_err(|d| BuildError::Content(vec![d]))?;
+            writer.write(&page.path, html.as_bytes()).map_err(BuildError::Io)
+        })
+        .filter(Result::is_err)
+        .collect();
+    timer.lap("render+write");
+    if !failures.is_empty() {
+        let mut diagnostics = Vec::new();
+        for failure in failures {
+            match failure {
+                Err(BuildError::Content(mut d)) => diagnostics.append(&mut d),
+                Err(io) => return Err(io),
+                Ok(()) => {}
+            }
+        }
+        diagnostics.dedup();
+        return Err(BuildError::Content(diagnostics));
+    }
+    let mut files = pages.len();
+    for (path, bytes) in &theme.statics {
+        writer.write(&format!("static/{path}"), bytes)?;
+        files += 1;
+    }
+    let content = root.join(&config.build.content_dir);
+    for asset in &framework.assets {
+        writer.copy(&content.join(asset), &load::display_path(asset))?;
+        files += 1;
+    }
+    writer.write("framework.json", &export::framework_json(framework, &project.index))?;
+    writer.write("framework.csv", &export::framework_csv(framework, &project.index))?;
+    writer.write(".nojekyll", b"")?;
+    files += 3;
+    timer.lap("exports");
+    let output = writer.commit()?;
+    timer.lap("swap");
+    let mut timings = project.timings;
+    timings.extend(timer.laps);
+    Ok(BuildReport {
+        output,
+        files,
+        pages: pages.iter().filter(|p| p.path.ends_with(".html")).count(),
+        diagnostics: project.diagnostics,
+        timings,
+    })
+}

@@ -1,0 +1,467 @@
+//! Load: walks the content folder, reads every Markdown file's front matter and body,
+//! and assembles the framework's tree of nodes.
+
+mod frontmatter;
+mod node;
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Span};
+use crate::markdown::{self, slugify, Origin};
+use crate::model::{DeclaredDocument, Framework, Kind, Node};
+pub use frontmatter::{split, Split};
+pub use node::default_column_title;
+use node::{NodeReader, RawNode};
+
+/// The page file of a folder node.
+pub const INDEX_FILE: &str = "_index.md";
+/// The bibliography file at the top of the content folder.
+pub const REFERENCES_FILE: &str = "references.yaml";
+/// Folders nested deeper than this are not read (a guard against runaway trees).
+const MAX_DEPTH: usize = 24;
+/// Files larger than this are refused rather than read.
+const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A content folder as found on disk.
+#[derive(Debug, Default)]
+struct Folder {
+    /// Path relative to the content folder.
+    rel: PathBuf,
+    index: Option<PathBuf>,
+    files: Vec<PathBuf>,
+    folders: Vec<Folder>,
+}
+
+/// What was read from one Markdown file.
+struct ParsedFile {
+    node: RawNode,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the project at `project` into a framework. Returns the framework (as complete as
+/// the sources allow) and every problem found on the way.
+pub fn load(project: &Path, config: Config) -> (Framework, Vec<Diagnostic>) {
+    let content_rel = config.build.content_dir.clone();
+    let content = project.join(&content_rel);
+    let mut diagnostics = Vec::new();
+    let mut assets = Vec::new();
+    let display = |rel: &Path| display_path(&content_rel.join(rel));
+    let root_folder = if content.is_dir() {
+        let mut visited = HashSet::new();
+        scan(&content, PathBuf::new(), 0, &mut visited, &mut diagnostics, &mut assets, &display)
+    } else {
+        diagnostics.push(
+            Diagnostic::error(
+                "E0020",
+                format!("content folder `{}` not found", display_path(&content_rel)),
+            )
+            .help("create it, or set `[build] content-dir` in book.toml"),
+        );
+        Folder::default()
+    };
+
+    let mut files = Vec::new();
+    collect_files(&root_folder, &mut files);
+    let parsed: Vec<ParsedFile> = files
+        .par_iter()
+        .map(|rel| parse_file(&content.join(rel), &display(rel)))
+        .collect();
+    let mut parsed: std::collections::HashMap<&Path, ParsedFile> = files
+        .iter()
+        .map(PathBuf::as_path)
+        .zip(parsed)
+        .collect();
+    for file in parsed.values_mut() {
+        diagnostics.append(&mut file.diagnostics);
+    }
+
+    let mut tree = Tree {
+        nodes: Vec::new(),
+        display: &display,
+    };
+    let root = match root_folder.index.as_deref().and_then(|p| parsed.remove(p)) {
+        Some(file) => file.node,
+        None => RawNode {
+            span: Span::file(display(Path::new(INDEX_FILE))),
+            ..RawNode::default()
+        },
+    };
+    let root_index = tree.add(root, None, 0, String::new(), true, display(Path::new(INDEX_FILE)));
+    if tree.nodes[root_index].title.is_none() {
+        tree.nodes[root_index].title = Some(config.book.title.clone());
+    }
+    tree.add_folder_children(&root_folder, root_index, &mut parsed);
+
+    let (documents, has_bibliography) =
+        read_bibliography(&content.join(REFERENCES_FILE), &display(Path::new(REFERENCES_FILE)), &mut diagnostics);
+    let framework = Framework {
+        config,
+        nodes: tree.nodes,
+        documents,
+        has_bibliography,
+        assets,
+    };
+    (framework, diagnostics)
+}
+
+/// A project-relative path with `/` separators, as diagnostics show it.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+fn scan(
+    content: &Path,
+    rel: PathBuf,
+    depth: usize,
+    visited: &mut HashSet<PathBuf>,
+    diagnostics: &mut Vec<Diagnostic>,
+    assets: &mut Vec<PathBuf>,
+    display: &dyn Fn(&Path) -> String,
+) -> Folder {
+    let mut folder = Folder {
+        rel: rel.clone(),
+        ..Folder::default()
+    };
+    let dir = content.join(&rel);
+    // Symbolic links may point back up the tree: read each real folder once.
+    if let Ok(real) = dir.canonicalize() {
+        if !visited.insert(real) {
+            diagnostics.push(
+                Diagnostic::warning("W0021", "folder visited twice (symbolic link loop); skipped")
+                    .at(Span::file(display(&rel))),
+            );
+            return folder;
+        }
+    }
+    if depth > MAX_DEPTH {
+        diagnostics.push(
+            Diagnostic::error("E0022", format!("folders nested deeper than {MAX_DEPTH} levels"))
+                .at(Span::file(display(&rel))),
+        );
+        return folder;
+    }
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(err) => {
+            diagnostics.push(
+                Diagnostic::error("E0023", format!("cannot read folder: {err}"))
+                    .at(Span::file(display(&rel))),
+            );
+            return folder;
+        }
+    };
+    let mut names: Vec<_> = entries.filter_map(Result::ok).map(|e| e.file_name()).collect();
+    names.sort();
+    for name in names {
+        let name_text = name.to_string_lossy();
+        if name_text.starts_with('.') {
+            continue;
+        }
+        let child_rel = rel.join(&name);
+        let path = content.join(&child_rel);
+        let Ok(meta) = fs::metadata(&path) else {
+            diagnostics.push(
+                Diagnostic::warning("W0024", "broken symbolic link; skipped")
+                    .at(Span::file(display(&child_rel))),
+            );
+            continue;
+        };
+        let is_markdown = name_text.ends_with(".md");
+        if meta.is_dir() && is_markdown {
+            diagnostics.push(
+                Diagnostic::error("E0025", format!("`{name_text}` is a folder, not a Markdown file"))
+                    .at(Span::file(display(&child_rel))),
+            );
+        } else if meta.is_dir() {
+            if depth == 0 && name_text == "mappings" {
+                continue; // crosswalk mappings, not framework nodes
+            }
+            folder.folders.push(scan(content, child_rel, depth + 1, visited, diagnostics, assets, display));
+        } else if name_text == INDEX_FILE {
+            folder.index = Some(child_rel);
+        } else if is_markdown {
+            folder.files.push(child_rel);
+        } else if !(depth == 0 && name_text == REFERENCES_FILE) {
+            assets.push(child_rel);
+        }
+    }
+    folder
+}
+
+fn collect_files(folder: &Folder, out: &mut Vec<PathBuf>) {
+    out.extend(folder.index.iter().cloned());
+    out.extend(folder.files.iter().cloned());
+    for child in &folder.folders {
+        collect_files(child, out);
+    }
+}
+
+/// Reads one Markdown file: front matter fields, inline items and the body's HTML.
+fn parse_file(path: &Path, display: &str) -> ParsedFile {
+    let mut diagnostics = Vec::new();
+    let fallback = Span::at(display, 1, 1);
+    let text = match read_text(path, display) {
+        Ok(text) => text,
+        Err(diagnostic) => {
+            return ParsedFile {
+                node: RawNode {
+                    span: fallback,
+                    ..RawNode::default()
+                },
+                diagnostics: vec![diagnostic],
+            }
+        }
+    };
+    if text.trim().is_empty() {
+        diagnostics.push(
+            Diagnostic::warning("W0026", "file is empty").at(Span::file(display)),
+        );
+    }
+    let split = match frontmatter::split(display, &text) {
+        Ok(split) => split,
+        Err(diagnostic) => {
+            return ParsedFile {
+                node: RawNode {
+                    span: fallback,
+                    ..RawNode::default()
+                },
+                diagnostics: vec![diagnostic],
+            }
+        }
+    };
+    let front = split.front.unwrap_or("");
+    let value = match frontmatter::parse_yaml(display, front, split.front_line) {
+        Ok(value) => value,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            serde_yaml::Value::Null
+        }
+    };
+    let mut reader = NodeReader {
+        path: display,
+        locator: frontmatter::Locator::new(display, front, split.front_line),
+        diagnostics,
+    };
+    let mut node = reader.read(&value, fallback);
+    node.body = markdown::to_html(
+        split.body,
+        Origin {
+            path: display,
+            line: split.body_line,
+            column: 1,
+        },
+    );
+    if node.description.is_none() {
+        node.description = first_paragraph(split.body).map(|(offset, paragraph)| {
+            let line = split.body_line + split.body[..offset].matches('\n').count();
+            markdown::to_inline_html(
+                paragraph,
+                Origin {
+                    path: display,
+                    line,
+                    column: 1,
+                },
+            )
+        });
+    }
+    ParsedFile {
+        node,
+        diagnostics: reader.diagnostics,
+    }
+}
+
+fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
+    let too_big = fs::metadata(path).map(|m| m.len() > MAX_FILE_BYTES).unwrap_or(false);
+    if too_big {
+        return Err(Diagnostic::error(
+            "E0027",
+            format!("file is larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024),
+        )
+        .at(Span::file(display)));
+    }
+    let bytes = fs::read(path).map_err(|err| {
+        Diagnostic::error("E0023", format!("cannot read file: {err}")).at(Span::file(display))
+    })?;
+    String::from_utf8(bytes).map_err(|err| {
+        let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+        let valid = std::str::from_utf8(valid).unwrap_or("");
+        Diagnostic::error("E0028", "file is not valid UTF-8")
+            .at(Span::from_offset(display, valid, valid.len()))
+            .help("save the file as UTF-8")
+    })
+}
+
+/// The first paragraph of a body (skipping headings, fences, tables and HTML), with its offset.
+fn first_paragraph(body: &str) -> Option<(usize, &str)> {
+    let mut offset = 0;
+    for block in body.split("\n\n") {
+        let trimmed = block.trim();
+        let skip = trimmed.is_empty()
+            || trimmed.starts_with(['#', '`', '~', '|', '<', '>', '-', '*', '['])
+            || trimmed.starts_with("    ");
+        if !skip {
+            let lead = block.len() - block.trim_start().len();
+            return Some((offset + lead, trimmed));
+        }
+        offset += block.len() + 2;
+    }
+    None
+}
+
+/// Builds the flat node list from folders, files and inline items.
+struct Tree<'a> {
+    nodes: Vec<Node>,
+    display: &'a dyn Fn(&Path) -> String,
+}
+
+impl Tree<'_> {
+    /// Adds a node and, recursively, its inline items; returns its index.
+    fn add(
+        &mut self,
+        raw: RawNode,
+        parent: Option<usize>,
+        depth: usize,
+        slug: String,
+        has_page: bool,
+        source: String,
+    ) -> usize {
+        let index = self.nodes.len();
+        let kind = raw.kind.unwrap_or_else(|| Kind::from_depth(depth));
+        self.nodes.push(Node {
+            id: raw.id.unwrap_or_default().trim().to_string(),
+            kind,
+            title: raw.title,
+            description: raw.description,
+            body: raw.body,
+            references: raw.references,
+            related: raw.related,
+            columns: raw.columns,
+            extra: raw.extra,
+            extra_html: raw.extra_html,
+            order: raw.order,
+            parent,
+            children: Vec::new(),
+            slug,
+            has_page,
+            source: source.clone(),
+            span: raw.span,
+            depth,
+        });
+        if let Some(parent) = parent {
+            self.nodes[parent].children.push(index);
+        }
+        for item in raw.items {
+            let item_kind = item.kind.unwrap_or_else(|| Kind::from_depth(depth + 1));
+            let slug = slugify(item.id.as_deref().unwrap_or("item"));
+            // Concepts and categories always get a page: their table lives there.
+            let page = item_kind <= Kind::Category;
+            self.add(item, Some(index), depth + 1, slug, page, source.clone());
+        }
+        self.sort_children(index);
+        index
+    }
+
+    fn add_folder_children(
+        &mut self,
+        folder: &Folder,
+        parent: usize,
+        parsed: &mut std::collections::HashMap<&Path, ParsedFile>,
+    ) {
+        let depth = self.nodes[parent].depth + 1;
+        for file in &folder.files {
+            let Some(parsed_file) = parsed.remove(file.as_path()) else { continue };
+            let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let source = (self.display)(file);
+            self.add(parsed_file.node, Some(parent), depth, slugify(&stem), true, source);
+        }
+        for child in &folder.folders {
+            let name = child.rel.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let source = (self.display)(&child.rel.join(INDEX_FILE));
+            let raw = match child.index.as_deref().and_then(|p| parsed.remove(p)) {
+                Some(file) => file.node,
+                None => RawNode {
+                    span: Span::file((self.display)(&child.rel)),
+                    title: Some(name.clone()),
+                    ..RawNode::default()
+                },
+            };
+            let index = self.add(raw, Some(parent), depth, slugify(&name), true, source);
+            self.add_folder_children(child, index, parsed);
+        }
+        self.sort_children(parent);
+    }
+
+    /// Orders children by `order:`, then by source (file name or declaration order).
+    fn sort_children(&mut self, parent: usize) {
+        let mut children = std::mem::take(&mut self.nodes[parent].children);
+        let nodes = &self.nodes;
+        children.sort_by(|&a, &b| {
+            let key = |i: usize| nodes[i].order.unwrap_or(f64::INFINITY);
+            key(a)
+                .total_cmp(&key(b))
+                .then_with(|| {
+                    // Inline items keep their declaration order; files go by name.
+                    if nodes[a].source == nodes[b].source {
+                        a.cmp(&b)
+                    } else {
+                        nodes[a].slug.cmp(&nodes[b].slug)
+                    }
+                })
+        });
+        self.nodes[parent].children = children;
+    }
+}
+
+fn read_bibliography(
+    path: &Path,
+    display: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<DeclaredDocument>, bool) {
+    let Ok(text) = fs::read_to_string(path) else {
+        return (Vec::new(), false);
+    };
+    let value = match frontmatter::parse_yaml(display, &text, 1) {
+        Ok(value) => value,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return (Vec::new(), true);
+        }
+    };
+    let locator = frontmatter::Locator::new(display, &text, 1);
+    let entries = match value {
+        serde_yaml::Value::Sequence(entries) => entries,
+        serde_yaml::Value::Null => Vec::new(),
+        _ => {
+            diagnostics.push(
+                Diagnostic::error("E0030", "references.yaml must be a list of documents")
+                    .at(Span::at(display, 1, 1)),
+            );
+            return (Vec::new(), true);
+        }
+    };
+    let mut documents = Vec::new();
+    for entry in entries {
+        let field = |key: &str| entry.get(key).and_then(node::scalar_text);
+        let Some(document) = field("document") else {
+            diagnostics.push(
+                Diagnostic::error("E0031", "a references.yaml entry has no `document:`")
+                    .at(Span::at(display, 1, 1)),
+            );
+            continue;
+        };
+        let span = locator.text(&document, 0);
+        documents.push(DeclaredDocument {
+            document: document.trim().to_string(),
+            title: field("title"),
+            url: field("url"),
+            span,
+        });
+    }
+    (documents, true)
+}
+

@@ -1,0 +1,323 @@
+//! Reading one node's front matter (and its inline `items:`) into typed fields, reporting
+//! every value of the wrong shape with its line.
+
+use std::collections::BTreeMap;
+
+use serde_yaml::{Mapping, Value};
+
+use super::frontmatter::Locator;
+use crate::citation::parse_citations;
+use crate::diagnostics::{Diagnostic, Span};
+use crate::markdown::{self, Origin};
+use crate::model::{Column, Kind, Markdown, Reference, Spanned};
+
+/// A node as written, before it has a place in the tree.
+#[derive(Debug, Clone, Default)]
+pub struct RawNode {
+    pub id: Option<String>,
+    pub kind: Option<Kind>,
+    pub title: Option<String>,
+    pub description: Option<Markdown>,
+    pub body: Markdown,
+    pub references: Vec<Reference>,
+    pub related: Vec<Spanned<String>>,
+    pub order: Option<f64>,
+    pub columns: Option<Vec<Column>>,
+    pub items: Vec<RawNode>,
+    pub extra: BTreeMap<String, serde_json::Value>,
+    pub extra_html: BTreeMap<String, Markdown>,
+    pub span: Span,
+}
+
+/// Reads the fields of one node from its front-matter mapping.
+pub struct NodeReader<'a> {
+    pub path: &'a str,
+    pub locator: Locator<'a>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Keys the model knows; every other key is kept in `extra`.
+const KNOWN_KEYS: [&str; 9] = [
+    "id",
+    "kind",
+    "title",
+    "description",
+    "references",
+    "related",
+    "order",
+    "columns",
+    "items",
+];
+
+impl NodeReader<'_> {
+    /// Reads a node; `value` is its mapping (null is an empty node).
+    pub fn read(&mut self, value: &Value, fallback: Span) -> RawNode {
+        let empty = Mapping::new();
+        let map = match value {
+            Value::Mapping(map) => map,
+            Value::Null => &empty,
+            _ => {
+                self.diagnostics.push(
+                    Diagnostic::error("E0012", "front matter must be a mapping of keys to values")
+                        .at(fallback.clone()),
+                );
+                &empty
+            }
+        };
+        let start = self.locator.cursor;
+        let mut node = RawNode {
+            span: fallback,
+            ..RawNode::default()
+        };
+        if let Some(id) = self.scalar(map, "id", start) {
+            node.span = self.locator.key_value("id", &id);
+            node.id = Some(id);
+        }
+        let start = self.locator.cursor.max(start);
+        node.kind = self.scalar(map, "kind", start).and_then(|name| {
+            let kind = Kind::parse(&name);
+            if kind.is_none() {
+                let span = self.locator.text(&name, start);
+                self.diagnostics.push(
+                    Diagnostic::error("E0013", format!("unknown kind `{name}`"))
+                        .at(span)
+                        .help("use concept, category, subcategory or statement"),
+                );
+            }
+            kind
+        });
+        node.title = self.scalar(map, "title", start);
+        node.description = self.scalar(map, "description", start).map(|text| {
+            let span = self.locator.text(text.trim(), start);
+            self.inline_markdown(&text, &span)
+        });
+        node.order = self.order(map, start);
+        node.references = self.references(map, start);
+        node.related = self.related(map, start);
+        node.columns = self.columns(map, start);
+        self.extras(map, start, &mut node);
+        node.items = self.items(map, start);
+        node
+    }
+
+    fn inline_markdown(&self, text: &str, span: &Span) -> Markdown {
+        markdown::to_inline_html(
+            text.trim(),
+            Origin {
+                path: self.path,
+                line: span.line.max(1),
+                column: span.column.max(1),
+            },
+        )
+    }
+
+    fn error_at(&mut self, code: &'static str, message: String, key: &str, start: usize) {
+        let span = self.locator.text(&format!("{key}:"), start);
+        self.diagnostics
+            .push(Diagnostic::error(code, message).at(span));
+    }
+
+    /// A text-like value: strings, numbers and booleans become text; null is absent.
+    fn scalar(&mut self, map: &Mapping, key: &str, start: usize) -> Option<String> {
+        let value = map.get(key)?;
+        match scalar_text(value) {
+            Some(text) => Some(text),
+            None if value.is_null() => None,
+            None => {
+                self.error_at("E0014", format!("`{key}` must be text"), key, start);
+                None
+            }
+        }
+    }
+
+    fn order(&mut self, map: &Mapping, start: usize) -> Option<f64> {
+        let value = map.get("order")?;
+        match value.as_f64() {
+            Some(order) if order.is_finite() => Some(order),
+            _ if value.is_null() => None,
+            _ => {
+                self.error_at("E0014", "`order` must be a number".into(), "order", start);
+                None
+            }
+        }
+    }
+
+    /// A list, or a single value standing for a list of one.
+    fn list<'v>(&mut self, map: &'v Mapping, key: &str, start: usize) -> Vec<&'v Value> {
+        match map.get(key) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Sequence(items)) => items.iter().collect(),
+            Some(Value::Mapping(_)) if key == "items" || key == "columns" => {
+                self.error_at("E0014", format!("`{key}` must be a list"), key, start);
+                Vec::new()
+            }
+            Some(other) => vec![other],
+        }
+    }
+
+    fn references(&mut self, map: &Mapping, start: usize) -> Vec<Reference> {
+        let mut references = Vec::new();
+        for value in self.list(map, "references", start) {
+            let (cite, url, note) = match value {
+                Value::Mapping(entry) => (
+                    entry.get("cite").and_then(scalar_text),
+                    entry.get("url").and_then(scalar_text),
+                    entry.get("note").and_then(scalar_text),
+                ),
+                other => (scalar_text(other), None, None),
+            };
+            let Some(cite) = cite.filter(|c| !c.trim().is_empty()) else {
+                self.error_at(
+                    "E0015",
+                    "a reference must be a citation text or a mapping with `cite:`".into(),
+                    "references",
+                    start,
+                );
+                continue;
+            };
+            let span = self.locator.text(cite.trim(), start);
+            references.push(Reference {
+                citations: parse_citations(&cite),
+                cite: cite.trim().to_string(),
+                url,
+                note,
+                span,
+            });
+        }
+        references
+    }
+
+    fn related(&mut self, map: &Mapping, start: usize) -> Vec<Spanned<String>> {
+        let mut related = Vec::new();
+        for value in self.list(map, "related", start) {
+            match scalar_text(value) {
+                Some(id) => {
+                    let span = self.locator.text(&id, start);
+                    related.push(Spanned { value: id, span });
+                }
+                None => self.error_at(
+                    "E0014",
+                    "`related` must list ids".into(),
+                    "related",
+                    start,
+                ),
+            }
+        }
+        related
+    }
+
+    fn columns(&mut self, map: &Mapping, start: usize) -> Option<Vec<Column>> {
+        map.get("columns")?;
+        let mut columns = Vec::new();
+        for value in self.list(map, "columns", start) {
+            let (key, title) = match value {
+                Value::Mapping(entry) => (
+                    entry.get("key").and_then(scalar_text),
+                    entry.get("title").and_then(scalar_text),
+                ),
+                other => (scalar_text(other), None),
+            };
+            let Some(key) = key else {
+                self.error_at(
+                    "E0016",
+                    "a column must be a key or a mapping with `key:`".into(),
+                    "columns",
+                    start,
+                );
+                continue;
+            };
+            let span = self.locator.text(&key, start);
+            let title = title.unwrap_or_else(|| default_column_title(&key));
+            columns.push(Column { key, title, span });
+        }
+        Some(columns)
+    }
+
+    fn extras(&mut self, map: &Mapping, start: usize, node: &mut RawNode) {
+        for (key, value) in map {
+            let Some(key) = scalar_text(key) else { continue };
+            if KNOWN_KEYS.contains(&key.as_str()) {
+                continue;
+            }
+            if let Value::String(text) = value {
+                let span = self.locator.text(text.trim(), start);
+                node.extra_html
+                    .insert(key.clone(), self.inline_markdown(text, &span));
+            }
+            node.extra.insert(key, yaml_to_json(value));
+        }
+    }
+
+    fn items(&mut self, map: &Mapping, start: usize) -> Vec<RawNode> {
+        let values = self.list(map, "items", start);
+        let mut items = Vec::with_capacity(values.len());
+        for value in values {
+            let fallback = self.locator.text("- ", self.locator.cursor);
+            if !matches!(value, Value::Mapping(_)) {
+                self.diagnostics.push(
+                    Diagnostic::error("E0017", "each entry of `items` must be a mapping")
+                        .at(fallback),
+                );
+                continue;
+            }
+            self.locator.cursor += usize::from(!items.is_empty());
+            items.push(self.read(value, fallback));
+        }
+        items
+    }
+}
+
+/// The header of a built-in column.
+pub fn default_column_title(key: &str) -> String {
+    match key {
+        "id" => "ID".into(),
+        "references" => "References".into(),
+        "description" => "Description".into(),
+        "title" => "Title".into(),
+        "related" => "Related".into(),
+        other => {
+            let mut title = other.replace(['-', '_'], " ");
+            if let Some(first) = title.get(..1) {
+                title.replace_range(..1, &first.to_uppercase());
+            }
+            title
+        }
+    }
+}
+
+/// Text of a scalar value; None for sequences, mappings and null.
+pub fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Tagged(tagged) => scalar_text(&tagged.value),
+        _ => None,
+    }
+}
+
+/// YAML data as JSON data, for templates and exports.
+pub fn yaml_to_json(value: &Value) -> serde_json::Value {
+    use serde_json::Value as Json;
+    match value {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Number(n) => n
+            .as_i64()
+            .map(Json::from)
+            .or_else(|| n.as_u64().map(Json::from))
+            .or_else(|| n.as_f64().and_then(serde_json::Number::from_f64).map(Json::Number))
+            .unwrap_or(Json::Null),
+        Value::String(s) => Json::String(s.clone()),
+        Value::Sequence(items) => Json::Array(items.iter().map(yaml_to_json).collect()),
+        Value::Mapping(map) => Json::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let key = scalar_text(k).unwrap_or_else(|| format!("{k:?}"));
+                    (key, yaml_to_json(v))
+                })
+                .collect(),
+        ),
+        Value::Tagged(tagged) => yaml_to_json(&tagged.value),
+    }
+}

@@ -1,0 +1,194 @@
+//! The `framewright` command line: argument parsing and printing, nothing else.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use framewright::diagnostics::{self, Diagnostic, Severity};
+use framewright::{BuildError, BuildOptions};
+
+/// Publish a cybersecurity framework (ISO/IEC TS 27110 shape) as a fast, cross-linked website.
+#[derive(Parser)]
+#[command(name = "framewright", version, about, long_about = None)]
+#[command(after_help = "Run `framewright <COMMAND> --help` for the options of a command.\n\
+    Exit status: 0 success, 1 content errors, 2 usage or I/O errors.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new framework project: book.toml, the five TS 27110 concepts, a Pages workflow.
+    Init {
+        /// Folder to create the project in (created when missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The framework's title.
+        #[arg(long, default_value = "My Cybersecurity Framework")]
+        title: String,
+    },
+    /// Build the site. All or nothing: a failed build leaves the previous output untouched.
+    Build {
+        /// The project folder (where book.toml is).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Write the site here instead of `[build] build-dir`.
+        #[arg(long, short = 'd', value_name = "DIR")]
+        dest_dir: Option<PathBuf>,
+        /// Override `[site] base-url` (e.g. `/repo/` or `https://org.github.io/repo/`).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Print the time spent in each stage.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Check the project (front matter, ids, links, citations, TS 27110 concepts) without writing.
+    Check {
+        /// The project folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Treat warnings as errors (exit 1).
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// Compiler-style messages with source excerpts.
+    Human,
+    /// One JSON document listing every diagnostic.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Init { dir, title } => init(&dir, &title),
+        Command::Build {
+            dir,
+            dest_dir,
+            base_url,
+            verbose,
+        } => build(&dir, BuildOptions { dest_dir, base_url }, verbose),
+        Command::Check {
+            dir,
+            format,
+            deny_warnings,
+        } => check(&dir, format, deny_warnings),
+    }
+}
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic], project: &Path) {
+    if !diagnostics.is_empty() {
+        eprint!("{}", diagnostics::render_human(diagnostics, project, color()));
+    }
+}
+
+fn summary(diagnostics: &[Diagnostic]) -> String {
+    let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}",
+        plural(count(Severity::Error), "error"),
+        plural(count(Severity::Warning), "warning")
+    )
+}
+
+fn init(dir: &Path, title: &str) -> ExitCode {
+    match framewright::init::init(dir, title) {
+        Ok(files) => {
+            eprintln!("Created a framework project in {}:", dir.display());
+            for file in files {
+                eprintln!("  {}", file.display());
+            }
+            eprintln!("\nNext: `framewright build {}` (or `serve`) to see the site.", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn build(dir: &Path, options: BuildOptions, verbose: bool) -> ExitCode {
+    let started = Instant::now();
+    match framewright::build(dir, &options) {
+        Ok(report) => {
+            print_diagnostics(&report.diagnostics, dir);
+            if verbose {
+                for (stage, time) in &report.timings {
+                    eprintln!("  {stage:<13} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                }
+            }
+            eprintln!(
+                "Built {} pages ({} files) into {} in {:.2} s{}",
+                report.pages,
+                report.files,
+                report.output.display(),
+                started.elapsed().as_secs_f64(),
+                if report.diagnostics.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", summary(&report.diagnostics))
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(err, dir, "build failed; the previous site is unchanged"),
+    }
+}
+
+fn fail(err: BuildError, dir: &Path, what: &str) -> ExitCode {
+    match err {
+        BuildError::Content(diagnostics) => {
+            print_diagnostics(&diagnostics, dir);
+            eprintln!("error: {what} ({})", summary(&diagnostics));
+            ExitCode::from(1)
+        }
+        BuildError::Io(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn check(dir: &Path, format: Format, deny_warnings: bool) -> ExitCode {
+    let diagnostics = match framewright::check(dir) {
+        Ok(diagnostics) => diagnostics,
+        Err(err) => return fail(err, dir, "check failed"),
+    };
+    let failed = diagnostics.iter().any(|d| {
+        d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
+    });
+    match format {
+        Format::Human => {
+            print_diagnostics(&diagnostics, dir);
+            eprintln!("{}", summary(&diagnostics));
+        }
+        Format::Json => {
+            let json = serde_json::json!({
+                "diagnostics": diagnostics,
+                "errors": diagnostics.iter().filter(|d| d.is_error()).count(),
+                "warnings": diagnostics.iter().filter(|d| d.severity == Severity::Warning).count(),
+            });
+            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,247 @@
+//! Markdown to HTML with pulldown-cmark: tables, footnotes, strikethrough, task lists,
+//! heading anchors, and links to items by id (`[text](@ID)`, `[[ID]]`).
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostics::Span;
+use crate::model::{IdLink, Markdown};
+
+/// Where a piece of Markdown sits in its file, so that link errors name the right line.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    /// The file, relative to the project.
+    pub path: &'a str,
+    /// The file line on which the Markdown's first line stands (1-based).
+    pub line: usize,
+    /// The column of the Markdown's first character on that line (1-based).
+    pub column: usize,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
+/// Converts a block of Markdown (a body) to HTML.
+pub fn to_html(source: &str, origin: Origin<'_>) -> Markdown {
+    convert(source, origin, false)
+}
+
+/// Converts a short piece of Markdown (a description or table cell) to HTML without the
+/// paragraph that would wrap it, when it is a single paragraph.
+pub fn to_inline_html(source: &str, origin: Origin<'_>) -> Markdown {
+    convert(source, origin, true)
+}
+
+fn convert(source: &str, origin: Origin<'_>, inline: bool) -> Markdown {
+    let mut links = Vec::new();
+    let mut plain = String::new();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut heading: Option<usize> = None;
+    let mut used_anchors = HashSet::new();
+    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let target = link_target(link_type, &dest_url);
+                let dest_url = match target {
+                    Some(target) => {
+                        links.push(IdLink {
+                            id: target.to_string(),
+                            span: span_of(source, origin, range.start).with_len(range.len()),
+                        });
+                        CowStr::from(format!("@{target}"))
+                    }
+                    None => dest_url,
+                };
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Text(ref text) | Event::Code(ref text) => {
+                plain.push_str(text);
+                event
+            }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_)
+                | TagEnd::FootnoteDefinition,
+            ) => {
+                if !plain.is_empty() && !plain.ends_with(' ') {
+                    plain.push(' ');
+                }
+                if let Event::End(TagEnd::Heading(_)) = event {
+                    if let Some(start) = heading.take() {
+                        add_heading_anchor(&mut events, start, &mut used_anchors);
+                    }
+                }
+                event
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                heading = Some(events.len());
+                event
+            }
+            other => other,
+        };
+        events.push(event);
+    }
+    let mut html_out = String::with_capacity(source.len() * 3 / 2);
+    html::push_html(&mut html_out, events.into_iter());
+    if inline {
+        html_out = strip_single_paragraph(html_out);
+    }
+    Markdown {
+        source: source.to_string(),
+        html: html_out,
+        links,
+        plain: plain.trim_end().to_string(),
+    }
+}
+
+/// The id a link points to, for `(@ID)` links and `[[ID]]` wiki links.
+fn link_target<'s>(link_type: LinkType, dest: &'s str) -> Option<&'s str> {
+    match link_type {
+        LinkType::WikiLink { .. } => Some(dest.trim()),
+        _ => dest.strip_prefix('@').map(str::trim),
+    }
+}
+
+fn span_of(source: &str, origin: Origin<'_>, offset: usize) -> Span {
+    let relative = Span::from_offset(origin.path, source, offset);
+    let column = if relative.line == 1 {
+        relative.column + origin.column - 1
+    } else {
+        relative.column
+    };
+    Span::at(origin.path, relative.line + origin.line - 1, column)
+}
+
+/// Gives a heading without an explicit `{#id}` an id made from its text, unique in the page.
+fn add_heading_anchor(events: &mut [Event<'_>], start: usize, used: &mut HashSet<String>) {
+    let text: String = events[start + 1..]
+        .iter()
+        .filter_map(|event| match event {
+            Event::Text(text) | Event::Code(text) => Some(text.as_ref()),
+            _ => None,
+        })
+        .collect();
+    if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+        if id.is_none() {
+            let base = slugify(&text);
+            let base = if base.is_empty() { "section".into() } else { base };
+            let mut anchor = base.clone();
+            let mut n = 1;
+            while !used.insert(anchor.clone()) {
+                n += 1;
+                anchor = format!("{base}-{n}");
+            }
+            *id = Some(CowStr::from(anchor));
+        }
+    }
+}
+
+fn strip_single_paragraph(html: String) -> String {
+    let trimmed = html.trim_end();
+    if let Some(inner) = trimmed
+        .strip_prefix("<p>")
+        .and_then(|rest| rest.strip_suffix("</p>"))
+    {
+        if !inner.contains("<p>") {
+            return inner.to_string();
+        }
+    }
+    html
+}
+
+/// Turns a name into a URL segment: lower case, letters, digits, `.`, `_` and `-`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || c == '.' || c == '_' {
+            slug.push(c);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn origin() -> Origin<'static> {
+        Origin {
+            path: "content/x.md",
+            line: 10,
+            column: 1,
+        }
+    }
+
+    #[test]
+    fn id_links_are_kept_as_placeholders_and_located() {
+        let md = to_html("Intro.\n\nSee [assets](@ID.AM) and [[ID.AM-01]].\n", origin());
+        assert!(md.html.contains(r#"<a href="@ID.AM">assets</a>"#), "{}", md.html);
+        assert!(md.html.contains(r#"<a href="@ID.AM-01">ID.AM-01</a>"#), "{}", md.html);
+        let found: Vec<_> = md
+            .links
+            .iter()
+            .map(|l| (l.id.as_str(), l.span.line, l.span.column))
+            .collect();
+        assert_eq!(found, vec![("ID.AM", 12, 5), ("ID.AM-01", 12, 28)]);
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let md = to_html(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n\nNote[^1].\n\n[^1]: A footnote.\n",
+            origin(),
+        );
+        assert!(md.html.contains("<table>"));
+        assert!(md.html.contains("<del>old</del>"));
+        assert!(md.html.contains("checkbox"));
+        assert!(md.html.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn headings_get_unique_anchors() {
+        let md = to_html("## Scope\n\n## Scope\n\n## Own {#mine}\n", origin());
+        assert!(md.html.contains(r#"<h2 id="scope">"#), "{}", md.html);
+        assert!(md.html.contains(r#"<h2 id="scope-2">"#), "{}", md.html);
+        assert!(md.html.contains(r#"<h2 id="mine">"#), "{}", md.html);
+    }
+
+    #[test]
+    fn inline_html_drops_the_paragraph() {
+        let md = to_inline_html("Devices are *listed*.", origin());
+        assert_eq!(md.html, "Devices are <em>listed</em>.");
+        assert_eq!(md.plain, "Devices are listed.");
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Asset management"), "asset-management");
+        assert_eq!(slugify("ID.RA-01"), "id.ra-01");
+        assert_eq!(slugify("ISO/IEC 27002"), "iso-iec-27002");
+        assert_eq!(slugify("  Réponse & reprise "), "réponse-reprise");
+    }
+}

@@ -1,0 +1,222 @@
+//! The framework as plain data: a flat list of nodes, parents before children.
+//!
+//! Built by `load`, read by every later stage, changed by none of them.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::citation::Citation;
+use crate::config::Config;
+use crate::diagnostics::Span;
+
+/// What a node is in the TS 27110 hierarchy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// The framework itself (`content/_index.md`).
+    Framework,
+    /// Identify, Protect, Detect, Respond, Recover, or one of the creator's own.
+    Concept,
+    /// A division of a concept.
+    Category,
+    /// A division of a category.
+    Subcategory,
+    /// The most detailed level: statements under a subcategory (and anything deeper).
+    Statement,
+}
+
+impl Kind {
+    /// The default kind at a depth below the content folder.
+    pub fn from_depth(depth: usize) -> Kind {
+        match depth {
+            0 => Kind::Framework,
+            1 => Kind::Concept,
+            2 => Kind::Category,
+            3 => Kind::Subcategory,
+            _ => Kind::Statement,
+        }
+    }
+
+    /// Parses `kind:` from front matter.
+    pub fn parse(name: &str) -> Option<Kind> {
+        Some(match name.trim().to_ascii_lowercase().as_str() {
+            "framework" => Kind::Framework,
+            "concept" => Kind::Concept,
+            "category" => Kind::Category,
+            "subcategory" => Kind::Subcategory,
+            "statement" => Kind::Statement,
+            _ => return None,
+        })
+    }
+
+    /// The lower-case name used in exports and templates.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Framework => "framework",
+            Kind::Concept => "concept",
+            Kind::Category => "category",
+            Kind::Subcategory => "subcategory",
+            Kind::Statement => "statement",
+        }
+    }
+}
+
+/// Markdown converted to HTML once, at load time, with the id links it contains.
+///
+/// Links to ids are left in the HTML as `href="@ID"`; rendering replaces them with the
+/// relative URL of the page that shows the id, which depends on where the HTML is placed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Markdown {
+    /// The source text.
+    pub source: String,
+    /// The HTML, with `href="@ID"` placeholders for id links.
+    pub html: String,
+    /// Every `[text](@ID)` and `[[ID]]` in the source, with its place.
+    pub links: Vec<IdLink>,
+    /// The text without markup, for search and page descriptions.
+    pub plain: String,
+}
+
+/// A link to an item by id, as written in Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdLink {
+    /// The id linked to.
+    pub id: String,
+    /// Where the link is written.
+    pub span: Span,
+}
+
+/// A value with the place it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// One entry of `references:`: a cell that may hold several citations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The text as written.
+    pub cite: String,
+    /// What the citation parser made of it (several when run together; unparsed text kept).
+    pub citations: Vec<Citation>,
+    /// A link given with `{cite, url}`.
+    pub url: Option<String>,
+    /// A note given with `{cite, note}`.
+    pub note: Option<String>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A column of a node's children table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Column {
+    /// `id`, `title`, `description`, `references`, `related`, or a custom field of the children.
+    pub key: String,
+    /// The header shown.
+    pub title: String,
+    /// Where it was declared.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// One node of the framework: the framework itself, a concept, category, subcategory or statement.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// Stable identifier, unique in the framework; empty for the root (and for a node whose
+    /// author forgot it, which validation reports).
+    pub id: String,
+    /// Its level in the hierarchy.
+    pub kind: Kind,
+    /// Title, when given.
+    pub title: Option<String>,
+    /// Short text for the parent's table (Markdown, rendered inline).
+    pub description: Option<Markdown>,
+    /// The node's own prose.
+    pub body: Markdown,
+    /// Citations of standards.
+    pub references: Vec<Reference>,
+    /// Cross-links by id.
+    pub related: Vec<Spanned<String>>,
+    /// Columns of the children table, when the author chose them.
+    pub columns: Option<Vec<Column>>,
+    /// Any other front-matter key, as data.
+    pub extra: BTreeMap<String, serde_json::Value>,
+    /// The text-valued extra keys as inline Markdown (for custom table columns).
+    pub extra_html: BTreeMap<String, Markdown>,
+    /// `order:`, when given.
+    pub order: Option<f64>,
+    /// Index of the parent node (None for the root).
+    pub parent: Option<usize>,
+    /// Indices of the children, in site order.
+    pub children: Vec<usize>,
+    /// URL segment of the node's own page (folder or file name, slugged).
+    pub slug: String,
+    /// True when the node is shown on a page of its own, not only as a row.
+    pub has_page: bool,
+    /// The file it was read from, relative to the project (`content/identify/_index.md`).
+    pub source: String,
+    /// Where it is defined: its `id:` line, or the file's first line.
+    pub span: Span,
+    /// Depth below the root (0 for the root).
+    pub depth: usize,
+}
+
+impl Node {
+    /// The title when given, else the id.
+    pub fn label(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.id)
+    }
+}
+
+/// A document declared in `content/references.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeclaredDocument {
+    /// The document as cited, without edition (`ISO/IEC 27002`).
+    pub document: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// Where to read or buy it.
+    pub url: Option<String>,
+    /// Where it was declared.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// The whole framework as loaded.
+#[derive(Debug, Clone)]
+pub struct Framework {
+    /// The project's configuration.
+    pub config: Config,
+    /// Every node, parents before children; `nodes[0]` is the root.
+    pub nodes: Vec<Node>,
+    /// Documents declared in `references.yaml` (empty when there is none).
+    pub documents: Vec<DeclaredDocument>,
+    /// True when `references.yaml` exists.
+    pub has_bibliography: bool,
+    /// Files under the content folder that are copied as they are (images, PDFs, …),
+    /// relative to the content folder.
+    pub assets: Vec<PathBuf>,
+}
+
+impl Framework {
+    /// The root node.
+    pub fn root(&self) -> &Node {
+        &self.nodes[0]
+    }
+
+    /// Node indices in site order (depth first, parents before children).
+    pub fn site_order(&self) -> Vec<usize> {
+        let mut order = Vec::with_capacity(self.nodes.len());
+        let mut stack = vec![0usize];
+        while let Some(index) = stack.pop() {
+            order.push(index);
+            stack.extend(self.nodes[index].children.iter().rev());
+        }
+        order
+    }
+}

@@ -1,0 +1,349 @@
+//! HTML fragments that Rust writes for templates: table cells, citation lists, related
+//! links, and the resolution of `@ID` links to relative URLs.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::relative_url;
+use crate::index::references::clause_anchor;
+use crate::index::SiteIndex;
+use crate::markdown::slugify;
+use crate::model::{Column, Framework, Node, Reference};
+
+/// Escapes text for HTML.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Replaces `href="@ID"` placeholders in HTML with the URL of the id, relative to `dir`.
+pub fn resolve_links<'h>(html: &'h str, dir: &str, index: &SiteIndex) -> Cow<'h, str> {
+    const MARK: &str = "href=\"@";
+    if !html.contains(MARK) {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(at) = rest.find(MARK) {
+        out.push_str(&rest[..at + MARK.len() - 1]);
+        let after = &rest[at + MARK.len()..];
+        let end = after.find('"').unwrap_or(after.len());
+        let id = &after[..end];
+        match index.node(id) {
+            Some(node) => out.push_str(&relative_url(dir, &index.urls[node])),
+            None => {
+                out.push('@');
+                out.push_str(id);
+            }
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// A table of a node's children, ready for `partials/table.html`.
+#[derive(Debug, Serialize)]
+pub struct TableView {
+    caption: String,
+    columns: Vec<ColumnView>,
+    rows: Vec<RowView>,
+}
+
+#[derive(Debug, Serialize)]
+struct ColumnView {
+    key: String,
+    title: String,
+}
+
+#[derive(Debug, Serialize)]
+struct RowView {
+    id: String,
+    /// Slugs of the documents the row cites, for filtering.
+    documents: String,
+    cells: Vec<CellView>,
+    statements: Vec<StatementView>,
+}
+
+#[derive(Debug, Serialize)]
+struct CellView {
+    key: String,
+    title: String,
+    html: String,
+}
+
+#[derive(Debug, Serialize)]
+struct StatementView {
+    id: String,
+    html: String,
+}
+
+/// Writes the HTML fragments of one page.
+pub struct TableBuilder<'a> {
+    framework: &'a Framework,
+    index: &'a SiteIndex,
+    dir: &'a str,
+}
+
+impl<'a> TableBuilder<'a> {
+    /// A builder for the page in folder `dir`.
+    pub fn new(framework: &'a Framework, index: &'a SiteIndex, dir: &'a str) -> TableBuilder<'a> {
+        TableBuilder {
+            framework,
+            index,
+            dir,
+        }
+    }
+
+    /// The table of a node's children, or None when it has none.
+    pub fn table(&self, node_index: usize) -> Option<TableView> {
+        let node = &self.framework.nodes[node_index];
+        if node.children.is_empty() {
+            return None;
+        }
+        let children: Vec<&Node> = node.children.iter().map(|&c| &self.framework.nodes[c]).collect();
+        let columns = node
+            .columns
+            .clone()
+            .unwrap_or_else(|| default_columns(&children));
+        let rows = node
+            .children
+            .iter()
+            .map(|&child| self.row(child, &columns))
+            .collect();
+        let kinds = children[0].kind.name();
+        let plural = match kinds {
+            "category" => "Categories".to_string(),
+            "subcategory" => "Subcategories".to_string(),
+            other => format!("{}s", capitalise(other)),
+        };
+        Some(TableView {
+            caption: format!("{plural} of {}", node.label()),
+            columns: columns
+                .iter()
+                .map(|c| ColumnView {
+                    key: slugify(&c.key),
+                    title: c.title.clone(),
+                })
+                .collect(),
+            rows,
+        })
+    }
+
+    fn row(&self, child_index: usize, columns: &[Column]) -> RowView {
+        let child = &self.framework.nodes[child_index];
+        let cells = columns
+            .iter()
+            .map(|column| CellView {
+                key: slugify(&column.key),
+                title: column.title.clone(),
+                html: self.cell(child_index, &column.key),
+            })
+            .collect();
+        let statements = if child.has_page {
+            Vec::new()
+        } else {
+            child
+                .children
+                .iter()
+                .map(|&s| self.statement(s))
+                .collect()
+        };
+        let mut documents: Vec<String> = child
+            .references
+            .iter()
+            .flat_map(|r| &r.citations)
+            .filter_map(|c| c.document.as_deref().map(slugify))
+            .collect();
+        documents.dedup();
+        RowView {
+            id: child.id.clone(),
+            documents: documents.join(" "),
+            cells,
+            statements,
+        }
+    }
+
+    fn statement(&self, node_index: usize) -> StatementView {
+        let node = &self.framework.nodes[node_index];
+        let mut html = String::new();
+        if let Some(title) = &node.title {
+            let _ = write!(html, "<strong>{}</strong> ", escape(title));
+        }
+        if let Some(description) = &node.description {
+            html.push_str(&resolve_links(&description.html, self.dir, self.index));
+        }
+        let citations = self.citations(&node.references);
+        if !citations.is_empty() {
+            html.push_str(&citations);
+        }
+        StatementView {
+            id: node.id.clone(),
+            html,
+        }
+    }
+
+    fn cell(&self, node_index: usize, key: &str) -> String {
+        let node = &self.framework.nodes[node_index];
+        let url = relative_url(self.dir, &self.index.urls[node_index]);
+        match key {
+            "id" => format!(
+                "<a class=\"item-id\" href=\"{}\">{}</a>",
+                escape(&url),
+                escape(&node.id)
+            ),
+            "title" if node.has_page => format!(
+                "<a href=\"{}\">{}</a>",
+                escape(&url),
+                escape(node.label())
+            ),
+            "title" => escape(node.title.as_deref().unwrap_or("")),
+            "description" => node
+                .description
+                .as_ref()
+                .map(|d| resolve_links(&d.html, self.dir, self.index).into_owned())
+                .unwrap_or_default(),
+            "references" => self.citations(&node.references),
+            "related" => self.related(node),
+            "kind" => node.kind.name().to_string(),
+            custom => match (node.extra_html.get(custom), node.extra.get(custom)) {
+                (Some(markdown), _) => resolve_links(&markdown.html, self.dir, self.index).into_owned(),
+                (None, Some(value)) => escape(&value_text(value)),
+                (None, None) => String::new(),
+            },
+        }
+    }
+
+    /// The citations of a node as a list, each linked to its reference-index entry.
+    pub fn citations(&self, references: &[Reference]) -> String {
+        if references.is_empty() {
+            return String::new();
+        }
+        let mut html = String::from("<ul class=\"citations\">");
+        for reference in references {
+            for citation in &reference.citations {
+                html.push_str("<li>");
+                self.citation(citation, &mut html);
+                html.push_str("</li>");
+            }
+            if reference.url.is_some() || reference.note.is_some() {
+                html.push_str("<li class=\"cite-extra\">");
+                if let Some(url) = &reference.url {
+                    let _ = write!(
+                        html,
+                        "<a class=\"external\" href=\"{}\" rel=\"external\">source</a> ",
+                        escape(url)
+                    );
+                }
+                if let Some(note) = &reference.note {
+                    let _ = write!(html, "<span class=\"cite-note\">{}</span>", escape(note));
+                }
+                html.push_str("</li>");
+            }
+        }
+        html.push_str("</ul>");
+        html
+    }
+
+    fn citation(&self, citation: &crate::citation::Citation, html: &mut String) {
+        let (Some(document), Some(series)) = (&citation.document, &citation.series) else {
+            let _ = write!(html, "<span class=\"cite-unparsed\">{}</span>", escape(&citation.cite));
+            return;
+        };
+        let target = if citation.all_parts { series } else { document };
+        let page = format!("references/{}/", slugify(target));
+        let page_url = relative_url(self.dir, &page);
+        let mut label = escape(target);
+        if let Some(edition) = &citation.edition {
+            let _ = write!(label, ":{}", escape(edition));
+        }
+        if citation.all_parts {
+            label.push_str(" (all parts)");
+        }
+        let _ = write!(html, "<a class=\"cite-doc\" href=\"{}\">{label}</a>", escape(&page_url));
+        for clause in &citation.clauses {
+            let anchor = clause_anchor(clause, citation.edition.as_deref());
+            let _ = write!(
+                html,
+                ", <a class=\"cite-clause\" href=\"{}#{}\">{}</a>",
+                escape(&page_url),
+                escape(&anchor),
+                escape(clause)
+            );
+        }
+    }
+
+    /// The `related` links of a node.
+    pub fn related(&self, node: &Node) -> String {
+        let links: Vec<String> = node
+            .related
+            .iter()
+            .filter_map(|r| {
+                let target = self.index.node(&r.value)?;
+                let target_node = &self.framework.nodes[target];
+                Some(format!(
+                    "<a href=\"{}\" title=\"{}\">{}</a>",
+                    escape(&relative_url(self.dir, &self.index.urls[target])),
+                    escape(target_node.label()),
+                    escape(&target_node.id)
+                ))
+            })
+            .collect();
+        if links.is_empty() {
+            String::new()
+        } else {
+            format!("<ul class=\"related\"><li>{}</li></ul>", links.join("</li><li>"))
+        }
+    }
+}
+
+/// The columns shown when a node does not choose: id, then title, description and
+/// references when any child has them.
+fn default_columns(children: &[&Node]) -> Vec<Column> {
+    let mut keys = vec!["id"];
+    if children.iter().any(|c| c.title.is_some()) {
+        keys.push("title");
+    }
+    if children.iter().any(|c| c.description.is_some()) {
+        keys.push("description");
+    }
+    if children.iter().any(|c| !c.references.is_empty()) {
+        keys.push("references");
+    }
+    keys.into_iter()
+        .map(|key| Column {
+            key: key.to_string(),
+            title: crate::load::default_column_title(key),
+            span: crate::diagnostics::Span::file(""),
+        })
+        .collect()
+}
+
+fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

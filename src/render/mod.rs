@@ -1,0 +1,541 @@
+//! Render: turns the model and index into HTML pages with Tera, one page at a time so that
+//! pages can be rendered in parallel. Reads the model; never changes it.
+
+mod cells;
+pub mod theme;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::config::SiteSection;
+use crate::diagnostics::{Diagnostic, Span};
+use crate::index::SiteIndex;
+use crate::model::{Framework, Kind, Node};
+pub use cells::{escape, resolve_links};
+use cells::TableBuilder;
+pub use theme::Theme;
+
+/// What a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// A node's own page (home, concept, category, item).
+    Node(usize),
+    /// `id/<ID>/`: a redirect to where the node is shown.
+    Permalink(usize),
+    /// `references/`: the whole reference index.
+    ReferenceIndex,
+    /// `references/<series>/`: a cited series with its documents.
+    ReferenceSeries(usize),
+    /// `references/<document>/`: one part of a series.
+    ReferenceDocument(usize, usize),
+    /// `404.html`.
+    NotFound,
+    /// `sitemap.xml`.
+    Sitemap,
+}
+
+/// A file of the site to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// Output path relative to the site root (`identify/index.html`).
+    pub path: String,
+    /// What it shows.
+    pub kind: PageKind,
+}
+
+impl Page {
+    /// The page's folder URL relative to the site root (`identify/`; empty for the home page).
+    pub fn dir(&self) -> &str {
+        self.path.strip_suffix("index.html").unwrap_or("")
+    }
+}
+
+/// Renders pages of one framework with one set of templates.
+pub struct Renderer<'a> {
+    framework: &'a Framework,
+    index: &'a SiteIndex,
+    tera: Tera,
+    site: &'a SiteSection,
+    /// The sidebar, rendered once per folder depth (its links are relative).
+    sidebars: Vec<String>,
+}
+
+/// A link for templates: where and what.
+#[derive(Debug, Clone, Serialize)]
+struct LinkView {
+    id: String,
+    title: String,
+    url: String,
+}
+
+impl<'a> Renderer<'a> {
+    /// Compiles the theme's templates and renders what every page shares.
+    pub fn new(
+        framework: &'a Framework,
+        index: &'a SiteIndex,
+        theme: &Theme,
+        site: &'a SiteSection,
+    ) -> Result<Renderer<'a>, Diagnostic> {
+        let mut tera = Tera::new();
+        tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|err| template_error(&err, "the theme's templates"))?;
+        let book = &framework.config.book;
+        tera.global_context().insert(
+            "site",
+            &serde_json::json!({
+                "title": book.title,
+                "description": book.description,
+                "language": book.language,
+                "version": book.version,
+                "authors": book.authors,
+                "base_url": site.base_url,
+            }),
+        );
+        let mut renderer = Renderer {
+            framework,
+            index,
+            tera,
+            site,
+            sidebars: Vec::new(),
+        };
+        let deepest = index
+            .urls
+            .iter()
+            .map(|u| u.split('#').next().unwrap_or("").matches('/').count())
+            .max()
+            .unwrap_or(0)
+            .max(2);
+        for depth in 0..=deepest {
+            let sidebar = renderer.render_sidebar(&"../".repeat(depth))?;
+            renderer.sidebars.push(sidebar);
+        }
+        Ok(renderer)
+    }
+
+    /// Every page of the site, in reading order.
+    pub fn pages(&self) -> Vec<Page> {
+        let nodes = &self.framework.nodes;
+        let mut pages = Vec::with_capacity(self.index.pages.len() * 2 + 16);
+        for &node in &self.index.pages {
+            pages.push(Page {
+                path: format!("{}index.html", self.index.urls[node]),
+                kind: PageKind::Node(node),
+            });
+        }
+        for (node, _) in nodes.iter().enumerate().filter(|(i, n)| {
+            !n.id.is_empty() && self.index.ids.get(&n.id) == Some(i)
+        }) {
+            pages.push(Page {
+                path: format!("id/{}/index.html", nodes[node].id),
+                kind: PageKind::Permalink(node),
+            });
+        }
+        pages.push(Page {
+            path: "references/index.html".into(),
+            kind: PageKind::ReferenceIndex,
+        });
+        for (s, series) in self.index.references.series.iter().enumerate() {
+            pages.push(Page {
+                path: format!("references/{}/index.html", series.slug),
+                kind: PageKind::ReferenceSeries(s),
+            });
+            for (d, document) in series.documents.iter().enumerate() {
+                if document.slug != series.slug {
+                    pages.push(Page {
+                        path: format!("references/{}/index.html", document.slug),
+                        kind: PageKind::ReferenceDocument(s, d),
+                    });
+                }
+            }
+        }
+        pages.push(Page {
+            path: "404.html".into(),
+            kind: PageKind::NotFound,
+        });
+        pages.push(Page {
+            path: "sitemap.xml".into(),
+            kind: PageKind::Sitemap,
+        });
+        pages
+    }
+
+    /// Renders one page.
+    pub fn render(&self, page: &Page) -> Result<String, Diagnostic> {
+        match page.kind {
+            PageKind::Node(node) => self.render_node(page, node),
+            PageKind::Permalink(node) => self.render_permalink(page, node),
+            PageKind::ReferenceIndex => self.render_reference_index(page),
+            PageKind::ReferenceSeries(s) => self.render_reference_page(page, s, None),
+            PageKind::ReferenceDocument(s, d) => self.render_reference_page(page, s, Some(d)),
+            PageKind::NotFound => self.render_not_found(),
+            PageKind::Sitemap => self.render_sitemap(),
+        }
+    }
+
+    fn run(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, context)
+            .map_err(|err| template_error(&err, template))
+    }
+
+    fn render_sidebar(&self, root: &str) -> Result<String, Diagnostic> {
+        let concepts: Vec<_> = SiteIndex::concepts(self.framework)
+            .into_iter()
+            .map(|c| {
+                let node = &self.framework.nodes[c];
+                let children: Vec<LinkView> = node
+                    .children
+                    .iter()
+                    .filter(|&&k| self.framework.nodes[k].has_page)
+                    .map(|&k| self.link(k, ""))
+                    .collect();
+                serde_json::json!({
+                    "id": node.id, "title": node.label(), "url": self.index.urls[c], "children": children,
+                })
+            })
+            .collect();
+        let mut context = Context::new();
+        context.insert("root", root);
+        context.insert("concepts", &concepts);
+        self.run("partials/sidebar.html", &context)
+    }
+
+    /// The sidebar for a page, with the current page and its concept marked.
+    fn sidebar_for(&self, dir: &str, current: Option<usize>) -> String {
+        let depth = dir.matches('/').count();
+        let mut sidebar = self
+            .sidebars
+            .get(depth)
+            .or(self.sidebars.last())
+            .cloned()
+            .unwrap_or_default();
+        let marker = format!(" data-nav-link=\"{dir}\"");
+        if let Some(at) = sidebar.find(&marker) {
+            sidebar.insert_str(at + marker.len(), " aria-current=\"page\"");
+        }
+        let concept = current.and_then(|mut node| {
+            while let Some(parent) = self.framework.nodes[node].parent {
+                if parent == 0 {
+                    return Some(node);
+                }
+                node = parent;
+            }
+            None
+        });
+        if let Some(concept) = concept {
+            let marker = format!(" data-nav=\"{}\"", self.index.urls[concept]);
+            if let Some(at) = sidebar.find(&marker) {
+                sidebar.insert_str(at + marker.len(), " open");
+            }
+        }
+        sidebar
+    }
+
+    /// A link to a node, relative to the page folder `from`.
+    fn link(&self, node: usize, from: &str) -> LinkView {
+        let target = &self.framework.nodes[node];
+        LinkView {
+            id: target.id.clone(),
+            title: target.label().to_string(),
+            url: relative_url(from, &self.index.urls[node]),
+        }
+    }
+
+    fn base_context(&self, page: &Page, title: &str, current: Option<usize>) -> Context {
+        let dir = page.dir();
+        let mut context = Context::new();
+        context.insert("root", &root_prefix(dir));
+        context.insert("page_title", title);
+        context.insert("sidebar", &self.sidebar_for(dir, current));
+        context.insert("canonical", &self.site.absolute_base().map(|b| format!("{b}{dir}")));
+        context.insert("description", &None::<String>);
+        context.insert("breadcrumbs", &Vec::<LinkView>::new());
+        context.insert("prev", &None::<LinkView>);
+        context.insert("next", &None::<LinkView>);
+        context
+    }
+
+    fn render_node(&self, page: &Page, node_index: usize) -> Result<String, Diagnostic> {
+        let node = &self.framework.nodes[node_index];
+        let dir = page.dir();
+        let mut context = self.base_context(page, node.label(), Some(node_index));
+        let builder = TableBuilder::new(self.framework, self.index, dir);
+        let description = node
+            .description
+            .as_ref()
+            .map(|d| resolve_links(&d.html, dir, self.index).into_owned());
+        context.insert(
+            "description",
+            &node.description.as_ref().map(|d| truncate(&d.plain, 300)),
+        );
+        context.insert(
+            "node",
+            &serde_json::json!({
+                "id": node.id,
+                "kind": node.kind.name(),
+                "title": node.label(),
+                "description": description,
+                // A description that merely repeats the body's first paragraph is not shown twice.
+                "show_description": node.description.as_ref().is_some_and(|d| !node.body.plain.starts_with(&d.plain)),
+                "body": resolve_links(&node.body.html, dir, self.index),
+                "references": builder.citations(&node.references),
+                "related": builder.related(node),
+                "url": self.index.urls[node_index],
+                "source": node.source,
+                "extra": node.extra,
+            }),
+        );
+        context.insert("table", &builder.table(node_index));
+        context.insert("breadcrumbs", &self.breadcrumbs(node, dir));
+        let (prev, next) = self.index.neighbours(node_index);
+        context.insert("prev", &prev.map(|p| self.link(p, dir)));
+        context.insert("next", &next.map(|n| self.link(n, dir)));
+        let template = match node.kind {
+            _ if node.parent.is_none() => {
+                context.insert("concepts", &self.concept_cards(dir));
+                "home.html"
+            }
+            Kind::Concept => "concept.html",
+            Kind::Category => "category.html",
+            _ => "item.html",
+        };
+        self.run(template, &context)
+    }
+
+    fn breadcrumbs(&self, node: &Node, dir: &str) -> Vec<LinkView> {
+        let mut crumbs = Vec::new();
+        let mut parent = node.parent;
+        while let Some(p) = parent {
+            let mut link = self.link(self.index.page_of[p], dir);
+            if p == 0 {
+                link.title = "Overview".into();
+            }
+            crumbs.push(link);
+            parent = self.framework.nodes[p].parent;
+        }
+        crumbs.reverse();
+        crumbs
+    }
+
+    fn concept_cards(&self, dir: &str) -> Vec<serde_json::Value> {
+        SiteIndex::concepts(self.framework)
+            .into_iter()
+            .map(|c| {
+                let node = &self.framework.nodes[c];
+                let children: Vec<_> = node
+                    .children
+                    .iter()
+                    .map(|&k| {
+                        let child = self.link(k, dir);
+                        serde_json::json!({"id": child.id, "title": child.title, "href": child.url})
+                    })
+                    .collect();
+                serde_json::json!({
+                    "id": node.id,
+                    "title": node.label(),
+                    "href": relative_url(dir, &self.index.urls[c]),
+                    "description": node.description.as_ref().map(|d| resolve_links(&d.html, dir, self.index)),
+                    "children": children,
+                })
+            })
+            .collect()
+    }
+
+    fn render_permalink(&self, page: &Page, node_index: usize) -> Result<String, Diagnostic> {
+        let node = &self.framework.nodes[node_index];
+        let mut context = Context::new();
+        context.insert("id", &node.id);
+        context.insert("title", node.label());
+        context.insert("target", &relative_url(page.dir(), &self.index.urls[node_index]));
+        context.insert(
+            "canonical",
+            &self
+                .site
+                .absolute_base()
+                .map(|b| format!("{b}{}", self.index.urls[node_index])),
+        );
+        self.run("redirect.html", &context)
+    }
+
+    fn cited_by(&self, nodes: &[usize], dir: &str) -> Vec<serde_json::Value> {
+        nodes
+            .iter()
+            .map(|&n| {
+                let node = &self.framework.nodes[n];
+                serde_json::json!({
+                    "id": node.id,
+                    "title": node.label(),
+                    "href": relative_url(dir, &self.index.urls[n]),
+                })
+            })
+            .collect()
+    }
+
+    fn document_views(&self, series: usize, only: Option<usize>, dir: &str) -> Vec<serde_json::Value> {
+        let entry = &self.index.references.series[series];
+        entry
+            .documents
+            .iter()
+            .enumerate()
+            .filter(|(d, _)| only.is_none_or(|o| o == *d))
+            .map(|(_, document)| {
+                let clauses: Vec<_> = document
+                    .clauses
+                    .iter()
+                    .map(|clause| {
+                        serde_json::json!({
+                            "clause": clause.clause,
+                            "edition": clause.edition,
+                            "anchor": clause.anchor,
+                            "cited_by": self.cited_by(&clause.cited_by, dir),
+                        })
+                    })
+                    .collect();
+                serde_json::json!({
+                    "document": document.document,
+                    "part": document.part,
+                    "title": document.title,
+                    "slug": document.slug,
+                    "href": relative_url(dir, &format!("references/{}/", document.slug)),
+                    "cited_by": self.cited_by(&document.cited_by, dir),
+                    "clauses": clauses,
+                })
+            })
+            .collect()
+    }
+
+    fn series_view(&self, series: usize, dir: &str) -> serde_json::Value {
+        let entry = &self.index.references.series[series];
+        serde_json::json!({
+            "series": entry.series,
+            "slug": entry.slug,
+            "title": entry.title,
+            "url": entry.url,
+            "href": relative_url(dir, &format!("references/{}/", entry.slug)),
+            "cited_by": self.cited_by(&entry.cited_by, dir),
+            "documents": self.document_views(series, None, dir),
+        })
+    }
+
+    fn render_reference_index(&self, page: &Page) -> Result<String, Diagnostic> {
+        let dir = page.dir();
+        let mut context = self.base_context(page, "Reference index", None);
+        let series: Vec<_> = (0..self.index.references.series.len())
+            .map(|s| self.series_view(s, dir))
+            .collect();
+        context.insert("series", &series);
+        context.insert("breadcrumbs", &vec![self.link(0, dir)]);
+        self.run("references.html", &context)
+    }
+
+    fn render_reference_page(
+        &self,
+        page: &Page,
+        series: usize,
+        document: Option<usize>,
+    ) -> Result<String, Diagnostic> {
+        let dir = page.dir();
+        let entry = &self.index.references.series[series];
+        let (title, doc_title, doc_url) = match document.map(|d| &entry.documents[d]) {
+            Some(doc) => (&doc.document, doc.title.as_ref().or(entry.title.as_ref()), &doc.url),
+            None => (&entry.series, entry.title.as_ref(), &entry.url),
+        };
+        let mut context = self.base_context(page, title, None);
+        let mut crumbs = vec![self.link(0, dir)];
+        crumbs[0].title = "Overview".into();
+        crumbs.push(LinkView {
+            id: String::new(),
+            title: "Reference index".into(),
+            url: relative_url(dir, "references/"),
+        });
+        if document.is_some() {
+            crumbs.push(LinkView {
+                id: String::new(),
+                title: entry.series.clone(),
+                url: relative_url(dir, &format!("references/{}/", entry.slug)),
+            });
+        }
+        context.insert("breadcrumbs", &crumbs);
+        context.insert("entry", &self.series_view(series, dir));
+        context.insert("documents", &self.document_views(series, document, dir));
+        context.insert("single", &document.is_some());
+        context.insert("doc_title", &doc_title);
+        context.insert("doc_url", doc_url);
+        self.run("reference.html", &context)
+    }
+
+    fn render_not_found(&self) -> Result<String, Diagnostic> {
+        // 404.html is served at any depth, so its links start from the site's base path.
+        let page = Page {
+            path: "404.html".into(),
+            kind: PageKind::NotFound,
+        };
+        let mut context = self.base_context(&page, "Page not found", None);
+        let base = self.site.base_path();
+        context.insert("root", &base);
+        let sidebar = self.sidebars[0].replace("href=\"", &format!("href=\"{base}"));
+        context.insert("sidebar", &sidebar);
+        context.insert("canonical", &None::<String>);
+        self.run("404.html", &context)
+    }
+
+    fn render_sitemap(&self) -> Result<String, Diagnostic> {
+        let base = self
+            .site
+            .absolute_base()
+            .unwrap_or_else(|| self.site.base_path());
+        let mut urls: Vec<String> = self
+            .index
+            .pages
+            .iter()
+            .map(|&n| format!("{base}{}", self.index.urls[n]))
+            .collect();
+        urls.push(format!("{base}references/"));
+        for series in &self.index.references.series {
+            urls.push(format!("{base}references/{}/", series.slug));
+            for document in series.documents.iter().filter(|d| d.slug != series.slug) {
+                urls.push(format!("{base}references/{}/", document.slug));
+            }
+        }
+        let mut context = Context::new();
+        context.insert("urls", &urls);
+        self.run("sitemap.xml", &context)
+    }
+}
+
+/// `../` once per folder of `dir`: the way from a page back to the site root.
+pub fn root_prefix(dir: &str) -> String {
+    "../".repeat(dir.matches('/').count())
+}
+
+/// The URL of `target` (relative to the site root) as seen from the page folder `from`.
+pub fn relative_url(from: &str, target: &str) -> String {
+    if let Some(fragment) = target.strip_prefix(from).filter(|rest| rest.starts_with('#')) {
+        return fragment.to_string();
+    }
+    let url = format!("{}{target}", root_prefix(from));
+    if url.is_empty() {
+        "./".into()
+    } else {
+        url
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+fn template_error(err: &tera::Error, template: &str) -> Diagnostic {
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(inner) = source {
+        message.push_str(&format!(": {inner}"));
+        source = inner.source();
+    }
+    Diagnostic::error("E0062", format!("template error in {template}: {message}"))
+        .at(Span::file(format!("themes/{template}")))
+}
+

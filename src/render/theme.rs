@@ -1,0 +1,116 @@
+//! The theme: Tera templates and static assets, embedded in the binary and overridable file
+//! by file from the project's `themes/<name>/` folder.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Span};
+
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/", $name)) as &[u8])),*]
+    };
+}
+
+/// The default theme's templates, by name.
+const TEMPLATES: &[(&str, &[u8])] = embed![
+    "templates/base.html",
+    "templates/home.html",
+    "templates/concept.html",
+    "templates/category.html",
+    "templates/item.html",
+    "templates/references.html",
+    "templates/reference.html",
+    "templates/redirect.html",
+    "templates/404.html",
+    "templates/sitemap.xml",
+    "templates/partials/sidebar.html",
+    "templates/partials/table.html",
+    "templates/partials/node.html",
+    "templates/partials/document_clauses.html",
+];
+
+/// The default theme's static files, copied under `static/` in the site.
+const STATIC: &[(&str, &[u8])] = embed![
+    "static/framewright.css",
+    "static/print.css",
+    "static/framewright.js",
+    "static/favicon.svg",
+];
+
+/// A theme's files after overrides: template name → source, static path → bytes.
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    /// Templates by name (`base.html`, `partials/table.html`).
+    pub templates: Vec<(String, String)>,
+    /// Static files by path under `static/`.
+    pub statics: Vec<(String, Vec<u8>)>,
+}
+
+impl Theme {
+    /// The embedded default theme with the files of `project/themes/<name>/` laid over it.
+    pub fn load(project: &Path, name: &str) -> Result<Theme, Diagnostic> {
+        let mut theme = Theme::default();
+        for (path, bytes) in TEMPLATES {
+            let name = path.trim_start_matches("templates/");
+            theme.templates.push((name.to_string(), String::from_utf8_lossy(bytes).into_owned()));
+        }
+        for (path, bytes) in STATIC {
+            theme.statics.push((path.trim_start_matches("static/").to_string(), bytes.to_vec()));
+        }
+        let folder = project.join("themes").join(name);
+        if !folder.is_dir() {
+            if name != "default" {
+                return Err(Diagnostic::error(
+                    "E0060",
+                    format!("theme `{name}` not found: there is no folder themes/{name}/"),
+                )
+                .at(Span::file("book.toml"))
+                .help("set `[build] theme = \"default\"` or create the folder"));
+            }
+            return Ok(theme);
+        }
+        for (rel, path) in files_under(&folder.join("templates")) {
+            let text = std::fs::read_to_string(&path).map_err(|err| {
+                Diagnostic::error("E0061", format!("cannot read template: {err}"))
+                    .at(Span::file(path.to_string_lossy()))
+            })?;
+            replace_or_push(&mut theme.templates, rel, text);
+        }
+        for (rel, path) in files_under(&folder.join("static")) {
+            let bytes = std::fs::read(&path).map_err(|err| {
+                Diagnostic::error("E0061", format!("cannot read theme file: {err}"))
+                    .at(Span::file(path.to_string_lossy()))
+            })?;
+            replace_or_push(&mut theme.statics, rel, bytes);
+        }
+        Ok(theme)
+    }
+}
+
+fn replace_or_push<T>(list: &mut Vec<(String, T)>, name: String, value: T) {
+    match list.iter_mut().find(|(n, _)| *n == name) {
+        Some(entry) => entry.1 = value,
+        None => list.push((name, value)),
+    }
+}
+
+/// Every file below `dir`, with its path relative to `dir` (`/`-separated).
+fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if out.len() < 10_000 && stack.len() < 1_000 {
+                    stack.push(path);
+                }
+            } else if let Ok(rel) = path.strip_prefix(dir) {
+                out.push((rel.to_string_lossy().replace('\\', "/"), path));
+            }
+        }
+    }
+    out.sort();
+    out
+}
