@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod export;
 pub mod index;
 pub mod init;
+pub mod linkcheck;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -16,6 +17,7 @@ pub mod render;
 pub mod validate;
 pub mod write;
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -27,6 +29,7 @@ use index::SiteIndex;
 use model::Framework;
 use render::{Renderer, Theme};
 use write::SiteWriter;
+
 
 /// What `build` may change from book.toml.
 #[derive(Debug, Clone, Default)]
@@ -132,23 +135,75 @@ impl Timer {
     }
 }
 
+/// Renders every page, handing each to `sink`, and checks the links of the whole output.
+fn render_all(
+    project: &Project,
+    theme: &Theme,
+    sink: impl Fn(&str, &[u8]) -> anyhow::Result<()> + Sync,
+) -> Result<usize, BuildError> {
+    let framework = &project.framework;
+    let site = &framework.config.site;
+    let renderer = Renderer::new(framework, &project.index, theme, site)
+        .map_err(|d| BuildError::Content(vec![d]))?;
+    let pages = renderer.pages();
+    let results: Vec<Result<Option<(String, linkcheck::PageLinks)>, BuildError>> = pages
+        .par_iter()
+        .map(|page| {
+            let html = renderer
+                .render(page)
+                .map_err(|d| BuildError::Content(vec![d]))?;
+            sink(&page.path, html.as_bytes()).map_err(BuildError::Io)?;
+            let links = page.path.ends_with(".html").then(|| linkcheck::scan(&html));
+            Ok(links.map(|links| (page.path.clone(), links)))
+        })
+        .collect();
+    let mut diagnostics = Vec::new();
+    let mut scanned = HashMap::with_capacity(pages.len());
+    for result in results {
+        match result {
+            Ok(Some((path, links))) => {
+                scanned.insert(path, links);
+            }
+            Ok(None) => {}
+            Err(BuildError::Content(mut d)) => diagnostics.append(&mut d),
+            Err(io) => return Err(io),
+        }
+    }
+    if diagnostics.is_empty() {
+        let files: HashSet<String> = other_files(project, theme).into_iter().collect();
+        diagnostics = linkcheck::verify(&scanned, &files, &site.base_path());
+    }
+    if !diagnostics.is_empty() {
+        diagnostics.dedup();
+        return Err(BuildError::Content(diagnostics));
+    }
+    Ok(scanned.len())
+}
+
+/// Files of the site that are not rendered pages: theme assets, content assets, exports.
+fn other_files(project: &Project, theme: &Theme) -> Vec<String> {
+    let statics = theme.statics.iter().map(|(path, _)| format!("static/{path}"));
+    let assets = project.framework.assets.iter().map(|a| load::display_path(a));
+    let exports = EXPORT_FILES.iter().map(|f| f.to_string());
+    statics.chain(assets).chain(exports).collect()
+}
+
+/// Files every build writes beside the pages.
+const EXPORT_FILES: [&str; 3] = ["framework.json", "framework.csv", ".nojekyll"];
+
 /// Checks a project without writing anything: every diagnostic, sorted.
 pub fn check(root: &Path) -> Result<Vec<Diagnostic>, BuildError> {
     let project = Project::open(root, None)?;
-    let mut diagnostics = project.diagnostics;
-    if !diagnostics.iter().any(Diagnostic::is_error) {
-        // Rendering finds template errors too; render without writing.
+    let mut diagnostics = project.diagnostics.clone();
+    if !project.has_errors() {
+        // Rendering finds template errors and broken output links; render without writing.
         let theme = Theme::load(root, &project.framework.config.build.theme)
             .map_err(|d| BuildError::Content(vec![d]))?;
-        let site = &project.framework.config.site;
-        let renderer = Renderer::new(&project.framework, &project.index, &theme, site)
-            .map_err(|d| BuildError::Content(vec![d]))?;
-        let errors: Vec<Diagnostic> = renderer
-            .pages()
-            .par_iter()
-            .filter_map(|page| renderer.render(page).err())
-            .collect();
-        diagnostics.extend(errors);
+        match render_all(&project, &theme, |_, _| Ok(())) {
+            Ok(_) => {}
+            Err(BuildError::Content(found)) => diagnostics.extend(found),
+            Err(io) => return Err(io),
+        }
     }
     Ok(diagnostics)
 }
@@ -167,46 +222,21 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
         .clone()
         .unwrap_or_else(|| root.join(&config.build.build_dir));
     let theme = Theme::load(root, &config.build.theme).map_err(|d| BuildError::Content(vec![d]))?;
-    let renderer = Renderer::new(framework, &project.index, &theme, &config.site)
-        .map_err(|d| BuildError::Content(vec![d]))?;
-    let pages = renderer.pages();
     let writer = SiteWriter::create(&output)?;
-    let failures: Vec<Result<(), BuildError>> = pages
-        .par_iter()
-        .map(|page| {
-            let html = renderer.render(page).map_err(|d| BuildError::Content(vec![d]))?;
-            writer.write(&page.path, html.as_bytes()).map_err(BuildError::Io)
-        })
-        .filter(Result::is_err)
-        .collect();
+    let pages = render_all(&project, &theme, |path, bytes| writer.write(path, bytes))?;
     timer.lap("render+write");
-    if !failures.is_empty() {
-        let mut diagnostics = Vec::new();
-        for failure in failures {
-            match failure {
-                Err(BuildError::Content(mut d)) => diagnostics.append(&mut d),
-                Err(io) => return Err(io),
-                Ok(()) => {}
-            }
-        }
-        diagnostics.dedup();
-        return Err(BuildError::Content(diagnostics));
-    }
-    let mut files = pages.len();
     for (path, bytes) in &theme.statics {
         writer.write(&format!("static/{path}"), bytes)?;
-        files += 1;
     }
     let content = root.join(&config.build.content_dir);
     for asset in &framework.assets {
         writer.copy(&content.join(asset), &load::display_path(asset))?;
-        files += 1;
     }
     writer.write("framework.json", &export::framework_json(framework, &project.index))?;
     writer.write("framework.csv", &export::framework_csv(framework, &project.index))?;
     writer.write(".nojekyll", b"")?;
-    files += 3;
     timer.lap("exports");
+    let files = pages + other_files(&project, &theme).len() + 1;
     let output = writer.commit()?;
     timer.lap("swap");
     let mut timings = project.timings;
@@ -214,7 +244,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     Ok(BuildReport {
         output,
         files,
-        pages: pages.iter().filter(|p| p.path.ends_with(".html")).count(),
+        pages,
         diagnostics: project.diagnostics,
         timings,
     })

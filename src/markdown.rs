@@ -207,7 +207,7 @@ mod tests {
             .iter()
             .map(|l| (l.id.as_str(), l.span.line, l.span.column))
             .collect();
-        assert_eq!(found, vec![("ID.AM", 12, 5), ("ID.AM-01", 12, 28)]);
+        assert_eq!(found, vec![("ID.AM", 12, 5), ("ID.AM-01", 12, 26)]);
     }
 
     #[test]

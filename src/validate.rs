@@ -64,12 +64,13 @@ fn check_ids(framework: &Framework, out: &mut Vec<Diagnostic>) {
 }
 
 fn suggestion(id: &str, index: &SiteIndex) -> Option<String> {
+    let limit = (id.chars().count() / 3).max(2);
     index
         .ids
         .keys()
-        .map(|candidate| (strsim::jaro_winkler(id, candidate), candidate))
-        .filter(|(score, _)| *score > 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|candidate| (strsim::levenshtein(&id.to_lowercase(), &candidate.to_lowercase()), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min()
         .map(|(_, candidate)| format!("did you mean `{candidate}`?"))
 }
 

@@ -195,7 +195,7 @@ mod tests {
         let mut locator = Locator::new("f.md", front, 2);
         assert_eq!(locator.key_value("id", "A").line, 2);
         let second = locator.key_value("id", "A-2");
-        assert_eq!((second.line, second.column), (6, 11));
+        assert_eq!((second.line, second.column), (6, 9));
         assert_eq!(locator.text("B", 0).line, 5);
     }
 }

@@ -1,0 +1,248 @@
+//! Builds fixture projects with the binary and asserts on the site written (SPEC §5, §6).
+
+mod common;
+
+use std::fs;
+
+use common::*;
+use serde_json::Value;
+
+fn built_basic() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    build_into(&fixture("basic"), &out, &[]);
+    (dir, out)
+}
+
+fn framework_json(site: &std::path::Path) -> Value {
+    serde_json::from_slice(&fs::read(site.join("framework.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn writes_every_page_of_the_spec() {
+    let (_dir, site) = built_basic();
+    let files = files(&site);
+    for expected in [
+        "index.html",
+        "identify/index.html",
+        "identify/asset-management/index.html",
+        "identify/risk-assessment/index.html",
+        "identify/risk-assessment/id.ra-01/index.html",
+        "protect/access-control/index.html",
+        "id/ID.AM-01/index.html",
+        "id/ID.RA-01.a/index.html",
+        "references/index.html",
+        "references/iso-iec-27002/index.html",
+        "references/iso-iec-27033-2/index.html",
+        "references/iso-iec-27033/index.html",
+        "404.html",
+        "sitemap.xml",
+        ".nojekyll",
+        "framework.json",
+        "framework.csv",
+        "static/framewright.css",
+    ] {
+        assert!(files.contains(expected), "missing {expected}; have {files:#?}");
+    }
+    // One permanent link per id.
+    let json = framework_json(&site);
+    for item in json["items"].as_array().unwrap() {
+        let id = item["id"].as_str().unwrap();
+        assert!(files.contains(&format!("id/{id}/index.html")), "no permalink for {id}");
+    }
+}
+
+#[test]
+fn every_internal_link_and_anchor_resolves() {
+    let (_dir, site) = built_basic();
+    assert_links_resolve(&site);
+}
+
+#[test]
+fn every_item_is_an_element_id_at_its_url() {
+    let (_dir, site) = built_basic();
+    let json = framework_json(&site);
+    for item in json["items"].as_array().unwrap() {
+        let id = item["id"].as_str().unwrap();
+        let url = item["url"].as_str().unwrap();
+        let (path, fragment) = url.split_once('#').unwrap_or((url, ""));
+        let html = fs::read_to_string(site.join(path).join("index.html")).unwrap();
+        if !fragment.is_empty() {
+            assert_eq!(fragment, id);
+            assert!(html.contains(&format!("id=\"{id}\"")), "{url} has no id {id}");
+        }
+        // Rows in the parent's table carry the id too.
+        if let Some(parent) = item["parent"].as_str() {
+            let parent_url = json["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["id"] == parent)
+                .unwrap()["url"]
+                .as_str()
+                .unwrap();
+            let parent_page = parent_url.split('#').next().unwrap();
+            let html = fs::read_to_string(site.join(parent_page).join("index.html")).unwrap();
+            assert!(html.contains(&format!("id=\"{id}\"")), "{parent_page} has no row {id}");
+        }
+    }
+}
+
+#[test]
+fn custom_columns_render_in_the_concept_table() {
+    let (_dir, site) = built_basic();
+    let html = fs::read_to_string(site.join("identify/index.html")).unwrap();
+    assert!(html.contains("Example of activities"), "custom column header");
+    assert!(html.contains("<strong>inventory</strong>"), "custom cells are Markdown");
+    assert!(html.contains("<th scope=\"col\""));
+    assert!(html.contains("<caption>"));
+}
+
+#[test]
+fn framework_json_follows_the_spec() {
+    let (_dir, site) = built_basic();
+    let json = framework_json(&site);
+    assert!(json["title"].is_string());
+    let items = json["items"].as_array().unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for item in items {
+        for key in ["id", "kind", "parent", "title", "description", "url", "source", "related", "references"] {
+            assert!(item.get(key).is_some(), "item lacks {key}: {item}");
+        }
+        if let Some(parent) = item["parent"].as_str() {
+            assert!(seen.contains(parent), "parent {parent} must come before {}", item["id"]);
+        }
+        seen.insert(item["id"].as_str().unwrap().to_string());
+        for citation in item["references"].as_array().unwrap() {
+            for key in ["cite", "document", "series", "part", "edition", "all_parts", "clauses"] {
+                assert!(citation.get(key).is_some(), "citation lacks {key}: {citation}");
+            }
+        }
+    }
+    let find = |id: &str| items.iter().find(|i| i["id"] == id).unwrap();
+    assert_eq!(find("ID.AM-01")["kind"], "subcategory");
+    assert_eq!(find("ID.AM-01")["url"], "identify/asset-management/#ID.AM-01");
+    assert_eq!(find("ID.RA-01.a")["kind"], "statement");
+    let pr_ac_02 = &find("PR.AC-02")["references"][0];
+    assert_eq!(pr_ac_02["document"], "ISO/IEC 27033-2");
+    assert_eq!(pr_ac_02["series"], "ISO/IEC 27033");
+    assert_eq!(pr_ac_02["part"], "2");
+    let id_am = &find("ID.AM")["references"][0];
+    assert_eq!(id_am["clauses"], serde_json::json!(["6", "7"]));
+
+    // The reference index: clauses in numeric order, each with its citing ids.
+    let references = json["references"].as_array().unwrap();
+    let series_27002 = references.iter().find(|s| s["series"] == "ISO/IEC 27002").unwrap();
+    let clauses: Vec<&str> = series_27002["documents"][0]["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["clause"].as_str().unwrap())
+        .collect();
+    let mut sorted = clauses.clone();
+    sorted.sort_by(|a, b| framewright::citation::compare_clauses(a, b));
+    assert_eq!(clauses, sorted);
+    let all_parts = references.iter().find(|s| s["series"] == "ISO/IEC 27035").unwrap();
+    assert_eq!(all_parts["cited_by"], serde_json::json!(["RS.MI-01"]));
+}
+
+#[test]
+fn citations_link_to_the_reference_index_and_back() {
+    let (_dir, site) = built_basic();
+    let category = fs::read_to_string(site.join("identify/asset-management/index.html")).unwrap();
+    assert!(
+        category.contains("href=\"../../references/iso-iec-27002/#clause-8.1.1-2013\""),
+        "citation links to its clause entry"
+    );
+    let reference = fs::read_to_string(site.join("references/iso-iec-27002/index.html")).unwrap();
+    assert!(reference.contains("id=\"clause-8.1.1-2013\""));
+    assert!(
+        reference.contains("href=\"../../identify/asset-management/#ID.AM-01\""),
+        "clause entry links back to the citing row"
+    );
+}
+
+#[test]
+fn id_links_in_markdown_become_relative_links() {
+    let (_dir, site) = built_basic();
+    let home = fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(home.contains("href=\"identify/asset-management/#ID.AM-01\""), "[text](@ID)");
+    assert!(home.contains("href=\"protect/access-control/#PR.AC-02\">PR.AC-02</a>"), "[[ID]]");
+}
+
+#[test]
+fn permalinks_redirect_to_the_item() {
+    let (_dir, site) = built_basic();
+    let html = fs::read_to_string(site.join("id/ID.AM-01/index.html")).unwrap();
+    assert!(html.contains("url=../../identify/asset-management/#ID.AM-01"), "{html}");
+}
+
+#[test]
+fn sub_path_base_url_keeps_links_relative_and_sitemap_absolute() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    build_into(&fixture("basic"), &out, &["--base-url", "https://org.github.io/repo/"]);
+    assert_links_resolve(&out);
+    let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://org.github.io/repo/identify/asset-management/</loc>"));
+    let page = fs::read_to_string(out.join("identify/index.html")).unwrap();
+    assert!(page.contains("<link rel=\"canonical\" href=\"https://org.github.io/repo/identify/\">"));
+    for href in attribute_values(&page, "href") {
+        assert!(
+            !href.starts_with('/') || href.starts_with("//"),
+            "root-relative link {href} breaks under a sub-path"
+        );
+    }
+    let not_found = fs::read_to_string(out.join("404.html")).unwrap();
+    assert!(not_found.contains("href=\"/repo/static/framewright.css\""), "404 uses the base path");
+}
+
+#[test]
+fn failed_build_leaves_previous_output_untouched() {
+    let project = project_copy("basic");
+    let out = project.path().join("book");
+    build_into(project.path(), &out, &[]);
+    let before = snapshot(&out);
+    let page = project.path().join("content/identify/asset-management.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(&page, text.replace("related: [PR.DS-01]", "related: [PR.DS-99]")).unwrap();
+    let output = framewright(&["build", project.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown id `PR.DS-99`"), "{stderr}");
+    assert!(stderr.contains("content/identify/asset-management.md:20:15"), "{stderr}");
+    assert_eq!(snapshot(&out), before, "the previous site must be byte-for-byte unchanged");
+    let leftovers: Vec<_> = fs::read_dir(project.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("building"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
+}
+
+#[test]
+fn all_errors_are_reported_at_once() {
+    let project = project_copy("basic");
+    let am = project.path().join("content/identify/asset-management.md");
+    let text = fs::read_to_string(&am).unwrap();
+    fs::write(&am, text.replace("related: [PR.DS-01]", "related: [NOPE-1]")).unwrap();
+    let ds = project.path().join("content/protect/data-security.md");
+    let text = fs::read_to_string(&ds).unwrap();
+    fs::write(&ds, text.replacen("id: PR.DS-01", "id: ID.AM-01", 1)).unwrap();
+    let output = framewright(&["build", project.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("error[E0044]"), "{stderr}");
+    assert!(stderr.contains("error[E0041]: duplicate id `ID.AM-01`"), "{stderr}");
+    assert!(stderr.contains("first defined here"), "{stderr}");
+}
+
+#[test]
+fn the_repository_example_builds_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let output = build_into(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), &out, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("warning"), "the example should have no warnings:\n{stderr}");
+    assert_links_resolve(&out);
+}
