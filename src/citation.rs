@@ -10,8 +10,13 @@
 //!   (`ISO/IEC`, `ISO`, `IEC`, `ISA`, `ANSI`, `IEEE`, `SAE`, `EN`, `BS`, `DIN`, `CEN`,
 //!   `CENELEC`, joined by `/` or spaces, optionally with `TR`, `TS` or `PAS`) followed by a
 //!   number; or `NIST SP`/`NIST IR`/`NISTIR`/`FIPS` with a number; or `COBIT [version]`;
-//!   or `CIS CSC`/`CCS CSC`/`CIS Controls [vN]`. Anything between two citations is a
-//!   separator when it holds no letter or digit, and an unparsed citation otherwise.
+//!   or `CIS CSC`/`CCS CSC`/`CIS Controls [vN]`. Text around citations is a separator
+//!   when it holds no letter or digit (or only the words `and` / `or`), and an unparsed
+//!   citation otherwise. A cell with no citation at all is one unparsed citation.
+//! - `document` and `series` are normalised: publishers in upper case, one space before
+//!   the number, look-alike dashes, slashes and spaces made ASCII (`ISO/IEC27002` →
+//!   `ISO/IEC 27002`, `27035–1` → `27035-1`, `NISTIR` → `NIST IR`, `NIST Special
+//!   Publication` → `NIST SP`, `FIPS PUB 199` → `FIPS 199`). `cite` stays as written.
 //! - For the ISO-like publishers the hyphenated tail of the number is the part
 //!   (`62443-2-1` → part `2-1`). For NIST it is not (`800-53` is the whole number).
 //! - `edition` is the year after the colon plus any amendments as written, whitespace
@@ -22,7 +27,6 @@
 //!   kept as unparsed text rather than guessed to belong to it. A publisher-less document
 //!   after a comma (`ISO/IEC 27035-1:2016, 27035-2:2016`) is kept as unparsed text too,
 //!   as is a dotted document number (`IEEE 802.1X`).
-//! - `and` / `or` standing alone between two citations are separators, not text.
 //! - `Clause 6` → `6`, `Annex A.12` → `A.12`, `Annexes A and B` → `A`, `B`.
 //!   Ranges (`Clauses 6 to 8`, `12.4.1-12.4.3`) are not expanded: each stays one clause,
 //!   written `6 to 8`.

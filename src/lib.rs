@@ -169,6 +169,12 @@ fn render_all(
             Err(io) => return Err(io),
         }
     }
+    // Shared fragments are checked once each, as if on a page at their depth.
+    for (path, html) in renderer.shared_fragments() {
+        let mut links = linkcheck::scan(html.replace(render::SHARED_START, "").as_str());
+        links.ids.clear();
+        scanned.entry(path).or_insert(links);
+    }
     if diagnostics.is_empty() {
         let files: HashSet<String> = other_files(project, theme).into_iter().collect();
         diagnostics = linkcheck::verify(&scanned, &files, &site.base_path());

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostics::{Diagnostic, Span};
+use crate::render::{SHARED_END, SHARED_START};
 
 /// The ids and links found in one rendered page.
 #[derive(Debug, Clone, Default)]
@@ -15,8 +16,11 @@ pub struct PageLinks {
 }
 
 /// Scans HTML for `id`, `href` and `src` attributes (as the theme writes them: double quotes).
+/// Links inside shared fragments (between the render module's markers) are left out: those
+/// fragments are checked once on their own.
 pub fn scan(html: &str) -> PageLinks {
     let mut page = PageLinks::default();
+    let shared = shared_ranges(html);
     let bytes = html.as_bytes();
     let mut at = 0;
     while let Some(offset) = html[at..].find("=\"") {
@@ -35,7 +39,7 @@ pub fn scan(html: &str) -> PageLinks {
                 "id" => {
                     page.ids.insert(value);
                 }
-                "href" | "src" => page.links.push(value),
+                "href" | "src" if !shared.iter().any(|r| r.contains(&eq)) => page.links.push(value),
                 _ => {}
             }
         }
@@ -45,6 +49,18 @@ pub fn scan(html: &str) -> PageLinks {
         at = value_end + 1;
     }
     page
+}
+
+fn shared_ranges(html: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut from = 0;
+    while let Some(start) = html[from..].find(SHARED_START) {
+        let start = from + start;
+        let end = html[start..].find(SHARED_END).map_or(html.len(), |e| start + e);
+        ranges.push(start..end);
+        from = end;
+    }
+    ranges
 }
 
 fn unescape(value: &str) -> String {

@@ -107,9 +107,21 @@ impl<'a> Renderer<'a> {
             .max(2);
         for depth in 0..=deepest {
             let sidebar = renderer.render_sidebar(&"../".repeat(depth))?;
-            renderer.sidebars.push(sidebar);
+            renderer
+                .sidebars
+                .push(format!("{SHARED_START}{sidebar}{SHARED_END}"));
         }
         Ok(renderer)
+    }
+
+    /// The HTML that many pages share (the sidebar, once per folder depth), each with the
+    /// path of a page at that depth. The link check verifies these once, not on every page.
+    pub fn shared_fragments(&self) -> Vec<(String, &str)> {
+        self.sidebars
+            .iter()
+            .enumerate()
+            .map(|(depth, html)| (format!("{}index.html", "_/".repeat(depth)), html.as_str()))
+            .collect()
     }
 
     /// Every page of the site, in reading order.
@@ -502,6 +514,11 @@ impl<'a> Renderer<'a> {
         self.run("sitemap.xml", &context)
     }
 }
+
+/// Marks the start of HTML shared by many pages (see [`Renderer::shared_fragments`]).
+pub const SHARED_START: &str = "<!--fw:shared-->";
+/// Marks the end of HTML shared by many pages.
+pub const SHARED_END: &str = "<!--/fw:shared-->";
 
 /// `../` once per folder of `dir`: the way from a page back to the site root.
 pub fn root_prefix(dir: &str) -> String {
