@@ -16,39 +16,47 @@ pub struct PageLinks {
 }
 
 /// Scans HTML for `id`, `href` and `src` attributes (as the theme writes them: double quotes).
-/// Links inside shared fragments (between the render module's markers) are left out: those
-/// fragments are checked once on their own.
+/// Shared fragments (between the render module's markers) are skipped: they are checked
+/// once on their own.
 pub fn scan(html: &str) -> PageLinks {
     let mut page = PageLinks::default();
-    let shared = shared_ranges(html);
-    let bytes = html.as_bytes();
-    let mut at = 0;
-    while let Some(offset) = html[at..].find("=\"") {
-        let eq = at + offset;
-        let value_start = eq + 2;
-        let value_end = html[value_start..]
-            .find('"')
-            .map_or(html.len(), |i| value_start + i);
-        let name_start = html[..eq]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-            .map_or(0, |i| i + 1);
-        let preceded_by_space = name_start > 0 && bytes[name_start - 1].is_ascii_whitespace();
-        if preceded_by_space {
-            let value = unescape(&html[value_start..value_end]);
-            match &html[name_start..eq] {
-                "id" => {
-                    page.ids.insert(value);
-                }
-                "href" | "src" if !shared.iter().any(|r| r.contains(&eq)) => page.links.push(value),
-                _ => {}
-            }
-        }
-        if value_end >= html.len() {
-            break;
-        }
-        at = value_end + 1;
+    let mut from = 0;
+    for range in shared_ranges(html) {
+        scan_part(html, from..range.start, &mut page);
+        from = range.end;
     }
+    scan_part(html, from..html.len(), &mut page);
     page
+}
+
+fn scan_part(html: &str, range: std::ops::Range<usize>, page: &mut PageLinks) {
+    let part = &html[range];
+    let bytes = part.as_bytes();
+    let finder = memchr::memmem::Finder::new("=\"");
+    let mut skip_to = 0;
+    for eq in finder.find_iter(bytes) {
+        if eq < skip_to {
+            continue;
+        }
+        let value_start = eq + 2;
+        let value_end = memchr::memchr(b'"', &bytes[value_start..]).map_or(bytes.len(), |i| value_start + i);
+        skip_to = value_end;
+        let name_start = bytes[..eq]
+            .iter()
+            .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'-'))
+            .map_or(0, |i| i + 1);
+        if name_start == 0 || !bytes[name_start - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let value = || unescape(&part[value_start..value_end]);
+        match &bytes[name_start..eq] {
+            b"id" => {
+                page.ids.insert(value());
+            }
+            b"href" | b"src" => page.links.push(value()),
+            _ => {}
+        }
+    }
 }
 
 fn shared_ranges(html: &str) -> Vec<std::ops::Range<usize>> {
@@ -150,34 +158,42 @@ pub fn verify(
     files: &HashSet<String>,
     base_path: &str,
 ) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
+    use rayon::prelude::*;
     let mut sorted: Vec<_> = pages.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
-    for (page_path, page) in sorted {
-        for link in &page.links {
-            let Some((file, fragment)) = resolve(page_path, link, base_path) else {
-                continue;
-            };
-            let message = if !files.contains(&file) && !pages.contains_key(&file) {
-                format!("broken link `{link}` in {page_path}: no file {file}")
-            } else if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-                match pages.get(&file) {
-                    Some(target) if !target.ids.contains(&fragment) => {
-                        format!("broken link `{link}` in {page_path}: {file} has no element with id `{fragment}`")
-                    }
-                    _ => continue,
-                }
-            } else {
-                continue;
-            };
-            problems.push(
-                Diagnostic::error("E0070", message)
-                    .at(Span::file(page_path.clone()))
-                    .help("this is a link the theme or the content produced; check the template or the link target"),
-            );
-        }
-    }
-    problems
+    sorted
+        .par_iter()
+        .flat_map_iter(|(page_path, page)| {
+            page.links
+                .iter()
+                .filter_map(|link| broken(page_path, link, pages, files, base_path))
+                .map(|message| {
+                    Diagnostic::error("E0070", message)
+                        .at(Span::file(page_path.to_string()))
+                        .help("the theme or the content produced this link; check the template or the link's target")
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Why a link is broken, or None when it is fine (or leaves the site).
+fn broken(
+    page_path: &str,
+    link: &str,
+    pages: &HashMap<String, PageLinks>,
+    files: &HashSet<String>,
+    base_path: &str,
+) -> Option<String> {
+    let (file, fragment) = resolve(page_path, link, base_path)?;
+    let Some(target) = pages.get(&file) else {
+        return (!files.contains(&file))
+            .then(|| format!("broken link `{link}` in {page_path}: no file {file}"));
+    };
+    let fragment = fragment.filter(|f| !f.is_empty())?;
+    (!target.ids.contains(&fragment)).then(|| {
+        format!("broken link `{link}` in {page_path}: {file} has no element with id `{fragment}`")
+    })
 }
 
 #[cfg(test)]

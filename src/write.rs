@@ -87,10 +87,39 @@ impl SiteWriter {
             return Err(err).with_context(|| format!("cannot move the new site to {}", destination.display()));
         }
         if let Some(old) = old {
-            // Removing a large old tree is slow on some disks; it no longer matters to the result.
-            let _ = fs::remove_dir_all(old);
+            // The new site is in place; a leftover of the old one is only untidy, not wrong.
+            remove_tree(&old);
         }
         Ok(destination)
+    }
+}
+
+/// Removes a folder tree, deleting files in parallel (large sites have many thousands).
+fn remove_tree(root: &Path) {
+    use rayon::prelude::*;
+    let mut files = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    let mut index = 0;
+    while index < folders.len() {
+        if let Ok(entries) = fs::read_dir(&folders[index]) {
+            for entry in entries.flatten() {
+                match entry.file_type() {
+                    Ok(kind) if kind.is_dir() => folders.push(entry.path()),
+                    _ => files.push(entry.path()),
+                }
+            }
+        }
+        index += 1;
+    }
+    files.par_iter().for_each(|file| {
+        let _ = fs::remove_file(file);
+    });
+    // Children were found after their parents: remove in reverse.
+    for folder in folders.iter().rev() {
+        let _ = fs::remove_dir(folder);
+    }
+    if root.exists() {
+        let _ = fs::remove_dir_all(root);
     }
 }
 

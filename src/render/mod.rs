@@ -416,8 +416,14 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    fn series_view(&self, series: usize, dir: &str) -> serde_json::Value {
+    /// A series for templates; its documents only when `with_documents` (they are large).
+    fn series_view(&self, series: usize, dir: &str, with_documents: bool) -> serde_json::Value {
         let entry = &self.index.references.series[series];
+        let documents = if with_documents {
+            self.document_views(series, None, dir)
+        } else {
+            Vec::new()
+        };
         serde_json::json!({
             "series": entry.series,
             "slug": entry.slug,
@@ -425,7 +431,7 @@ impl<'a> Renderer<'a> {
             "url": entry.url,
             "href": relative_url(dir, &format!("references/{}/", entry.slug)),
             "cited_by": self.cited_by(&entry.cited_by, dir),
-            "documents": self.document_views(series, None, dir),
+            "documents": documents,
         })
     }
 
@@ -433,7 +439,7 @@ impl<'a> Renderer<'a> {
         let dir = page.dir();
         let mut context = self.base_context(page, "Reference index", None);
         let series: Vec<_> = (0..self.index.references.series.len())
-            .map(|s| self.series_view(s, dir))
+            .map(|s| self.series_view(s, dir, true))
             .collect();
         context.insert("series", &series);
         context.insert("breadcrumbs", &vec![self.link(0, dir)]);
@@ -468,7 +474,7 @@ impl<'a> Renderer<'a> {
             });
         }
         context.insert("breadcrumbs", &crumbs);
-        context.insert("entry", &self.series_view(series, dir));
+        context.insert("entry", &self.series_view(series, dir, false));
         context.insert("documents", &self.document_views(series, document, dir));
         context.insert("single", &document.is_some());
         context.insert("doc_title", &doc_title);

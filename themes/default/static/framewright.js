@@ -56,6 +56,10 @@
 
     toggle.addEventListener("click", function () { setOpen(!isOpen(), false); });
 
+    // Enable the drawer's slide only after the first layout, so that it does
+    // not animate out of view while the page loads.
+    window.setTimeout(function () { addClass(html, "nav-animate"); }, 300);
+
     doc.addEventListener("keydown", function (event) {
       var key = event.key || event.keyCode;
       if ((key === "Escape" || key === "Esc" || key === 27) && isOpen()) {
