@@ -173,9 +173,7 @@ impl Config {
         let path = project.join(CONFIG_FILE);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Config::default())
-            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(err) => {
                 return Err(Diagnostic::error(
                     "E0001",
@@ -194,8 +192,7 @@ impl Config {
                 || Span::file(CONFIG_FILE),
                 |range| Span::from_offset(CONFIG_FILE, text, range.start),
             );
-            Diagnostic::error("E0002", format!("invalid book.toml: {}", err.message()))
-                .at(span)
+            Diagnostic::error("E0002", format!("invalid book.toml: {}", err.message())).at(span)
         })
     }
 }
@@ -222,9 +219,7 @@ mod tests {
 
     #[test]
     fn base_path_handles_every_form() {
-        let site = |u: &str| SiteSection {
-            base_url: u.into(),
-        };
+        let site = |u: &str| SiteSection { base_url: u.into() };
         assert_eq!(site("/").base_path(), "/");
         assert_eq!(site("").base_path(), "/");
         assert_eq!(site("/repo").base_path(), "/repo/");

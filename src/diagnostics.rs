@@ -248,11 +248,12 @@ impl Sources<'_> {
     fn report(&mut self, diagnostic: &Diagnostic) -> Report<usize> {
         let mut labels = Vec::new();
         let mut notes = Vec::new();
-        let places = diagnostic
-            .span
-            .iter()
-            .map(|span| (span, "", true))
-            .chain(diagnostic.related.iter().map(|(s, l)| (s, l.as_str(), false)));
+        let places = diagnostic.span.iter().map(|span| (span, "", true)).chain(
+            diagnostic
+                .related
+                .iter()
+                .map(|(s, l)| (s, l.as_str(), false)),
+        );
         for (span, label, primary) in places {
             match (self.locate(span), primary) {
                 (Some((id, range)), true) => {
@@ -296,7 +297,11 @@ mod tests {
     #[test]
     fn human_rendering_shows_the_line_and_a_caret() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a.md"), "---\nid: X\nrelated: [NOPE]\n---\n").unwrap();
+        std::fs::write(
+            dir.path().join("a.md"),
+            "---\nid: X\nrelated: [NOPE]\n---\n",
+        )
+        .unwrap();
         let diagnostic = Diagnostic::error("E0100", "unknown id `NOPE`")
             .at(Span::at("a.md", 3, 11).with_len(4))
             .help("did you mean `X`?");

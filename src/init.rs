@@ -7,11 +7,36 @@ use anyhow::{bail, Context, Result};
 
 /// The five concepts of ISO/IEC TS 27110: folder, id, title, a placeholder sentence of our own.
 const CONCEPTS: [(&str, &str, &str, &str); 5] = [
-    ("identify", "ID", "Identify", "Know what the organisation has, what it depends on and which risks matter most."),
-    ("protect", "PR", "Protect", "Put safeguards in place so that essential services keep running."),
-    ("detect", "DE", "Detect", "Notice cybersecurity events quickly and tell them apart from normal activity."),
-    ("respond", "RS", "Respond", "Act on a detected incident to contain it and limit its effects."),
-    ("recover", "RC", "Recover", "Restore what an incident affected and learn from it."),
+    (
+        "identify",
+        "ID",
+        "Identify",
+        "Know what the organisation has, what it depends on and which risks matter most.",
+    ),
+    (
+        "protect",
+        "PR",
+        "Protect",
+        "Put safeguards in place so that essential services keep running.",
+    ),
+    (
+        "detect",
+        "DE",
+        "Detect",
+        "Notice cybersecurity events quickly and tell them apart from normal activity.",
+    ),
+    (
+        "respond",
+        "RS",
+        "Respond",
+        "Act on a detected incident to contain it and limit its effects.",
+    ),
+    (
+        "recover",
+        "RC",
+        "Recover",
+        "Restore what an incident affected and learn from it.",
+    ),
 ];
 
 /// The files a new project starts with, relative to its folder.
@@ -110,7 +135,8 @@ pub fn init(dir: &Path, title: &str) -> Result<Vec<PathBuf>> {
     for (rel, text) in files {
         let path = dir.join(&rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
         }
         fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
         written.push(rel);

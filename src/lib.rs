@@ -3,6 +3,10 @@
 //! The pipeline runs one way: [`load`] → [`model`] → [`validate`] → [`index`] → [`render`]
 //! → [`write`]. [`build`] and [`check`] run it for the command line and for tests.
 
+// A Diagnostic is the error of most stages; it is rare and carries what the user needs
+// (span, help, related places), so it is returned by value rather than boxed.
+#![allow(clippy::result_large_err)]
+
 pub mod citation;
 pub mod config;
 pub mod diagnostics;
@@ -29,7 +33,6 @@ use index::SiteIndex;
 use model::Framework;
 use render::{Renderer, Theme};
 use write::SiteWriter;
-
 
 /// What `build` may change from book.toml.
 #[derive(Debug, Clone, Default)]
@@ -188,8 +191,15 @@ fn render_all(
 
 /// Files of the site that are not rendered pages: theme assets, content assets, exports.
 fn other_files(project: &Project, theme: &Theme) -> Vec<String> {
-    let statics = theme.statics.iter().map(|(path, _)| format!("static/{path}"));
-    let assets = project.framework.assets.iter().map(|a| load::display_path(a));
+    let statics = theme
+        .statics
+        .iter()
+        .map(|(path, _)| format!("static/{path}"));
+    let assets = project
+        .framework
+        .assets
+        .iter()
+        .map(|a| load::display_path(a));
     let exports = EXPORT_FILES.iter().map(|f| f.to_string());
     statics.chain(assets).chain(exports).collect()
 }
@@ -238,8 +248,14 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     for asset in &framework.assets {
         writer.copy(&content.join(asset), &load::display_path(asset))?;
     }
-    writer.write("framework.json", &export::framework_json(framework, &project.index))?;
-    writer.write("framework.csv", &export::framework_csv(framework, &project.index))?;
+    writer.write(
+        "framework.json",
+        &export::framework_json(framework, &project.index),
+    )?;
+    writer.write(
+        "framework.csv",
+        &export::framework_csv(framework, &project.index),
+    )?;
     writer.write(".nojekyll", b"")?;
     timer.lap("exports");
     let files = pages + other_files(&project, &theme).len() + 1;

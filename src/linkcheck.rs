@@ -39,7 +39,8 @@ fn scan_part(html: &str, range: std::ops::Range<usize>, page: &mut PageLinks) {
             continue;
         }
         let value_start = eq + 2;
-        let value_end = memchr::memchr(b'"', &bytes[value_start..]).map_or(bytes.len(), |i| value_start + i);
+        let value_end =
+            memchr::memchr(b'"', &bytes[value_start..]).map_or(bytes.len(), |i| value_start + i);
         skip_to = value_end;
         let name_start = bytes[..eq]
             .iter()
@@ -64,7 +65,9 @@ fn shared_ranges(html: &str) -> Vec<std::ops::Range<usize>> {
     let mut from = 0;
     while let Some(start) = html[from..].find(SHARED_START) {
         let start = from + start;
-        let end = html[start..].find(SHARED_END).map_or(html.len(), |e| start + e);
+        let end = html[start..]
+            .find(SHARED_END)
+            .map_or(html.len(), |e| start + e);
         ranges.push(start..end);
         from = end;
     }
@@ -110,7 +113,10 @@ pub fn resolve(page_path: &str, link: &str, base_path: &str) -> Option<(String, 
     if link.is_empty()
         || link.starts_with("//")
         || link.split_once(':').is_some_and(|(scheme, _)| {
-            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         })
     {
         return None;
@@ -202,7 +208,9 @@ mod tests {
 
     #[test]
     fn scans_attributes() {
-        let page = scan(r#"<a href="../x/#A.1" id="top"><tr id="ID.AM-01" data-id="no"><img src="a.png">"#);
+        let page = scan(
+            r#"<a href="../x/#A.1" id="top"><tr id="ID.AM-01" data-id="no"><img src="a.png">"#,
+        );
         assert!(page.ids.contains("top") && page.ids.contains("ID.AM-01"));
         assert_eq!(page.ids.len(), 2);
         assert_eq!(page.links, ["../x/#A.1", "a.png"]);
@@ -211,15 +219,27 @@ mod tests {
     #[test]
     fn resolves_relative_and_absolute_links() {
         let r = |page: &str, link: &str| resolve(page, link, "/repo/");
-        assert_eq!(r("a/b/index.html", "../"), Some(("a/index.html".into(), None)));
-        assert_eq!(r("a/b/index.html", "../../"), Some(("index.html".into(), None)));
+        assert_eq!(
+            r("a/b/index.html", "../"),
+            Some(("a/index.html".into(), None))
+        );
+        assert_eq!(
+            r("a/b/index.html", "../../"),
+            Some(("index.html".into(), None))
+        );
         assert_eq!(r("index.html", "./"), Some(("index.html".into(), None)));
-        assert_eq!(r("a/index.html", "#X"), Some(("a/index.html".into(), Some("X".into()))));
+        assert_eq!(
+            r("a/index.html", "#X"),
+            Some(("a/index.html".into(), Some("X".into())))
+        );
         assert_eq!(
             r("a/index.html", "../static/s.css"),
             Some(("static/s.css".into(), None))
         );
-        assert_eq!(r("404.html", "/repo/identify/"), Some(("identify/index.html".into(), None)));
+        assert_eq!(
+            r("404.html", "/repo/identify/"),
+            Some(("identify/index.html".into(), None))
+        );
         assert_eq!(r("404.html", "/elsewhere/"), None);
         assert_eq!(r("a/index.html", "https://iso.org/"), None);
         assert_eq!(r("a/index.html", "mailto:x@y"), None);
@@ -230,7 +250,10 @@ mod tests {
     fn reports_missing_files_and_fragments() {
         let mut pages = HashMap::new();
         pages.insert("index.html".to_string(), scan(r##"<a href="a/">a</a><a href="a/#x">x</a><a href="a/#nope">n</a><a href="b/">b</a>"##));
-        pages.insert("a/index.html".to_string(), scan(r#"<p id="x"></p><a href="../">up</a>"#));
+        pages.insert(
+            "a/index.html".to_string(),
+            scan(r#"<p id="x"></p><a href="../">up</a>"#),
+        );
         let problems = verify(&pages, &HashSet::new(), "/");
         let messages: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
         assert_eq!(messages.len(), 2, "{messages:?}");

@@ -12,8 +12,10 @@ use framewright::{BuildError, BuildOptions};
 /// Publish a cybersecurity framework (ISO/IEC TS 27110 shape) as a fast, cross-linked website.
 #[derive(Parser)]
 #[command(name = "framewright", version, about, long_about = None)]
-#[command(after_help = "Run `framewright <COMMAND> --help` for the options of a command.\n\
-    Exit status: 0 success, 1 content errors, 2 usage or I/O errors.")]
+#[command(
+    after_help = "Run `framewright <COMMAND> --help` for the options of a command.\n\
+    Exit status: 0 success, 1 content errors, 2 usage or I/O errors."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -91,12 +93,20 @@ fn color() -> bool {
 
 fn print_diagnostics(diagnostics: &[Diagnostic], project: &Path) {
     if !diagnostics.is_empty() {
-        eprint!("{}", diagnostics::render_human(diagnostics, project, color()));
+        eprint!(
+            "{}",
+            diagnostics::render_human(diagnostics, project, color())
+        );
     }
 }
 
 fn summary(diagnostics: &[Diagnostic]) -> String {
-    let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
+    let count = |severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     format!(
         "{}, {}",
@@ -112,7 +122,10 @@ fn init(dir: &Path, title: &str) -> ExitCode {
             for file in files {
                 eprintln!("  {}", file.display());
             }
-            eprintln!("\nNext: `framewright build {}` (or `serve`) to see the site.", dir.display());
+            eprintln!(
+                "\nNext: `framewright build {}` (or `serve`) to see the site.",
+                dir.display()
+            );
             ExitCode::SUCCESS
         }
         Err(err) => {
@@ -183,7 +196,10 @@ fn check(dir: &Path, format: Format, deny_warnings: bool) -> ExitCode {
                 "errors": diagnostics.iter().filter(|d| d.is_error()).count(),
                 "warnings": diagnostics.iter().filter(|d| d.severity == Severity::Warning).count(),
             });
-            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
         }
     }
     if failed {

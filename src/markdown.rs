@@ -118,7 +118,7 @@ fn convert(source: &str, origin: Origin<'_>, inline: bool) -> Markdown {
 }
 
 /// The id a link points to, for `(@ID)` links and `[[ID]]` wiki links.
-fn link_target<'s>(link_type: LinkType, dest: &'s str) -> Option<&'s str> {
+fn link_target(link_type: LinkType, dest: &str) -> Option<&str> {
     match link_type {
         LinkType::WikiLink { .. } => Some(dest.trim()),
         _ => dest.strip_prefix('@').map(str::trim),
@@ -147,7 +147,11 @@ fn add_heading_anchor(events: &mut [Event<'_>], start: usize, used: &mut HashSet
     if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
         if id.is_none() {
             let base = slugify(&text);
-            let base = if base.is_empty() { "section".into() } else { base };
+            let base = if base.is_empty() {
+                "section".into()
+            } else {
+                base
+            };
             let mut anchor = base.clone();
             let mut n = 1;
             while !used.insert(anchor.clone()) {
@@ -199,9 +203,20 @@ mod tests {
 
     #[test]
     fn id_links_are_kept_as_placeholders_and_located() {
-        let md = to_html("Intro.\n\nSee [assets](@ID.AM) and [[ID.AM-01]].\n", origin());
-        assert!(md.html.contains(r#"<a href="@ID.AM">assets</a>"#), "{}", md.html);
-        assert!(md.html.contains(r#"<a href="@ID.AM-01">ID.AM-01</a>"#), "{}", md.html);
+        let md = to_html(
+            "Intro.\n\nSee [assets](@ID.AM) and [[ID.AM-01]].\n",
+            origin(),
+        );
+        assert!(
+            md.html.contains(r#"<a href="@ID.AM">assets</a>"#),
+            "{}",
+            md.html
+        );
+        assert!(
+            md.html.contains(r#"<a href="@ID.AM-01">ID.AM-01</a>"#),
+            "{}",
+            md.html
+        );
         let found: Vec<_> = md
             .links
             .iter()

@@ -3,17 +3,32 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostics::{Diagnostic, Severity, Span};
-use crate::index::SiteIndex;
 use crate::index::references::find_declared;
+use crate::index::SiteIndex;
 use crate::model::{Framework, Kind, Node};
 
 /// Top-level folder names the site itself uses; a concept cannot take them.
 pub const RESERVED_SLUGS: [&str; 9] = [
-    "id", "references", "search", "static", "print", "crosswalk", "oscal", "conformance", "404.html",
+    "id",
+    "references",
+    "search",
+    "static",
+    "print",
+    "crosswalk",
+    "oscal",
+    "conformance",
+    "404.html",
 ];
 
 /// Built-in table columns; any other key must be a field of some child.
-pub const BUILTIN_COLUMNS: [&str; 6] = ["id", "title", "description", "references", "related", "kind"];
+pub const BUILTIN_COLUMNS: [&str; 6] = [
+    "id",
+    "title",
+    "description",
+    "references",
+    "related",
+    "kind",
+];
 
 /// Every check on a loaded framework.
 pub fn validate(framework: &Framework, index: &SiteIndex) -> Vec<Diagnostic> {
@@ -39,15 +54,20 @@ fn check_ids(framework: &Framework, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::error("E0040", format!("{} has no `id`", node.kind.name()))
                     .at(node.span.clone())
-                    .help("add `id: …` to its front matter; ids are the framework's permanent links"),
+                    .help(
+                        "add `id: …` to its front matter; ids are the framework's permanent links",
+                    ),
             );
             continue;
         }
         if !id_is_url_safe(&node.id) {
             out.push(
-                Diagnostic::error("E0042", format!("id `{}` has characters that are unsafe in URLs", node.id))
-                    .at(node.span.clone())
-                    .help("use letters, digits, `.`, `-` and `_`"),
+                Diagnostic::error(
+                    "E0042",
+                    format!("id `{}` has characters that are unsafe in URLs", node.id),
+                )
+                .at(node.span.clone())
+                .help("use letters, digits, `.`, `-` and `_`"),
             );
         }
         match first.get(node.id.as_str()) {
@@ -68,7 +88,12 @@ fn suggestion(id: &str, index: &SiteIndex) -> Option<String> {
     index
         .ids
         .keys()
-        .map(|candidate| (strsim::levenshtein(&id.to_lowercase(), &candidate.to_lowercase()), candidate))
+        .map(|candidate| {
+            (
+                strsim::levenshtein(&id.to_lowercase(), &candidate.to_lowercase()),
+                candidate,
+            )
+        })
         .filter(|(distance, _)| *distance <= limit)
         .min()
         .map(|(_, candidate)| format!("did you mean `{candidate}`?"))
@@ -95,7 +120,12 @@ fn check_links(framework: &Framework, index: &SiteIndex, out: &mut Vec<Diagnosti
         }
         for related in &node.related {
             if index.node(&related.value).is_none() {
-                out.push(unknown_id(&related.value, &related.span, "`related` entry", index));
+                out.push(unknown_id(
+                    &related.value,
+                    &related.span,
+                    "`related` entry",
+                    index,
+                ));
             }
         }
         for column in node.columns.iter().flatten() {
@@ -106,13 +136,16 @@ fn check_links(framework: &Framework, index: &SiteIndex, out: &mut Vec<Diagnosti
                 .any(|&c| framework.nodes[c].extra.contains_key(&column.key));
             if !builtin && !provided {
                 out.push(
-                    Diagnostic::error("E0045", format!("no child provides column `{}`", column.key))
-                        .at(column.span.clone())
-                        .help(format!(
-                            "give the children a `{}:` field, or use one of: {}",
-                            column.key,
-                            BUILTIN_COLUMNS.join(", ")
-                        )),
+                    Diagnostic::error(
+                        "E0045",
+                        format!("no child provides column `{}`", column.key),
+                    )
+                    .at(column.span.clone())
+                    .help(format!(
+                        "give the children a `{}:` field, or use one of: {}",
+                        column.key,
+                        BUILTIN_COLUMNS.join(", ")
+                    )),
                 );
             }
         }
@@ -123,8 +156,11 @@ fn check_structure(framework: &Framework, out: &mut Vec<Diagnostic>) {
     for node in &framework.nodes {
         if matches!(node.kind, Kind::Concept | Kind::Category) && node.title.is_none() {
             out.push(
-                Diagnostic::error("E0043", format!("{} `{}` has no `title`", node.kind.name(), node.id))
-                    .at(node.span.clone()),
+                Diagnostic::error(
+                    "E0043",
+                    format!("{} `{}` has no `title`", node.kind.name(), node.id),
+                )
+                .at(node.span.clone()),
             );
         }
         if let Some(parent) = node.parent.map(|p| &framework.nodes[p]) {
@@ -150,9 +186,12 @@ fn check_structure(framework: &Framework, out: &mut Vec<Diagnostic>) {
             }
             if node.parent.is_none() && RESERVED_SLUGS.contains(&child.slug.as_str()) {
                 out.push(
-                    Diagnostic::error("E0048", format!("`{}` is a name the site itself uses", child.slug))
-                        .at(child.span.clone())
-                        .help("rename the folder or file"),
+                    Diagnostic::error(
+                        "E0048",
+                        format!("`{}` is a name the site itself uses", child.slug),
+                    )
+                    .at(child.span.clone())
+                    .help("rename the folder or file"),
                 );
             }
             if child.slug.is_empty() {
@@ -162,9 +201,12 @@ fn check_structure(framework: &Framework, out: &mut Vec<Diagnostic>) {
                 );
             } else if let Some(other) = slugs.insert(&child.slug, child) {
                 out.push(
-                    Diagnostic::error("E0048", format!("two pages would be written to `{}/`", child.slug))
-                        .at(child.span.clone())
-                        .also(other.span.clone(), "the other one"),
+                    Diagnostic::error(
+                        "E0048",
+                        format!("two pages would be written to `{}/`", child.slug),
+                    )
+                    .at(child.span.clone())
+                    .also(other.span.clone(), "the other one"),
                 );
             }
         }
@@ -178,9 +220,12 @@ fn check_citations(framework: &Framework, out: &mut Vec<Diagnostic>) {
             for citation in &reference.citations {
                 match &citation.document {
                     None => out.push(
-                        Diagnostic::warning("W0046", format!("cannot parse citation `{}`", citation.cite))
-                            .at(reference.span.clone())
-                            .help("write it as `ISO/IEC 27002:2013, 12.6.1`; it is kept as written"),
+                        Diagnostic::warning(
+                            "W0046",
+                            format!("cannot parse citation `{}`", citation.cite),
+                        )
+                        .at(reference.span.clone())
+                        .help("write it as `ISO/IEC 27002:2013, 12.6.1`; it is kept as written"),
                     ),
                     Some(document) if framework.has_bibliography => {
                         let declared = find_declared(&framework.documents, document).is_some()
@@ -218,10 +263,16 @@ fn check_required_concepts(framework: &Framework, out: &mut Vec<Diagnostic>) {
         let wanted = required.trim().to_lowercase();
         let present = concepts.iter().any(|c| {
             c.id.to_lowercase() == wanted
-                || c.title.as_deref().is_some_and(|t| t.trim().to_lowercase() == wanted)
+                || c.title
+                    .as_deref()
+                    .is_some_and(|t| t.trim().to_lowercase() == wanted)
         });
         if !present {
-            let severity = if section.strict { Severity::Error } else { Severity::Warning };
+            let severity = if section.strict {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
             let mut diagnostic = Diagnostic::warning(
                 "W0050",
                 format!("the framework has no `{required}` concept (ISO/IEC TS 27110)"),

@@ -44,7 +44,10 @@ impl SiteWriter {
 
     /// Writes one file at `rel` (a `/`-separated path inside the site).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        if rel.split('/').any(|part| part == ".." || part.is_empty() && rel.starts_with('/')) {
+        if rel
+            .split('/')
+            .any(|part| part == ".." || part.is_empty() && rel.starts_with('/'))
+        {
             bail!("refusing to write outside the site: {rel}");
         }
         let path = self.staging.path().join(rel);
@@ -52,8 +55,8 @@ impl SiteWriter {
             fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        let mut file = fs::File::create(&path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        let mut file =
+            fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
         file.write_all(bytes)
             .with_context(|| format!("cannot write {}", path.display()))?;
         Ok(())
@@ -73,7 +76,10 @@ impl SiteWriter {
         let old = if destination.exists() {
             let aside = staging.with_extension("old");
             fs::rename(&destination, &aside).with_context(|| {
-                format!("cannot move the previous site {} aside", destination.display())
+                format!(
+                    "cannot move the previous site {} aside",
+                    destination.display()
+                )
             })?;
             Some(aside)
         } else {
@@ -84,7 +90,8 @@ impl SiteWriter {
                 let _ = fs::rename(old, &destination);
             }
             let _ = fs::remove_dir_all(&staging);
-            return Err(err).with_context(|| format!("cannot move the new site to {}", destination.display()));
+            return Err(err)
+                .with_context(|| format!("cannot move the new site to {}", destination.display()));
         }
         if let Some(old) = old {
             // The new site is in place; a leftover of the old one is only untidy, not wrong.
@@ -137,12 +144,18 @@ mod tests {
         let abandoned = SiteWriter::create(&dest).unwrap();
         abandoned.write("new.html", b"new").unwrap();
         drop(abandoned);
-        assert!(dest.join("old.html").exists(), "an abandoned build must not touch the site");
+        assert!(
+            dest.join("old.html").exists(),
+            "an abandoned build must not touch the site"
+        );
 
         let writer = SiteWriter::create(&dest).unwrap();
         writer.write("a/b/index.html", b"hi").unwrap();
         writer.commit().unwrap();
-        assert_eq!(fs::read_to_string(dest.join("a/b/index.html")).unwrap(), "hi");
+        assert_eq!(
+            fs::read_to_string(dest.join("a/b/index.html")).unwrap(),
+            "hi"
+        );
         assert!(!dest.join("old.html").exists());
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging folders are cleaned up");

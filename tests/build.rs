@@ -42,13 +42,19 @@ fn writes_every_page_of_the_spec() {
         "framework.csv",
         "static/framewright.css",
     ] {
-        assert!(files.contains(expected), "missing {expected}; have {files:#?}");
+        assert!(
+            files.contains(expected),
+            "missing {expected}; have {files:#?}"
+        );
     }
     // One permanent link per id.
     let json = framework_json(&site);
     for item in json["items"].as_array().unwrap() {
         let id = item["id"].as_str().unwrap();
-        assert!(files.contains(&format!("id/{id}/index.html")), "no permalink for {id}");
+        assert!(
+            files.contains(&format!("id/{id}/index.html")),
+            "no permalink for {id}"
+        );
     }
 }
 
@@ -69,7 +75,10 @@ fn every_item_is_an_element_id_at_its_url() {
         let html = fs::read_to_string(site.join(path).join("index.html")).unwrap();
         if !fragment.is_empty() {
             assert_eq!(fragment, id);
-            assert!(html.contains(&format!("id=\"{id}\"")), "{url} has no id {id}");
+            assert!(
+                html.contains(&format!("id=\"{id}\"")),
+                "{url} has no id {id}"
+            );
         }
         // Rows in the parent's table carry the id too.
         if let Some(parent) = item["parent"].as_str() {
@@ -83,7 +92,10 @@ fn every_item_is_an_element_id_at_its_url() {
                 .unwrap();
             let parent_page = parent_url.split('#').next().unwrap();
             let html = fs::read_to_string(site.join(parent_page).join("index.html")).unwrap();
-            assert!(html.contains(&format!("id=\"{id}\"")), "{parent_page} has no row {id}");
+            assert!(
+                html.contains(&format!("id=\"{id}\"")),
+                "{parent_page} has no row {id}"
+            );
         }
     }
 }
@@ -92,8 +104,14 @@ fn every_item_is_an_element_id_at_its_url() {
 fn custom_columns_render_in_the_concept_table() {
     let (_dir, site) = built_basic();
     let html = fs::read_to_string(site.join("identify/index.html")).unwrap();
-    assert!(html.contains("Example of activities"), "custom column header");
-    assert!(html.contains("<strong>inventory</strong>"), "custom cells are Markdown");
+    assert!(
+        html.contains("Example of activities"),
+        "custom column header"
+    );
+    assert!(
+        html.contains("<strong>inventory</strong>"),
+        "custom cells are Markdown"
+    );
     assert!(html.contains("<th scope=\"col\""));
     assert!(html.contains("<caption>"));
 }
@@ -106,22 +124,50 @@ fn framework_json_follows_the_spec() {
     let items = json["items"].as_array().unwrap();
     let mut seen = std::collections::HashSet::new();
     for item in items {
-        for key in ["id", "kind", "parent", "title", "description", "url", "source", "related", "references"] {
+        for key in [
+            "id",
+            "kind",
+            "parent",
+            "title",
+            "description",
+            "url",
+            "source",
+            "related",
+            "references",
+        ] {
             assert!(item.get(key).is_some(), "item lacks {key}: {item}");
         }
         if let Some(parent) = item["parent"].as_str() {
-            assert!(seen.contains(parent), "parent {parent} must come before {}", item["id"]);
+            assert!(
+                seen.contains(parent),
+                "parent {parent} must come before {}",
+                item["id"]
+            );
         }
         seen.insert(item["id"].as_str().unwrap().to_string());
         for citation in item["references"].as_array().unwrap() {
-            for key in ["cite", "document", "series", "part", "edition", "all_parts", "clauses"] {
-                assert!(citation.get(key).is_some(), "citation lacks {key}: {citation}");
+            for key in [
+                "cite",
+                "document",
+                "series",
+                "part",
+                "edition",
+                "all_parts",
+                "clauses",
+            ] {
+                assert!(
+                    citation.get(key).is_some(),
+                    "citation lacks {key}: {citation}"
+                );
             }
         }
     }
     let find = |id: &str| items.iter().find(|i| i["id"] == id).unwrap();
     assert_eq!(find("ID.AM-01")["kind"], "subcategory");
-    assert_eq!(find("ID.AM-01")["url"], "identify/asset-management/#ID.AM-01");
+    assert_eq!(
+        find("ID.AM-01")["url"],
+        "identify/asset-management/#ID.AM-01"
+    );
     assert_eq!(find("ID.RA-01.a")["kind"], "statement");
     let pr_ac_02 = &find("PR.AC-02")["references"][0];
     assert_eq!(pr_ac_02["document"], "ISO/IEC 27033-2");
@@ -132,7 +178,10 @@ fn framework_json_follows_the_spec() {
 
     // The reference index: clauses in numeric order, each with its citing ids.
     let references = json["references"].as_array().unwrap();
-    let series_27002 = references.iter().find(|s| s["series"] == "ISO/IEC 27002").unwrap();
+    let series_27002 = references
+        .iter()
+        .find(|s| s["series"] == "ISO/IEC 27002")
+        .unwrap();
     let clauses: Vec<&str> = series_27002["documents"][0]["clauses"]
         .as_array()
         .unwrap()
@@ -142,7 +191,10 @@ fn framework_json_follows_the_spec() {
     let mut sorted = clauses.clone();
     sorted.sort_by(|a, b| framewright::citation::compare_clauses(a, b));
     assert_eq!(clauses, sorted);
-    let all_parts = references.iter().find(|s| s["series"] == "ISO/IEC 27035").unwrap();
+    let all_parts = references
+        .iter()
+        .find(|s| s["series"] == "ISO/IEC 27035")
+        .unwrap();
     assert_eq!(all_parts["cited_by"], serde_json::json!(["RS.MI-01"]));
 }
 
@@ -166,22 +218,35 @@ fn citations_link_to_the_reference_index_and_back() {
 fn id_links_in_markdown_become_relative_links() {
     let (_dir, site) = built_basic();
     let home = fs::read_to_string(site.join("index.html")).unwrap();
-    assert!(home.contains("href=\"identify/asset-management/#ID.AM-01\""), "[text](@ID)");
-    assert!(home.contains("href=\"protect/access-control/#PR.AC-02\">PR.AC-02</a>"), "[[ID]]");
+    assert!(
+        home.contains("href=\"identify/asset-management/#ID.AM-01\""),
+        "[text](@ID)"
+    );
+    assert!(
+        home.contains("href=\"protect/access-control/#PR.AC-02\">PR.AC-02</a>"),
+        "[[ID]]"
+    );
 }
 
 #[test]
 fn permalinks_redirect_to_the_item() {
     let (_dir, site) = built_basic();
     let html = fs::read_to_string(site.join("id/ID.AM-01/index.html")).unwrap();
-    assert!(html.contains("url=../../identify/asset-management/#ID.AM-01"), "{html}");
+    assert!(
+        html.contains("url=../../identify/asset-management/#ID.AM-01"),
+        "{html}"
+    );
 }
 
 #[test]
 fn sub_path_base_url_keeps_links_relative_and_sitemap_absolute() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    build_into(&fixture("basic"), &out, &["--base-url", "https://org.github.io/repo/"]);
+    build_into(
+        &fixture("basic"),
+        &out,
+        &["--base-url", "https://org.github.io/repo/"],
+    );
     assert_links_resolve(&out);
     let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
     assert!(sitemap.contains("<loc>https://org.github.io/repo/identify/asset-management/</loc>"));
@@ -194,7 +259,10 @@ fn sub_path_base_url_keeps_links_relative_and_sitemap_absolute() {
         );
     }
     let not_found = fs::read_to_string(out.join("404.html")).unwrap();
-    assert!(not_found.contains("href=\"/repo/static/framewright.css\""), "404 uses the base path");
+    assert!(
+        not_found.contains("href=\"/repo/static/framewright.css\""),
+        "404 uses the base path"
+    );
 }
 
 #[test]
@@ -205,19 +273,33 @@ fn failed_build_leaves_previous_output_untouched() {
     let before = snapshot(&out);
     let page = project.path().join("content/identify/asset-management.md");
     let text = fs::read_to_string(&page).unwrap();
-    fs::write(&page, text.replace("related: [PR.DS-01]", "related: [PR.DS-99]")).unwrap();
+    fs::write(
+        &page,
+        text.replace("related: [PR.DS-01]", "related: [PR.DS-99]"),
+    )
+    .unwrap();
     let output = framewright(&["build", project.path().to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("unknown id `PR.DS-99`"), "{stderr}");
-    assert!(stderr.contains("content/identify/asset-management.md:20:15"), "{stderr}");
-    assert_eq!(snapshot(&out), before, "the previous site must be byte-for-byte unchanged");
+    assert!(
+        stderr.contains("content/identify/asset-management.md:20:15"),
+        "{stderr}"
+    );
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "the previous site must be byte-for-byte unchanged"
+    );
     let leftovers: Vec<_> = fs::read_dir(project.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains("building"))
         .collect();
-    assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "staging folders left behind: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -225,7 +307,11 @@ fn all_errors_are_reported_at_once() {
     let project = project_copy("basic");
     let am = project.path().join("content/identify/asset-management.md");
     let text = fs::read_to_string(&am).unwrap();
-    fs::write(&am, text.replace("related: [PR.DS-01]", "related: [NOPE-1]")).unwrap();
+    fs::write(
+        &am,
+        text.replace("related: [PR.DS-01]", "related: [NOPE-1]"),
+    )
+    .unwrap();
     let ds = project.path().join("content/protect/data-security.md");
     let text = fs::read_to_string(&ds).unwrap();
     fs::write(&ds, text.replacen("id: PR.DS-01", "id: ID.AM-01", 1)).unwrap();
@@ -233,7 +319,10 @@ fn all_errors_are_reported_at_once() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("error[E0044]"), "{stderr}");
-    assert!(stderr.contains("error[E0041]: duplicate id `ID.AM-01`"), "{stderr}");
+    assert!(
+        stderr.contains("error[E0041]: duplicate id `ID.AM-01`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("first defined here"), "{stderr}");
 }
 
@@ -243,6 +332,9 @@ fn the_repository_example_builds_cleanly() {
     let out = dir.path().join("site");
     let output = build_into(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), &out, &[]);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!stderr.contains("warning"), "the example should have no warnings:\n{stderr}");
+    assert!(
+        !stderr.contains("warning"),
+        "the example should have no warnings:\n{stderr}"
+    );
     assert_links_resolve(&out);
 }

@@ -84,7 +84,11 @@ pub struct ClauseExport<'a> {
 /// Builds the `framework.json` data.
 pub fn framework_export<'a>(framework: &'a Framework, index: &'a SiteIndex) -> FrameworkExport<'a> {
     let nodes = &framework.nodes;
-    let ids = |list: &[usize]| list.iter().map(|&n| nodes[n].id.as_str()).collect::<Vec<_>>();
+    let ids = |list: &[usize]| {
+        list.iter()
+            .map(|&n| nodes[n].id.as_str())
+            .collect::<Vec<_>>()
+    };
     let items = framework
         .site_order()
         .into_iter()
@@ -94,7 +98,10 @@ pub fn framework_export<'a>(framework: &'a Framework, index: &'a SiteIndex) -> F
             ItemExport {
                 id: &node.id,
                 kind: node.kind.name(),
-                parent: node.parent.filter(|&p| p != 0).map(|p| nodes[p].id.as_str()),
+                parent: node
+                    .parent
+                    .filter(|&p| p != 0)
+                    .map(|p| nodes[p].id.as_str()),
                 title: node.title.as_deref(),
                 description: node.description.as_ref().map(|d| d.source.as_str()),
                 url: &index.urls[n],
@@ -154,7 +161,16 @@ pub fn framework_json(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
 pub fn framework_csv(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
     let export = framework_export(framework, index);
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let header = ["id", "kind", "parent", "title", "description", "url", "references", "related"];
+    let header = [
+        "id",
+        "kind",
+        "parent",
+        "title",
+        "description",
+        "url",
+        "references",
+        "related",
+    ];
     // Writing to a Vec cannot fail.
     let _ = writer.write_record(header);
     for item in &export.items {

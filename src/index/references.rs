@@ -228,9 +228,14 @@ pub fn clause_anchor(clause: &str, edition: Option<&str>) -> String {
 }
 
 /// The declaration of a document in references.yaml (spacing and case ignored).
-pub fn find_declared<'a>(documents: &'a [DeclaredDocument], name: &str) -> Option<&'a DeclaredDocument> {
+pub fn find_declared<'a>(
+    documents: &'a [DeclaredDocument],
+    name: &str,
+) -> Option<&'a DeclaredDocument> {
     let key = normalise_name(name);
-    documents.iter().find(|d| normalise_name(&d.document) == key)
+    documents
+        .iter()
+        .find(|d| normalise_name(&d.document) == key)
 }
 
 fn normalise_name(name: &str) -> String {
@@ -246,9 +251,22 @@ mod tests {
 
     #[test]
     fn natural_order_compares_numbers_by_value() {
-        let mut names = vec!["ISO/IEC 27035-10", "ISO/IEC 27035-2", "ISO/IEC 27002", "ISO/IEC 27001"];
+        let mut names = vec![
+            "ISO/IEC 27035-10",
+            "ISO/IEC 27035-2",
+            "ISO/IEC 27002",
+            "ISO/IEC 27001",
+        ];
         names.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(names, ["ISO/IEC 27001", "ISO/IEC 27002", "ISO/IEC 27035-2", "ISO/IEC 27035-10"]);
+        assert_eq!(
+            names,
+            [
+                "ISO/IEC 27001",
+                "ISO/IEC 27002",
+                "ISO/IEC 27035-2",
+                "ISO/IEC 27035-10"
+            ]
+        );
     }
 
     #[test]

@@ -30,8 +30,7 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         });
     };
     let mut offset = text.len() - rest.len();
-    let mut line = 2;
-    for raw_line in rest.split_inclusive('\n') {
+    for (line, raw_line) in (2..).zip(rest.split_inclusive('\n')) {
         let content = raw_line.trim_end();
         if content == "---" || content == "..." {
             let front_start = text.len() - rest.len();
@@ -43,7 +42,6 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
             });
         }
         offset += raw_line.len();
-        line += 1;
     }
     Err(Diagnostic::error("E0011", "front matter is not closed")
         .at(Span::at(path, 1, 1).with_len(3))
@@ -54,7 +52,8 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
 fn strip_fence(text: &str) -> Option<&str> {
     let rest = text.strip_prefix("---")?;
     let rest = rest.trim_start_matches([' ', '\t']);
-    rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))
+    rest.strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))
 }
 
 /// Parses front matter YAML; errors carry the file line of the problem.
@@ -108,7 +107,8 @@ impl<'a> Locator<'a> {
             let after = body.strip_prefix(key)?.trim_start().strip_prefix(':')?;
             let after = after.trim_start().trim_start_matches(['"', '\'']);
             let rest = after.strip_prefix(value)?;
-            let ends_value = rest.is_empty() || rest.starts_with([' ', '\t', '"', '\'', '#', ',', '}', ']', '\r']);
+            let ends_value = rest.is_empty()
+                || rest.starts_with([' ', '\t', '"', '\'', '#', ',', '}', ']', '\r']);
             ends_value.then(|| {
                 let column = line.len() - after.len();
                 (index, column)

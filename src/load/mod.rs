@@ -53,7 +53,15 @@ pub fn load(project: &Path, config: Config) -> (Framework, Vec<Diagnostic>) {
     let display = |rel: &Path| display_path(&content_rel.join(rel));
     let root_folder = if content.is_dir() {
         let mut visited = HashSet::new();
-        scan(&content, PathBuf::new(), 0, &mut visited, &mut diagnostics, &mut assets, &display)
+        scan(
+            &content,
+            PathBuf::new(),
+            0,
+            &mut visited,
+            &mut diagnostics,
+            &mut assets,
+            &display,
+        )
     } else {
         diagnostics.push(
             Diagnostic::error(
@@ -71,11 +79,8 @@ pub fn load(project: &Path, config: Config) -> (Framework, Vec<Diagnostic>) {
         .par_iter()
         .map(|rel| parse_file(&content.join(rel), &display(rel)))
         .collect();
-    let mut parsed: std::collections::HashMap<&Path, ParsedFile> = files
-        .iter()
-        .map(PathBuf::as_path)
-        .zip(parsed)
-        .collect();
+    let mut parsed: std::collections::HashMap<&Path, ParsedFile> =
+        files.iter().map(PathBuf::as_path).zip(parsed).collect();
     for file in parsed.values_mut() {
         diagnostics.append(&mut file.diagnostics);
     }
@@ -91,14 +96,24 @@ pub fn load(project: &Path, config: Config) -> (Framework, Vec<Diagnostic>) {
             ..RawNode::default()
         },
     };
-    let root_index = tree.add(root, None, 0, String::new(), true, display(Path::new(INDEX_FILE)));
+    let root_index = tree.add(
+        root,
+        None,
+        0,
+        String::new(),
+        true,
+        display(Path::new(INDEX_FILE)),
+    );
     if tree.nodes[root_index].title.is_none() {
         tree.nodes[root_index].title = Some(config.book.title.clone());
     }
     tree.add_folder_children(&root_folder, root_index, &mut parsed);
 
-    let (documents, has_bibliography) =
-        read_bibliography(&content.join(REFERENCES_FILE), &display(Path::new(REFERENCES_FILE)), &mut diagnostics);
+    let (documents, has_bibliography) = read_bibliography(
+        &content.join(REFERENCES_FILE),
+        &display(Path::new(REFERENCES_FILE)),
+        &mut diagnostics,
+    );
     let framework = Framework {
         config,
         nodes: tree.nodes,
@@ -132,16 +147,22 @@ fn scan(
     if let Ok(real) = dir.canonicalize() {
         if !visited.insert(real) {
             diagnostics.push(
-                Diagnostic::warning("W0021", "folder visited twice (symbolic link loop); skipped")
-                    .at(Span::file(display(&rel))),
+                Diagnostic::warning(
+                    "W0021",
+                    "folder visited twice (symbolic link loop); skipped",
+                )
+                .at(Span::file(display(&rel))),
             );
             return folder;
         }
     }
     if depth > MAX_DEPTH {
         diagnostics.push(
-            Diagnostic::error("E0022", format!("folders nested deeper than {MAX_DEPTH} levels"))
-                .at(Span::file(display(&rel))),
+            Diagnostic::error(
+                "E0022",
+                format!("folders nested deeper than {MAX_DEPTH} levels"),
+            )
+            .at(Span::file(display(&rel))),
         );
         return folder;
     }
@@ -155,7 +176,10 @@ fn scan(
             return folder;
         }
     };
-    let mut names: Vec<_> = entries.filter_map(Result::ok).map(|e| e.file_name()).collect();
+    let mut names: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
     names.sort();
     for name in names {
         let name_text = name.to_string_lossy();
@@ -174,14 +198,25 @@ fn scan(
         let is_markdown = name_text.ends_with(".md");
         if meta.is_dir() && is_markdown {
             diagnostics.push(
-                Diagnostic::error("E0025", format!("`{name_text}` is a folder, not a Markdown file"))
-                    .at(Span::file(display(&child_rel))),
+                Diagnostic::error(
+                    "E0025",
+                    format!("`{name_text}` is a folder, not a Markdown file"),
+                )
+                .at(Span::file(display(&child_rel))),
             );
         } else if meta.is_dir() {
             if depth == 0 && name_text == "mappings" {
                 continue; // crosswalk mappings, not framework nodes
             }
-            folder.folders.push(scan(content, child_rel, depth + 1, visited, diagnostics, assets, display));
+            folder.folders.push(scan(
+                content,
+                child_rel,
+                depth + 1,
+                visited,
+                diagnostics,
+                assets,
+                display,
+            ));
         } else if name_text == INDEX_FILE {
             folder.index = Some(child_rel);
         } else if is_markdown {
@@ -218,9 +253,7 @@ fn parse_file(path: &Path, display: &str) -> ParsedFile {
         }
     };
     if text.trim().is_empty() {
-        diagnostics.push(
-            Diagnostic::warning("W0026", "file is empty").at(Span::file(display)),
-        );
+        diagnostics.push(Diagnostic::warning("W0026", "file is empty").at(Span::file(display)));
     }
     let split = match frontmatter::split(display, &text) {
         Ok(split) => split,
@@ -276,7 +309,9 @@ fn parse_file(path: &Path, display: &str) -> ParsedFile {
 }
 
 fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
-    let too_big = fs::metadata(path).map(|m| m.len() > MAX_FILE_BYTES).unwrap_or(false);
+    let too_big = fs::metadata(path)
+        .map(|m| m.len() > MAX_FILE_BYTES)
+        .unwrap_or(false);
     if too_big {
         return Err(Diagnostic::error(
             "E0027",
@@ -374,13 +409,29 @@ impl Tree<'_> {
     ) {
         let depth = self.nodes[parent].depth + 1;
         for file in &folder.files {
-            let Some(parsed_file) = parsed.remove(file.as_path()) else { continue };
-            let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let Some(parsed_file) = parsed.remove(file.as_path()) else {
+                continue;
+            };
+            let stem = file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let source = (self.display)(file);
-            self.add(parsed_file.node, Some(parent), depth, slugify(&stem), true, source);
+            self.add(
+                parsed_file.node,
+                Some(parent),
+                depth,
+                slugify(&stem),
+                true,
+                source,
+            );
         }
         for child in &folder.folders {
-            let name = child.rel.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = child
+                .rel
+                .file_name()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let source = (self.display)(&child.rel.join(INDEX_FILE));
             let raw = match child.index.as_deref().and_then(|p| parsed.remove(p)) {
                 Some(file) => file.node,
@@ -402,16 +453,14 @@ impl Tree<'_> {
         let nodes = &self.nodes;
         children.sort_by(|&a, &b| {
             let key = |i: usize| nodes[i].order.unwrap_or(f64::INFINITY);
-            key(a)
-                .total_cmp(&key(b))
-                .then_with(|| {
-                    // Inline items keep their declaration order; files go by name.
-                    if nodes[a].source == nodes[b].source {
-                        a.cmp(&b)
-                    } else {
-                        nodes[a].slug.cmp(&nodes[b].slug)
-                    }
-                })
+            key(a).total_cmp(&key(b)).then_with(|| {
+                // Inline items keep their declaration order; files go by name.
+                if nodes[a].source == nodes[b].source {
+                    a.cmp(&b)
+                } else {
+                    nodes[a].slug.cmp(&nodes[b].slug)
+                }
+            })
         });
         self.nodes[parent].children = children;
     }
@@ -464,4 +513,3 @@ fn read_bibliography(
     }
     (documents, true)
 }
-

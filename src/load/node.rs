@@ -195,12 +195,7 @@ impl NodeReader<'_> {
                     let span = self.locator.text(&id, start);
                     related.push(Spanned { value: id, span });
                 }
-                None => self.error_at(
-                    "E0014",
-                    "`related` must list ids".into(),
-                    "related",
-                    start,
-                ),
+                None => self.error_at("E0014", "`related` must list ids".into(), "related", start),
             }
         }
         related
@@ -235,7 +230,9 @@ impl NodeReader<'_> {
 
     fn extras(&mut self, map: &Mapping, start: usize, node: &mut RawNode) {
         for (key, value) in map {
-            let Some(key) = scalar_text(key) else { continue };
+            let Some(key) = scalar_text(key) else {
+                continue;
+            };
             if KNOWN_KEYS.contains(&key.as_str()) {
                 continue;
             }
@@ -306,7 +303,11 @@ pub fn yaml_to_json(value: &Value) -> serde_json::Value {
             .as_i64()
             .map(Json::from)
             .or_else(|| n.as_u64().map(Json::from))
-            .or_else(|| n.as_f64().and_then(serde_json::Number::from_f64).map(Json::Number))
+            .or_else(|| {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(Json::Number)
+            })
             .unwrap_or(Json::Null),
         Value::String(s) => Json::String(s.clone()),
         Value::Sequence(items) => Json::Array(items.iter().map(yaml_to_json).collect()),

@@ -113,7 +113,11 @@ impl<'a> TableBuilder<'a> {
         if node.children.is_empty() {
             return None;
         }
-        let children: Vec<&Node> = node.children.iter().map(|&c| &self.framework.nodes[c]).collect();
+        let children: Vec<&Node> = node
+            .children
+            .iter()
+            .map(|&c| &self.framework.nodes[c])
+            .collect();
         let columns = node
             .columns
             .clone()
@@ -155,11 +159,7 @@ impl<'a> TableBuilder<'a> {
         let statements = if child.has_page {
             Vec::new()
         } else {
-            child
-                .children
-                .iter()
-                .map(|&s| self.statement(s))
-                .collect()
+            child.children.iter().map(|&s| self.statement(s)).collect()
         };
         let mut documents: Vec<String> = child
             .references
@@ -204,11 +204,9 @@ impl<'a> TableBuilder<'a> {
                 escape(&url),
                 escape(&node.id)
             ),
-            "title" if node.has_page => format!(
-                "<a href=\"{}\">{}</a>",
-                escape(&url),
-                escape(node.label())
-            ),
+            "title" if node.has_page => {
+                format!("<a href=\"{}\">{}</a>", escape(&url), escape(node.label()))
+            }
             "title" => escape(node.title.as_deref().unwrap_or("")),
             "description" => node
                 .description
@@ -219,7 +217,9 @@ impl<'a> TableBuilder<'a> {
             "related" => self.related(node),
             "kind" => node.kind.name().to_string(),
             custom => match (node.extra_html.get(custom), node.extra.get(custom)) {
-                (Some(markdown), _) => resolve_links(&markdown.html, self.dir, self.index).into_owned(),
+                (Some(markdown), _) => {
+                    resolve_links(&markdown.html, self.dir, self.index).into_owned()
+                }
                 (None, Some(value)) => escape(&value_text(value)),
                 (None, None) => String::new(),
             },
@@ -259,7 +259,11 @@ impl<'a> TableBuilder<'a> {
 
     fn citation(&self, citation: &crate::citation::Citation, html: &mut String) {
         let (Some(document), Some(series)) = (&citation.document, &citation.series) else {
-            let _ = write!(html, "<span class=\"cite-unparsed\">{}</span>", escape(&citation.cite));
+            let _ = write!(
+                html,
+                "<span class=\"cite-unparsed\">{}</span>",
+                escape(&citation.cite)
+            );
             return;
         };
         let target = if citation.all_parts { series } else { document };
@@ -272,7 +276,11 @@ impl<'a> TableBuilder<'a> {
         if citation.all_parts {
             label.push_str(" (all parts)");
         }
-        let _ = write!(html, "<a class=\"cite-doc\" href=\"{}\">{label}</a>", escape(&page_url));
+        let _ = write!(
+            html,
+            "<a class=\"cite-doc\" href=\"{}\">{label}</a>",
+            escape(&page_url)
+        );
         for clause in &citation.clauses {
             let anchor = clause_anchor(clause, citation.edition.as_deref());
             let _ = write!(
@@ -304,7 +312,10 @@ impl<'a> TableBuilder<'a> {
         if links.is_empty() {
             String::new()
         } else {
-            format!("<ul class=\"related\"><li>{}</li></ul>", links.join("</li><li>"))
+            format!(
+                "<ul class=\"related\"><li>{}</li></ul>",
+                links.join("</li><li>")
+            )
         }
     }
 }
@@ -335,7 +346,9 @@ fn value_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => String::new(),
-        serde_json::Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        serde_json::Value::Array(items) => {
+            items.iter().map(value_text).collect::<Vec<_>>().join(", ")
+        }
         other => other.to_string(),
     }
 }

@@ -11,8 +11,8 @@ use crate::config::SiteSection;
 use crate::diagnostics::{Diagnostic, Span};
 use crate::index::SiteIndex;
 use crate::model::{Framework, Kind, Node};
-pub use cells::{escape, resolve_links};
 use cells::TableBuilder;
+pub use cells::{escape, resolve_links};
 pub use theme::Theme;
 
 /// What a page shows.
@@ -77,8 +77,13 @@ impl<'a> Renderer<'a> {
         site: &'a SiteSection,
     ) -> Result<Renderer<'a>, Diagnostic> {
         let mut tera = Tera::new();
-        tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|err| template_error(&err, "the theme's templates"))?;
+        tera.add_raw_templates(
+            theme
+                .templates
+                .iter()
+                .map(|(n, t)| (n.as_str(), t.as_str())),
+        )
+        .map_err(|err| template_error(&err, "the theme's templates"))?;
         let book = &framework.config.book;
         tera.global_context().insert(
             "site",
@@ -134,9 +139,11 @@ impl<'a> Renderer<'a> {
                 kind: PageKind::Node(node),
             });
         }
-        for (node, _) in nodes.iter().enumerate().filter(|(i, n)| {
-            !n.id.is_empty() && self.index.ids.get(&n.id) == Some(i)
-        }) {
+        for (node, _) in nodes
+            .iter()
+            .enumerate()
+            .filter(|(i, n)| !n.id.is_empty() && self.index.ids.get(&n.id) == Some(i))
+        {
             pages.push(Page {
                 path: format!("id/{}/index.html", nodes[node].id),
                 kind: PageKind::Permalink(node),
@@ -259,7 +266,10 @@ impl<'a> Renderer<'a> {
         context.insert("root", &root_prefix(dir));
         context.insert("page_title", title);
         context.insert("sidebar", &self.sidebar_for(dir, current));
-        context.insert("canonical", &self.site.absolute_base().map(|b| format!("{b}{dir}")));
+        context.insert(
+            "canonical",
+            &self.site.absolute_base().map(|b| format!("{b}{dir}")),
+        );
         context.insert("description", &None::<String>);
         context.insert("breadcrumbs", &Vec::<LinkView>::new());
         context.insert("prev", &None::<LinkView>);
@@ -358,7 +368,10 @@ impl<'a> Renderer<'a> {
         let mut context = Context::new();
         context.insert("id", &node.id);
         context.insert("title", node.label());
-        context.insert("target", &relative_url(page.dir(), &self.index.urls[node_index]));
+        context.insert(
+            "target",
+            &relative_url(page.dir(), &self.index.urls[node_index]),
+        );
         context.insert(
             "canonical",
             &self
@@ -383,7 +396,12 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    fn document_views(&self, series: usize, only: Option<usize>, dir: &str) -> Vec<serde_json::Value> {
+    fn document_views(
+        &self,
+        series: usize,
+        only: Option<usize>,
+        dir: &str,
+    ) -> Vec<serde_json::Value> {
         let entry = &self.index.references.series[series];
         entry
             .documents
@@ -455,7 +473,11 @@ impl<'a> Renderer<'a> {
         let dir = page.dir();
         let entry = &self.index.references.series[series];
         let (title, doc_title, doc_url) = match document.map(|d| &entry.documents[d]) {
-            Some(doc) => (&doc.document, doc.title.as_ref().or(entry.title.as_ref()), &doc.url),
+            Some(doc) => (
+                &doc.document,
+                doc.title.as_ref().or(entry.title.as_ref()),
+                &doc.url,
+            ),
             None => (&entry.series, entry.title.as_ref(), &entry.url),
         };
         let mut context = self.base_context(page, title, None);
@@ -533,7 +555,10 @@ pub fn root_prefix(dir: &str) -> String {
 
 /// The URL of `target` (relative to the site root) as seen from the page folder `from`.
 pub fn relative_url(from: &str, target: &str) -> String {
-    if let Some(fragment) = target.strip_prefix(from).filter(|rest| rest.starts_with('#')) {
+    if let Some(fragment) = target
+        .strip_prefix(from)
+        .filter(|rest| rest.starts_with('#'))
+    {
         return fragment.to_string();
     }
     let url = format!("{}{target}", root_prefix(from));
@@ -561,4 +586,3 @@ fn template_error(err: &tera::Error, template: &str) -> Diagnostic {
     Diagnostic::error("E0062", format!("template error in {template}: {message}"))
         .at(Span::file(format!("themes/{template}")))
 }
-

@@ -52,10 +52,16 @@ impl Theme {
         let mut theme = Theme::default();
         for (path, bytes) in TEMPLATES {
             let name = path.trim_start_matches("templates/");
-            theme.templates.push((name.to_string(), String::from_utf8_lossy(bytes).into_owned()));
+            theme.templates.push((
+                name.to_string(),
+                String::from_utf8_lossy(bytes).into_owned(),
+            ));
         }
         for (path, bytes) in STATIC {
-            theme.statics.push((path.trim_start_matches("static/").to_string(), bytes.to_vec()));
+            theme.statics.push((
+                path.trim_start_matches("static/").to_string(),
+                bytes.to_vec(),
+            ));
         }
         let folder = project.join("themes").join(name);
         if !folder.is_dir() {
@@ -99,7 +105,9 @@ fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&current) else { continue };
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {

@@ -10,7 +10,9 @@ use std::process::{Command, Output};
 
 /// The folder of a fixture project.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Copies a folder tree (a fixture) into `to`.
@@ -124,7 +126,11 @@ pub fn resolve_link(page: &str, href: &str) -> Option<(String, String)> {
     if path.is_empty() {
         file = page.to_string();
     } else if path.ends_with('/') || path == "." {
-        file = if file.is_empty() { "index.html".into() } else { format!("{file}/index.html") };
+        file = if file.is_empty() {
+            "index.html".into()
+        } else {
+            format!("{file}/index.html")
+        };
     }
     Some((file, fragment.to_string()))
 }
@@ -134,11 +140,18 @@ pub fn resolve_link(page: &str, href: &str) -> Option<(String, String)> {
 pub fn assert_links_resolve(site: &Path) {
     let all = files(site);
     let mut broken = Vec::new();
-    for page in all.iter().filter(|f| f.ends_with(".html") && f.as_str() != "404.html") {
+    for page in all
+        .iter()
+        .filter(|f| f.ends_with(".html") && f.as_str() != "404.html")
+    {
         let html = fs::read_to_string(site.join(page)).unwrap();
-        let links = attribute_values(&html, "href").into_iter().chain(attribute_values(&html, "src"));
+        let links = attribute_values(&html, "href")
+            .into_iter()
+            .chain(attribute_values(&html, "src"));
         for link in links {
-            let Some((file, fragment)) = resolve_link(page, &link) else { continue };
+            let Some((file, fragment)) = resolve_link(page, &link) else {
+                continue;
+            };
             if !all.contains(&file) {
                 broken.push(format!("{page}: {link} -> missing {file}"));
                 continue;
@@ -151,5 +164,10 @@ pub fn assert_links_resolve(site: &Path) {
             }
         }
     }
-    assert!(broken.is_empty(), "{} broken links:\n{}", broken.len(), broken.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
 }
