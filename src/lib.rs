@@ -18,6 +18,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod render;
+pub mod serve;
 pub mod validate;
 pub mod write;
 
@@ -31,7 +32,7 @@ use config::Config;
 use diagnostics::Diagnostic;
 use index::SiteIndex;
 use model::Framework;
-use render::{Renderer, Theme};
+use render::{Renderer, Templates, Theme};
 use write::SiteWriter;
 
 /// What `build` may change from book.toml.
@@ -139,14 +140,15 @@ impl Timer {
 }
 
 /// Renders every page, handing each to `sink`, and checks the links of the whole output.
-fn render_all(
+pub fn render_all(
     project: &Project,
     theme: &Theme,
-    sink: impl Fn(&str, &[u8]) -> anyhow::Result<()> + Sync,
-) -> Result<usize, BuildError> {
+    templates: &Templates,
+    sink: &dyn SiteSink,
+) -> Result<HashMap<String, linkcheck::PageLinks>, BuildError> {
     let framework = &project.framework;
     let site = &framework.config.site;
-    let renderer = Renderer::new(framework, &project.index, theme, site)
+    let renderer = Renderer::new(framework, &project.index, templates)
         .map_err(|d| BuildError::Content(vec![d]))?;
     let pages = renderer.pages();
     let results: Vec<Result<Option<(String, linkcheck::PageLinks)>, BuildError>> = pages
@@ -155,8 +157,9 @@ fn render_all(
             let html = renderer
                 .render(page)
                 .map_err(|d| BuildError::Content(vec![d]))?;
-            sink(&page.path, html.as_bytes()).map_err(BuildError::Io)?;
             let links = page.path.ends_with(".html").then(|| linkcheck::scan(&html));
+            sink.put(&page.path, html.into_bytes())
+                .map_err(BuildError::Io)?;
             Ok(links.map(|links| (page.path.clone(), links)))
         })
         .collect();
@@ -186,11 +189,11 @@ fn render_all(
         diagnostics.dedup();
         return Err(BuildError::Content(diagnostics));
     }
-    Ok(scanned.len())
+    Ok(scanned)
 }
 
 /// Files of the site that are not rendered pages: theme assets, content assets, exports.
-fn other_files(project: &Project, theme: &Theme) -> Vec<String> {
+pub fn other_files(project: &Project, theme: &Theme) -> Vec<String> {
     let statics = theme
         .statics
         .iter()
@@ -201,11 +204,60 @@ fn other_files(project: &Project, theme: &Theme) -> Vec<String> {
         .iter()
         .map(|a| load::display_path(a));
     let exports = EXPORT_FILES.iter().map(|f| f.to_string());
+    // (EXPORT_FILES must list every file that `exports` writes.)
     statics.chain(assets).chain(exports).collect()
 }
 
 /// Files every build writes beside the pages.
 const EXPORT_FILES: [&str; 3] = ["framework.json", "framework.csv", ".nojekyll"];
+
+/// Where a build's files go: a folder on disk ([`SiteWriter`]) or memory (the preview server).
+pub trait SiteSink: Sync {
+    /// Stores one file at `rel`, a `/`-separated path inside the site.
+    fn put(&self, rel: &str, bytes: Vec<u8>) -> anyhow::Result<()>;
+}
+
+impl SiteSink for SiteWriter {
+    fn put(&self, rel: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
+        self.write(rel, &bytes)
+    }
+}
+
+/// Renders the whole site of a checked project into `sink`: pages, theme assets, content
+/// assets and exports. Returns the ids and links of every page (for later link checks).
+pub fn produce(
+    project: &Project,
+    theme: &Theme,
+    templates: &Templates,
+    sink: &dyn SiteSink,
+) -> Result<HashMap<String, linkcheck::PageLinks>, BuildError> {
+    let framework = &project.framework;
+    let pages = render_all(project, theme, templates, sink)?;
+    for (path, bytes) in &theme.statics {
+        sink.put(&format!("static/{path}"), bytes.clone())?;
+    }
+    let content = project.root.join(&framework.config.build.content_dir);
+    for asset in &framework.assets {
+        let from = content.join(asset);
+        let bytes = std::fs::read(&from)
+            .map_err(|err| anyhow::anyhow!("cannot read {}: {err}", from.display()))?;
+        sink.put(&load::display_path(asset), bytes)?;
+    }
+    for (path, bytes) in exports(project) {
+        sink.put(path, bytes)?;
+    }
+    Ok(pages)
+}
+
+/// The export files of a project, as written beside the pages.
+pub fn exports(project: &Project) -> Vec<(&'static str, Vec<u8>)> {
+    let (framework, index) = (&project.framework, &project.index);
+    vec![
+        ("framework.json", export::framework_json(framework, index)),
+        ("framework.csv", export::framework_csv(framework, index)),
+        (".nojekyll", Vec::new()),
+    ]
+}
 
 /// Checks a project without writing anything: every diagnostic, sorted.
 pub fn check(root: &Path) -> Result<Vec<Diagnostic>, BuildError> {
@@ -215,13 +267,24 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>, BuildError> {
         // Rendering finds template errors and broken output links; render without writing.
         let theme = Theme::load(root, &project.framework.config.build.theme)
             .map_err(|d| BuildError::Content(vec![d]))?;
-        match render_all(&project, &theme, |_, _| Ok(())) {
+        let templates = Templates::compile(&theme, &project.framework.config)
+            .map_err(|d| BuildError::Content(vec![d]))?;
+        match render_all(&project, &theme, &templates, &Discard) {
             Ok(_) => {}
             Err(BuildError::Content(found)) => diagnostics.extend(found),
             Err(io) => return Err(io),
         }
     }
     Ok(diagnostics)
+}
+
+/// A sink that keeps nothing (for `check`).
+struct Discard;
+
+impl SiteSink for Discard {
+    fn put(&self, _: &str, _: Vec<u8>) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 /// Builds the site of the project at `root`: all or nothing.
@@ -231,33 +294,18 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
         return Err(BuildError::Content(project.diagnostics));
     }
     let mut timer = Timer::new();
-    let framework = &project.framework;
-    let config = &framework.config;
+    let config = &project.framework.config;
     let output = options
         .dest_dir
         .clone()
         .unwrap_or_else(|| root.join(&config.build.build_dir));
-    let theme = Theme::load(root, &config.build.theme).map_err(|d| BuildError::Content(vec![d]))?;
+    let theme =
+        Theme::load(root, &config.build.theme).map_err(|d| BuildError::Content(vec![d]))?;
+    let templates =
+        Templates::compile(&theme, config).map_err(|d| BuildError::Content(vec![d]))?;
     let writer = SiteWriter::create(&output)?;
-    let pages = render_all(&project, &theme, |path, bytes| writer.write(path, bytes))?;
+    let pages = produce(&project, &theme, &templates, &writer)?.len();
     timer.lap("render+write");
-    for (path, bytes) in &theme.statics {
-        writer.write(&format!("static/{path}"), bytes)?;
-    }
-    let content = root.join(&config.build.content_dir);
-    for asset in &framework.assets {
-        writer.copy(&content.join(asset), &load::display_path(asset))?;
-    }
-    writer.write(
-        "framework.json",
-        &export::framework_json(framework, &project.index),
-    )?;
-    writer.write(
-        "framework.csv",
-        &export::framework_csv(framework, &project.index),
-    )?;
-    writer.write(".nojekyll", b"")?;
-    timer.lap("exports");
     let files = pages + other_files(&project, &theme).len() + 1;
     let output = writer.commit()?;
     timer.lap("swap");

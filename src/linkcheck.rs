@@ -164,8 +164,23 @@ pub fn verify(
     files: &HashSet<String>,
     base_path: &str,
 ) -> Vec<Diagnostic> {
+    let all: Vec<&str> = pages.keys().map(String::as_str).collect();
+    verify_pages(&all, pages, files, base_path)
+}
+
+/// Checks the links of the pages named in `which` (after a partial re-render), looking
+/// their targets up among all `pages`.
+pub fn verify_pages(
+    which: &[&str],
+    pages: &HashMap<String, PageLinks>,
+    files: &HashSet<String>,
+    base_path: &str,
+) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    let mut sorted: Vec<_> = pages.iter().collect();
+    let mut sorted: Vec<_> = which
+        .iter()
+        .filter_map(|path| pages.get_key_value(*path))
+        .collect();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
     sorted
         .par_iter()

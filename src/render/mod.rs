@@ -7,7 +7,7 @@ pub mod theme;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::config::SiteSection;
+use crate::config::{Config, SiteSection};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::index::SiteIndex;
 use crate::model::{Framework, Kind, Node};
@@ -50,11 +50,44 @@ impl Page {
     }
 }
 
+/// The theme's templates, compiled once and reused by every render (and every rebuild of
+/// the preview server).
+pub struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    /// Compiles a theme's templates, with the book's settings as the global `site` value.
+    pub fn compile(theme: &Theme, config: &Config) -> Result<Templates, Diagnostic> {
+        let mut tera = Tera::new();
+        tera.add_raw_templates(
+            theme
+                .templates
+                .iter()
+                .map(|(n, t)| (n.as_str(), t.as_str())),
+        )
+        .map_err(|err| template_error(&err, "the theme's templates"))?;
+        let book = &config.book;
+        tera.global_context().insert(
+            "site",
+            &serde_json::json!({
+                "title": book.title,
+                "description": book.description,
+                "language": book.language,
+                "version": book.version,
+                "authors": book.authors,
+                "base_url": config.site.base_url,
+            }),
+        );
+        Ok(Templates { tera })
+    }
+}
+
 /// Renders pages of one framework with one set of templates.
 pub struct Renderer<'a> {
     framework: &'a Framework,
     index: &'a SiteIndex,
-    tera: Tera,
+    tera: &'a Tera,
     site: &'a SiteSection,
     /// The sidebar, rendered once per folder depth (its links are relative).
     sidebars: Vec<String>,
@@ -69,33 +102,14 @@ struct LinkView {
 }
 
 impl<'a> Renderer<'a> {
-    /// Compiles the theme's templates and renders what every page shares.
+    /// Prepares rendering of `framework`: renders what every page shares (the sidebar).
     pub fn new(
         framework: &'a Framework,
         index: &'a SiteIndex,
-        theme: &Theme,
-        site: &'a SiteSection,
+        templates: &'a Templates,
     ) -> Result<Renderer<'a>, Diagnostic> {
-        let mut tera = Tera::new();
-        tera.add_raw_templates(
-            theme
-                .templates
-                .iter()
-                .map(|(n, t)| (n.as_str(), t.as_str())),
-        )
-        .map_err(|err| template_error(&err, "the theme's templates"))?;
-        let book = &framework.config.book;
-        tera.global_context().insert(
-            "site",
-            &serde_json::json!({
-                "title": book.title,
-                "description": book.description,
-                "language": book.language,
-                "version": book.version,
-                "authors": book.authors,
-                "base_url": site.base_url,
-            }),
-        );
+        let tera = &templates.tera;
+        let site = &framework.config.site;
         let mut renderer = Renderer {
             framework,
             index,

@@ -42,6 +42,11 @@
     function setOpen(open, returnFocus) {
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
       if (open) {
+        // The drawer starts below the (sticky) header, whatever its height.
+        var header = doc.querySelector(".site-header");
+        if (header && header.getBoundingClientRect) {
+          sidebar.style.top = Math.max(0, Math.round(header.getBoundingClientRect().bottom)) + "px";
+        }
         addClass(html, "nav-open");
         var first = sidebar.querySelector("[aria-current=page]") || sidebar.querySelector("a");
         if (first && first.focus && isDrawer()) { first.focus(); }
@@ -85,7 +90,9 @@
     // Growing the window past the breakpoint resets the state.
     if (window.addEventListener) {
       window.addEventListener("resize", function () {
-        if (isOpen() && !isDrawer()) { setOpen(false, false); }
+        if (isDrawer()) { return; }
+        sidebar.style.top = "";
+        if (isOpen()) { setOpen(false, false); }
       });
     }
   }

@@ -1,0 +1,431 @@
+//! `framewright serve`: builds the site into memory, serves it on loopback, watches the
+//! sources, rebuilds only what a change touches, and tells open pages to reload.
+
+mod http;
+mod watch;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use anyhow::{bail, Context as _, Result};
+
+use crate::diagnostics::{self, Diagnostic};
+use crate::index::references::ReferenceIndex;
+use crate::linkcheck::{self, PageLinks};
+use crate::load::{self, Reload};
+use crate::model::{Kind, Reference};
+use crate::render::{PageKind, Renderer, Templates, Theme};
+use crate::{BuildError, Project, SiteSink};
+pub use http::{content_type, site_path, Shared, PREFIX};
+
+/// What the command line may set.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    /// Address to bind (default: `[serve] address`, else 127.0.0.1).
+    pub address: Option<String>,
+    /// Port (default: `[serve] port`, else 3000); the next free one is used when busy.
+    pub port: Option<u16>,
+    /// Open the site in the default browser.
+    pub open: bool,
+}
+
+/// Files kept in memory, shared with the HTTP threads.
+type Files = HashMap<String, Arc<Vec<u8>>>;
+
+/// Collects a build's files in memory.
+#[derive(Default)]
+struct MemorySink(Mutex<Files>);
+
+impl SiteSink for MemorySink {
+    fn put(&self, rel: &str, bytes: Vec<u8>) -> Result<()> {
+        if let Ok(mut files) = self.0.lock() {
+            files.insert(rel.to_string(), Arc::new(bytes));
+        }
+        Ok(())
+    }
+}
+
+/// The last good build, kept to rebuild from.
+struct Built {
+    project: Project,
+    theme: Theme,
+    templates: Templates,
+    links: HashMap<String, PageLinks>,
+}
+
+/// What one rebuild did, for the terminal line.
+pub struct RebuildReport {
+    /// Pages rendered.
+    pub pages: usize,
+    /// True when the whole site was rebuilt.
+    pub full: bool,
+    /// Warnings.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The live site: the last good build and the shared state the server reads.
+pub struct LiveSite {
+    root: PathBuf,
+    shared: Arc<Shared>,
+    built: Option<Built>,
+}
+
+impl LiveSite {
+    /// A live site for the project at `root`, publishing into `shared`.
+    pub fn new(root: &Path, shared: Arc<Shared>) -> LiveSite {
+        LiveSite {
+            root: root.to_path_buf(),
+            shared,
+            built: None,
+        }
+    }
+
+    /// Rebuilds everything. On failure the previous files stay published.
+    pub fn full_rebuild(&mut self) -> Result<RebuildReport, BuildError> {
+        // Served at the root of a local server, whatever the published base URL is.
+        let project = Project::open(&self.root, Some("/"))?;
+        if project.has_errors() {
+            return Err(BuildError::Content(project.diagnostics));
+        }
+        let config = &project.framework.config;
+        let theme = Theme::load(&self.root, &config.build.theme)
+            .map_err(|d| BuildError::Content(vec![d]))?;
+        let templates =
+            Templates::compile(&theme, config).map_err(|d| BuildError::Content(vec![d]))?;
+        let sink = MemorySink::default();
+        let links = crate::produce(&project, &theme, &templates, &sink)?;
+        let files = sink.0.into_inner().unwrap_or_default();
+        self.shared.replace_all(files);
+        let report = RebuildReport {
+            pages: links.len(),
+            full: true,
+            diagnostics: project.diagnostics.clone(),
+        };
+        self.built = Some(Built {
+            project,
+            theme,
+            templates,
+            links,
+        });
+        Ok(report)
+    }
+
+    /// Rebuilds after `changes` (paths relative to the project): incrementally when only
+    /// Markdown content changed, in full otherwise.
+    pub fn rebuild(&mut self, changes: &BTreeSet<PathBuf>) -> Result<RebuildReport, BuildError> {
+        if let Some(result) = self.try_incremental(changes) {
+            return result;
+        }
+        self.full_rebuild()
+    }
+
+    /// None when the change needs a full rebuild.
+    fn try_incremental(
+        &mut self,
+        changes: &BTreeSet<PathBuf>,
+    ) -> Option<Result<RebuildReport, BuildError>> {
+        let built = self.built.as_mut()?;
+        let content_dir = built.project.framework.config.build.content_dir.clone();
+        let only_markdown = changes.iter().all(|path| {
+            path.starts_with(&content_dir)
+                && path.extension().is_some_and(|e| e == "md")
+                && self.root.join(path).is_file()
+        });
+        if !only_markdown {
+            return None;
+        }
+        let framework = &mut built.project.framework;
+        let mut changed_nodes = Vec::new();
+        let mut old_references: Vec<Vec<Reference>> = Vec::new();
+        let mut warnings = Vec::new();
+        for path in changes {
+            let display = load::display_path(path);
+            let before: Vec<Vec<Reference>> = framework
+                .nodes
+                .iter()
+                .filter(|n| n.source == display)
+                .map(|n| n.references.clone())
+                .collect();
+            match load::reload_file(framework, &self.root, path) {
+                Reload::Updated { nodes, diagnostics } => {
+                    changed_nodes.extend(nodes);
+                    old_references.extend(before);
+                    warnings.extend(diagnostics);
+                }
+                Reload::Failed(diagnostics) => {
+                    return Some(Err(BuildError::Content(diagnostics)));
+                }
+                Reload::Structural => return None,
+            }
+        }
+        let new_references: Vec<&Vec<Reference>> = changed_nodes
+            .iter()
+            .map(|&n| &framework.nodes[n].references)
+            .collect();
+        let citations_changed = old_references.iter().ne(new_references.iter().copied());
+        let mut touched_series: HashSet<String> = HashSet::new();
+        if citations_changed {
+            let all = old_references.iter().chain(new_references.iter().copied());
+            for citation in all.flatten().flat_map(|r| &r.citations) {
+                touched_series.extend(citation.series.clone());
+            }
+            built.project.index.references = ReferenceIndex::build(framework);
+        }
+        let mut diagnostics = crate::validate::validate(framework, &built.project.index);
+        diagnostics.extend(warnings);
+        diagnostics::sort(&mut diagnostics);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Some(Err(BuildError::Content(diagnostics)));
+        }
+        Some(
+            self.render_incremental(&changed_nodes, citations_changed, &touched_series)
+                .map(|pages| RebuildReport {
+                    pages,
+                    full: false,
+                    diagnostics,
+                }),
+        )
+    }
+
+    /// Re-renders the pages that show the changed nodes (and reference pages when
+    /// citations changed), checks their links, and publishes them.
+    fn render_incremental(
+        &mut self,
+        changed: &[usize],
+        citations_changed: bool,
+        touched_series: &HashSet<String>,
+    ) -> Result<usize, BuildError> {
+        let Some(built) = self.built.as_mut() else {
+            return Ok(0);
+        };
+        let project = &built.project;
+        let (framework, index) = (&project.framework, &project.index);
+        let mut nodes: HashSet<usize> = HashSet::new();
+        for &node in changed {
+            nodes.insert(index.page_of[node]);
+            if let Some(parent) = framework.nodes[node].parent {
+                nodes.insert(index.page_of[parent]);
+            }
+            if framework.nodes[node].kind == Kind::Concept {
+                nodes.insert(0); // the home page shows concept descriptions
+            }
+        }
+        let renderer = Renderer::new(framework, index, &built.templates)
+            .map_err(|d| BuildError::Content(vec![d]))?;
+        let series = &index.references.series;
+        let wanted = |kind: &PageKind| match *kind {
+            PageKind::Node(node) => nodes.contains(&node),
+            PageKind::ReferenceIndex => citations_changed,
+            PageKind::ReferenceSeries(s) | PageKind::ReferenceDocument(s, _) => {
+                citations_changed && touched_series.contains(&series[s].series)
+            }
+            _ => false,
+        };
+        let pages: Vec<_> = renderer.pages().into_iter().filter(|p| wanted(&p.kind)).collect();
+        let mut rendered = Vec::with_capacity(pages.len());
+        {
+            use rayon::prelude::*;
+            let results: Vec<_> = pages
+                .par_iter()
+                .map(|page| renderer.render(page).map(|html| (page.path.clone(), html)))
+                .collect();
+            for result in results {
+                rendered.push(result.map_err(|d| BuildError::Content(vec![d]))?);
+            }
+        }
+        for (path, html) in &rendered {
+            built.links.insert(path.clone(), linkcheck::scan(html));
+        }
+        let files: HashSet<String> = crate::other_files(project, &built.theme).into_iter().collect();
+        let which: Vec<&str> = rendered.iter().map(|(p, _)| p.as_str()).collect();
+        let site = &framework.config.site;
+        let broken = linkcheck::verify_pages(&which, &built.links, &files, &site.base_path());
+        if !broken.is_empty() {
+            return Err(BuildError::Content(broken));
+        }
+        let count = rendered.len();
+        let files: Files = rendered
+            .into_iter()
+            .map(|(path, html)| (path, Arc::new(html.into_bytes())))
+            .collect();
+        self.shared.publish(Some(files), None);
+        Ok(count)
+    }
+
+    /// Regenerates the export files (after a reload event has gone out: not on the
+    /// latency path).
+    pub fn refresh_exports(&self) {
+        if let Some(built) = &self.built {
+            let exports: Files = crate::exports(&built.project)
+                .into_iter()
+                .map(|(path, bytes)| (path.to_string(), Arc::new(bytes)))
+                .collect();
+            if let Ok(mut files) = self.shared.files.write() {
+                files.extend(exports);
+            }
+        }
+    }
+}
+
+/// Binds the first free port from `port` on (trying ten), and says which it took.
+fn bind(address: &str, port: u16) -> Result<(tiny_http::Server, SocketAddr)> {
+    let mut last_error = None;
+    for candidate in port..port.saturating_add(10) {
+        let addr = (address, candidate)
+            .to_socket_addrs()
+            .with_context(|| format!("cannot resolve address `{address}`"))?
+            .next()
+            .with_context(|| format!("no address found for `{address}`"))?;
+        match tiny_http::Server::http(addr) {
+            Ok(server) => return Ok((server, addr)),
+            Err(err) => last_error = Some(err),
+        }
+        if port == 0 {
+            break;
+        }
+    }
+    bail!(
+        "cannot listen on {address}:{port} or the nine ports after it: {}",
+        last_error.map_or_else(String::new, |e| e.to_string())
+    )
+}
+
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(target_os = "windows") {
+        ("cmd", vec!["/C", "start", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    if std::process::Command::new(command.0).args(command.1).spawn().is_err() {
+        eprintln!("note: could not open a browser; visit {url}");
+    }
+}
+
+fn print_failure(err: &BuildError, root: &Path, color: bool) -> String {
+    match err {
+        BuildError::Content(diagnostics) => {
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            eprint!("{}", diagnostics::render_human(diagnostics, root, color));
+            eprintln!("  ✗ {errors} error(s); still serving the last good build");
+            diagnostics::render_human(diagnostics, root, false)
+        }
+        BuildError::Io(err) => {
+            eprintln!("error: {err:#}");
+            format!("{err:#}")
+        }
+    }
+}
+
+/// A page shown when the very first build fails (there is no good build to show yet).
+fn placeholder_files() -> Files {
+    let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>framewright</title></head>\
+                <body><p>The site has not been built yet: see the error.</p></body></html>";
+    let mut files = Files::new();
+    files.insert("index.html".into(), Arc::new(page.as_bytes().to_vec()));
+    files.insert("404.html".into(), Arc::new(page.as_bytes().to_vec()));
+    files
+}
+
+/// Runs the preview server until Ctrl-C.
+pub fn serve(root: &Path, options: ServeOptions, color: bool) -> Result<()> {
+    let config = crate::config::Config::load(root).unwrap_or_default();
+    let shared = Arc::new(Shared::default());
+    let mut live = LiveSite::new(root, Arc::clone(&shared));
+    let started = Instant::now();
+    match live.full_rebuild() {
+        Ok(report) => {
+            eprint!("{}", diagnostics::render_human(&report.diagnostics, root, color));
+            eprintln!("Built {} pages in {} ms", report.pages, started.elapsed().as_millis());
+            shared.publish(None, None);
+        }
+        Err(err) => {
+            let text = print_failure(&err, root, color);
+            shared.replace_all(placeholder_files());
+            shared.publish(None, Some(text));
+        }
+    }
+    let address = options.address.unwrap_or(config.serve.address.clone());
+    let port = options.port.unwrap_or(config.serve.port);
+    let (server, bound) = bind(&address, port)?;
+    if bound.port() != port && port != 0 {
+        eprintln!("note: port {port} is busy; using {} instead", bound.port());
+    }
+    let loopback = match address.parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => address == "localhost",
+    };
+    if !loopback {
+        eprintln!("warning: serving on {address}, which other machines may reach; the preview server is meant for loopback");
+    }
+    let url = format!("http://{bound}/");
+    eprintln!("Serving {} at {url} (Ctrl-C to stop)", config.book.title);
+    let server = Arc::new(server);
+    {
+        let shared = Arc::clone(&shared);
+        let server = Arc::clone(&server);
+        std::thread::spawn(move || {
+            for request in server.incoming_requests() {
+                let shared = Arc::clone(&shared);
+                std::thread::spawn(move || http::handle(request, &shared));
+            }
+        });
+    }
+    {
+        let shared = Arc::clone(&shared);
+        let _ = ctrlc::set_handler(move || {
+            if let Ok(mut status) = shared.status.lock() {
+                status.stopping = true;
+            }
+            shared.changed.notify_all();
+            eprintln!("\nStopped.");
+            std::process::exit(0);
+        });
+    }
+    if options.open {
+        open_browser(&url);
+    }
+    watch_loop(root, &mut live, &shared, color)
+}
+
+fn watch_loop(root: &Path, live: &mut LiveSite, shared: &Shared, color: bool) -> Result<()> {
+    let watcher = watch::ProjectWatcher::start(root).context("cannot watch the project for changes")?;
+    loop {
+        let content_dir = crate::config::Config::load(root)
+            .map(|c| c.build.content_dir)
+            .unwrap_or_else(|_| PathBuf::from("content"));
+        let relevant = |path: &Path| watch::is_source_path(path, &content_dir);
+        let Some(changes) = watcher.next_changes(&relevant) else {
+            return Ok(());
+        };
+        let started = Instant::now();
+        let names: Vec<String> = changes.iter().map(|p| load::display_path(p)).collect();
+        match live.rebuild(&changes) {
+            Ok(report) => {
+                shared.publish(None, None);
+                let took = started.elapsed();
+                eprint!("{}", diagnostics::render_human(&report.diagnostics, root, color));
+                eprintln!(
+                    "  ✓ {}: {} {} page{} in {:.1} ms",
+                    names.join(", "),
+                    if report.full { "rebuilt all," } else { "re-rendered" },
+                    report.pages,
+                    if report.pages == 1 { "" } else { "s" },
+                    took.as_secs_f64() * 1000.0
+                );
+                if !report.full {
+                    live.refresh_exports();
+                }
+            }
+            Err(err) => {
+                eprintln!("  ✗ {}", names.join(", "));
+                let text = print_failure(&err, root, color);
+                shared.publish(None, Some(text));
+            }
+        }
+    }
+}
