@@ -209,7 +209,12 @@ pub fn other_files(project: &Project, theme: &Theme) -> Vec<String> {
 }
 
 /// Files every build writes beside the pages.
-const EXPORT_FILES: [&str; 3] = ["framework.json", "framework.csv", ".nojekyll"];
+const EXPORT_FILES: [&str; 4] = [
+    "framework.json",
+    "framework.csv",
+    "oscal/catalog.json",
+    ".nojekyll",
+];
 
 /// Where a build's files go: a folder on disk ([`SiteWriter`]) or memory (the preview server).
 pub trait SiteSink: Sync {
@@ -255,6 +260,10 @@ pub fn exports(project: &Project) -> Vec<(&'static str, Vec<u8>)> {
     vec![
         ("framework.json", export::framework_json(framework, index)),
         ("framework.csv", export::framework_csv(framework, index)),
+        (
+            "oscal/catalog.json",
+            export::oscal::catalog_json(framework, index),
+        ),
         (".nojekyll", Vec::new()),
     ]
 }
@@ -299,10 +308,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
         .dest_dir
         .clone()
         .unwrap_or_else(|| root.join(&config.build.build_dir));
-    let theme =
-        Theme::load(root, &config.build.theme).map_err(|d| BuildError::Content(vec![d]))?;
-    let templates =
-        Templates::compile(&theme, config).map_err(|d| BuildError::Content(vec![d]))?;
+    let theme = Theme::load(root, &config.build.theme).map_err(|d| BuildError::Content(vec![d]))?;
+    let templates = Templates::compile(&theme, config).map_err(|d| BuildError::Content(vec![d]))?;
     let writer = SiteWriter::create(&output)?;
     let pages = produce(&project, &theme, &templates, &writer)?.len();
     timer.lap("render+write");

@@ -47,6 +47,22 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Preview the site: build into memory, serve it, rebuild on every save, reload the browser.
+    Serve {
+        /// The project folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Address to listen on (default `[serve] address` or 127.0.0.1; other addresses
+        /// expose the preview to your network).
+        #[arg(long, short = 'a')]
+        address: Option<String>,
+        /// Port to listen on (default `[serve] port` or 3000; the next free port is used when busy).
+        #[arg(long, short = 'p')]
+        port: Option<u16>,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Check the project (front matter, ids, links, citations, TS 27110 concepts) without writing.
     Check {
         /// The project folder.
@@ -84,6 +100,25 @@ fn main() -> ExitCode {
             format,
             deny_warnings,
         } => check(&dir, format, deny_warnings),
+        Command::Serve {
+            dir,
+            address,
+            port,
+            open,
+        } => {
+            let options = framewright::serve::ServeOptions {
+                address,
+                port,
+                open,
+            };
+            match framewright::serve::serve(&dir, options, color()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("error: {err:#}");
+                    ExitCode::from(2)
+                }
+            }
+        }
     }
 }
 

@@ -1,5 +1,7 @@
 //! Exports: the framework as data (SPEC §6), beside rendering; reads the model, writes no HTML.
 
+pub mod oscal;
+
 use serde::Serialize;
 
 use crate::citation::Citation;
@@ -188,3 +190,37 @@ pub fn framework_csv(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
     }
     writer.into_inner().unwrap_or_default()
 }
+
+/// A machine-readable form of the framework (`framewright export --format …`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// `framework.json` (SPEC §6).
+    Json,
+    /// `framework.csv`.
+    Csv,
+    /// `oscal/catalog.json`: an OSCAL 1.1 catalog.
+    Oscal,
+}
+
+impl ExportFormat {
+    /// The file every build writes in this format, relative to the site root.
+    pub fn file(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "framework.json",
+            ExportFormat::Csv => "framework.csv",
+            ExportFormat::Oscal => "oscal/catalog.json",
+        }
+    }
+
+    /// The export's bytes.
+    pub fn render(self, framework: &Framework, index: &SiteIndex) -> Vec<u8> {
+        match self {
+            ExportFormat::Json => framework_json(framework, index),
+            ExportFormat::Csv => framework_csv(framework, index),
+            ExportFormat::Oscal => oscal::catalog_json(framework, index),
+        }
+    }
+}
+
+/// Every export format, in the order builds write them.
+pub const FORMATS: [ExportFormat; 3] = [ExportFormat::Json, ExportFormat::Csv, ExportFormat::Oscal];

@@ -569,7 +569,9 @@ pub fn reload_file(framework: &mut Framework, project: &Path, file: &Path) -> Re
         };
         let title = raw.title.clone().or_else(|| {
             // The root's title falls back to the book's.
-            node.parent.is_none().then(|| framework.config.book.title.clone())
+            node.parent
+                .is_none()
+                .then(|| framework.config.book.title.clone())
         });
         let same_shape = parent_matches
             && raw.kind.is_none_or(|k| k == node.kind)

@@ -474,7 +474,9 @@ impl<'a> Renderer<'a> {
             .map(|s| self.series_view(s, dir, true))
             .collect();
         context.insert("series", &series);
-        context.insert("breadcrumbs", &vec![self.link(0, dir)]);
+        let mut home = self.link(0, dir);
+        home.title = "Overview".into();
+        context.insert("breadcrumbs", &vec![home]);
         self.run("references.html", &context)
     }
 

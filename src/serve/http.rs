@@ -36,18 +36,21 @@ pub struct Status {
 }
 
 impl Shared {
-    /// Publishes a finished rebuild: new files (if any) and the error state, then wakes clients.
-    pub fn publish(&self, files: Option<HashMap<String, Arc<Vec<u8>>>>, error: Option<String>) {
-        if let Some(files) = files {
-            if let Ok(mut current) = self.files.write() {
-                current.extend(files);
-            }
-        }
+    /// Announces a finished rebuild (its files are already in place) with its error state,
+    /// and wakes the clients waiting for events.
+    pub fn publish(&self, error: Option<String>) {
         if let Ok(mut status) = self.status.lock() {
             status.generation += 1;
             status.error = error;
         }
         self.changed.notify_all();
+    }
+
+    /// Adds or replaces some files, without announcing a rebuild (see [`Shared::publish`]).
+    pub fn extend(&self, files: HashMap<String, Arc<Vec<u8>>>) {
+        if let Ok(mut current) = self.files.write() {
+            current.extend(files);
+        }
     }
 
     /// Replaces all files at once (after a full rebuild).
@@ -84,7 +87,10 @@ pub fn site_path(url: &str) -> Result<String, PathError> {
     {
         return Err(PathError::Refused);
     }
-    if decoded.split('/').any(|segment| segment == ".." || segment == ".") {
+    if decoded
+        .split('/')
+        .any(|segment| segment == ".." || segment == ".")
+    {
         return Err(PathError::Refused);
     }
     Ok(decoded.trim_start_matches('/').to_string())
@@ -110,7 +116,10 @@ fn percent_decode(text: &str) -> Option<String> {
 
 /// The Content-Type for a file name.
 pub fn content_type(path: &str) -> &'static str {
-    let extension = path.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
+    let extension = path
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
     match extension.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -193,7 +202,9 @@ pub fn handle(request: Request, shared: &Shared) {
     if files.contains_key(&format!("{path}/index.html")) {
         drop(files);
         // Redirect with the URL as the client wrote it (still percent-encoded).
-        let (raw_path, query) = url.split_once('?').map_or((url.as_str(), None), |(p, q)| (p, Some(q)));
+        let (raw_path, query) = url
+            .split_once('?')
+            .map_or((url.as_str(), None), |(p, q)| (p, Some(q)));
         let location = match query {
             Some(query) => format!("{raw_path}/?{query}"),
             None => format!("{raw_path}/"),
@@ -261,7 +272,9 @@ fn stream_events(request: Request, shared: &Shared) {
         return;
     }
     loop {
-        let Ok(guard) = shared.status.lock() else { return };
+        let Ok(guard) = shared.status.lock() else {
+            return;
+        };
         let wait = shared
             .changed
             .wait_timeout_while(guard, Duration::from_secs(15), |s| {
@@ -275,7 +288,9 @@ fn stream_events(request: Request, shared: &Shared) {
         }
         let result = if timeout.timed_out() {
             // A comment line keeps proxies and the browser from closing an idle stream.
-            writer.write_all(b": keep-alive\n\n").and_then(|_| writer.flush())
+            writer
+                .write_all(b": keep-alive\n\n")
+                .and_then(|_| writer.flush())
         } else if let Some(error) = &status.error {
             let data = serde_json::json!({"generation": status.generation, "error": error});
             write_event(&mut writer, "", "error-report", &data.to_string())
@@ -326,13 +341,19 @@ mod tests {
         ] {
             assert_eq!(site_path(bad), Err(PathError::Refused), "{bad}");
         }
-        assert_eq!(site_path(&format!("/{}", "a".repeat(5000))), Err(PathError::Refused));
+        assert_eq!(
+            site_path(&format!("/{}", "a".repeat(5000))),
+            Err(PathError::Refused)
+        );
     }
 
     #[test]
     fn content_types() {
         assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
-        assert_eq!(content_type("static/framewright.css"), "text/css; charset=utf-8");
+        assert_eq!(
+            content_type("static/framewright.css"),
+            "text/css; charset=utf-8"
+        );
         assert_eq!(content_type("static/favicon.svg"), "image/svg+xml");
         assert_eq!(content_type("framework.json"), "application/json");
         assert_eq!(content_type("x.unknown"), "application/octet-stream");
@@ -342,6 +363,8 @@ mod tests {
     fn script_goes_before_the_end_of_body() {
         let page = inject_script(b"<html><body><p>x</p></body></html>");
         let text = String::from_utf8(page).unwrap();
-        assert!(text.ends_with("<script src=\"/__framewright/livereload.js\"></script></body></html>"));
+        assert!(
+            text.ends_with("<script src=\"/__framewright/livereload.js\"></script></body></html>")
+        );
     }
 }

@@ -122,6 +122,35 @@ impl LiveSite {
         self.full_rebuild()
     }
 
+    /// The changes that can matter: paths that exist now, or that the last build read
+    /// (a deleted page). An editor's vanished temporary files are dropped.
+    pub fn relevant_changes(&self, changes: BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
+        let Some(built) = &self.built else {
+            return changes;
+        };
+        let framework = &built.project.framework;
+        let content_dir = &framework.config.build.content_dir;
+        changes
+            .into_iter()
+            .filter(|path| {
+                if self.root.join(path).exists() {
+                    return true;
+                }
+                let display = load::display_path(path);
+                let in_content = path.strip_prefix(content_dir).ok();
+                framework
+                    .nodes
+                    .iter()
+                    .any(|n| n.source.starts_with(&display))
+                    || in_content.is_some_and(|rel| {
+                        framework.assets.iter().any(|a| a.starts_with(rel))
+                            || rel == Path::new(load::REFERENCES_FILE)
+                    })
+                    || !path.starts_with(content_dir)
+            })
+            .collect()
+    }
+
     /// None when the change needs a full rebuild.
     fn try_incremental(
         &mut self,
@@ -143,16 +172,14 @@ impl LiveSite {
         let mut warnings = Vec::new();
         for path in changes {
             let display = load::display_path(path);
-            let before: Vec<Vec<Reference>> = framework
-                .nodes
-                .iter()
-                .filter(|n| n.source == display)
-                .map(|n| n.references.clone())
+            let before: HashMap<usize, Vec<Reference>> = (0..framework.nodes.len())
+                .filter(|&i| framework.nodes[i].source == display)
+                .map(|i| (i, framework.nodes[i].references.clone()))
                 .collect();
             match load::reload_file(framework, &self.root, path) {
                 Reload::Updated { nodes, diagnostics } => {
+                    old_references.extend(nodes.iter().filter_map(|n| before.get(n).cloned()));
                     changed_nodes.extend(nodes);
-                    old_references.extend(before);
                     warnings.extend(diagnostics);
                 }
                 Reload::Failed(diagnostics) => {
@@ -224,7 +251,11 @@ impl LiveSite {
             }
             _ => false,
         };
-        let pages: Vec<_> = renderer.pages().into_iter().filter(|p| wanted(&p.kind)).collect();
+        let pages: Vec<_> = renderer
+            .pages()
+            .into_iter()
+            .filter(|p| wanted(&p.kind))
+            .collect();
         let mut rendered = Vec::with_capacity(pages.len());
         {
             use rayon::prelude::*;
@@ -239,7 +270,9 @@ impl LiveSite {
         for (path, html) in &rendered {
             built.links.insert(path.clone(), linkcheck::scan(html));
         }
-        let files: HashSet<String> = crate::other_files(project, &built.theme).into_iter().collect();
+        let files: HashSet<String> = crate::other_files(project, &built.theme)
+            .into_iter()
+            .collect();
         let which: Vec<&str> = rendered.iter().map(|(p, _)| p.as_str()).collect();
         let site = &framework.config.site;
         let broken = linkcheck::verify_pages(&which, &built.links, &files, &site.base_path());
@@ -251,7 +284,7 @@ impl LiveSite {
             .into_iter()
             .map(|(path, html)| (path, Arc::new(html.into_bytes())))
             .collect();
-        self.shared.publish(Some(files), None);
+        self.shared.extend(files);
         Ok(count)
     }
 
@@ -263,9 +296,7 @@ impl LiveSite {
                 .into_iter()
                 .map(|(path, bytes)| (path.to_string(), Arc::new(bytes)))
                 .collect();
-            if let Ok(mut files) = self.shared.files.write() {
-                files.extend(exports);
-            }
+            self.shared.extend(exports);
         }
     }
 }
@@ -280,7 +311,10 @@ fn bind(address: &str, port: u16) -> Result<(tiny_http::Server, SocketAddr)> {
             .next()
             .with_context(|| format!("no address found for `{address}`"))?;
         match tiny_http::Server::http(addr) {
-            Ok(server) => return Ok((server, addr)),
+            Ok(server) => {
+                let bound = server.server_addr().to_ip().unwrap_or(addr);
+                return Ok((server, bound));
+            }
             Err(err) => last_error = Some(err),
         }
         if port == 0 {
@@ -301,7 +335,11 @@ fn open_browser(url: &str) {
     } else {
         ("xdg-open", vec![url])
     };
-    if std::process::Command::new(command.0).args(command.1).spawn().is_err() {
+    if std::process::Command::new(command.0)
+        .args(command.1)
+        .spawn()
+        .is_err()
+    {
         eprintln!("note: could not open a browser; visit {url}");
     }
 }
@@ -339,14 +377,21 @@ pub fn serve(root: &Path, options: ServeOptions, color: bool) -> Result<()> {
     let started = Instant::now();
     match live.full_rebuild() {
         Ok(report) => {
-            eprint!("{}", diagnostics::render_human(&report.diagnostics, root, color));
-            eprintln!("Built {} pages in {} ms", report.pages, started.elapsed().as_millis());
-            shared.publish(None, None);
+            eprint!(
+                "{}",
+                diagnostics::render_human(&report.diagnostics, root, color)
+            );
+            eprintln!(
+                "Built {} pages in {} ms",
+                report.pages,
+                started.elapsed().as_millis()
+            );
+            shared.publish(None);
         }
         Err(err) => {
             let text = print_failure(&err, root, color);
             shared.replace_all(placeholder_files());
-            shared.publish(None, Some(text));
+            shared.publish(Some(text));
         }
     }
     let address = options.address.unwrap_or(config.serve.address.clone());
@@ -393,7 +438,8 @@ pub fn serve(root: &Path, options: ServeOptions, color: bool) -> Result<()> {
 }
 
 fn watch_loop(root: &Path, live: &mut LiveSite, shared: &Shared, color: bool) -> Result<()> {
-    let watcher = watch::ProjectWatcher::start(root).context("cannot watch the project for changes")?;
+    let watcher =
+        watch::ProjectWatcher::start(root).context("cannot watch the project for changes")?;
     loop {
         let content_dir = crate::config::Config::load(root)
             .map(|c| c.build.content_dir)
@@ -402,17 +448,28 @@ fn watch_loop(root: &Path, live: &mut LiveSite, shared: &Shared, color: bool) ->
         let Some(changes) = watcher.next_changes(&relevant) else {
             return Ok(());
         };
+        let changes = live.relevant_changes(changes);
+        if changes.is_empty() {
+            continue;
+        }
         let started = Instant::now();
         let names: Vec<String> = changes.iter().map(|p| load::display_path(p)).collect();
         match live.rebuild(&changes) {
             Ok(report) => {
-                shared.publish(None, None);
+                shared.publish(None);
                 let took = started.elapsed();
-                eprint!("{}", diagnostics::render_human(&report.diagnostics, root, color));
+                eprint!(
+                    "{}",
+                    diagnostics::render_human(&report.diagnostics, root, color)
+                );
                 eprintln!(
                     "  ✓ {}: {} {} page{} in {:.1} ms",
                     names.join(", "),
-                    if report.full { "rebuilt all," } else { "re-rendered" },
+                    if report.full {
+                        "rebuilt all,"
+                    } else {
+                        "re-rendered"
+                    },
                     report.pages,
                     if report.pages == 1 { "" } else { "s" },
                     took.as_secs_f64() * 1000.0
@@ -424,7 +481,7 @@ fn watch_loop(root: &Path, live: &mut LiveSite, shared: &Shared, color: bool) ->
             Err(err) => {
                 eprintln!("  ✗ {}", names.join(", "));
                 let text = print_failure(&err, root, color);
-                shared.publish(None, Some(text));
+                shared.publish(Some(text));
             }
         }
     }

@@ -82,9 +82,8 @@ pub fn is_source_path(rel: &Path, content_dir: &Path) -> bool {
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
         || name.starts_with('#');
-    let watched = rel == Path::new("book.toml")
-        || rel.starts_with(content_dir)
-        || rel.starts_with("themes");
+    let watched =
+        rel == Path::new("book.toml") || rel.starts_with(content_dir) || rel.starts_with("themes");
     watched && !hidden && !temporary
 }
 
@@ -95,9 +94,15 @@ mod tests {
     #[test]
     fn output_and_editor_files_are_ignored() {
         let content = Path::new("content");
-        assert!(is_source_path(Path::new("content/identify/_index.md"), content));
+        assert!(is_source_path(
+            Path::new("content/identify/_index.md"),
+            content
+        ));
         assert!(is_source_path(Path::new("book.toml"), content));
-        assert!(is_source_path(Path::new("themes/default/templates/base.html"), content));
+        assert!(is_source_path(
+            Path::new("themes/default/templates/base.html"),
+            content
+        ));
         assert!(!is_source_path(Path::new("book/index.html"), content));
         assert!(!is_source_path(Path::new("content/.x.md.swp"), content));
         assert!(!is_source_path(Path::new("content/x.md~"), content));

@@ -1,0 +1,797 @@
+//! The framework as an OSCAL 1.1 catalog (`oscal/catalog.json`).
+//!
+//! Mapping (README, "Interoperability"):
+//! - concepts become groups (`class: concept`), categories controls (`class: category`),
+//!   subcategories and statements nested controls; a node keeps its OSCAL `class` when it
+//!   has one in front matter, and `oscal-type: group | control` overrides the choice;
+//! - the id is the OSCAL `id` where it is a valid OSCAL token (else `fw-…`), and a `label`
+//!   prop (the node's own `label:` field when it has one, else the id);
+//! - the description is the `statement` part (`- **a.** …` list items become `item` parts),
+//!   the body the `guidance` part, and every `## Heading` section of the body a part of its own;
+//! - citations are back-matter resources linked with `rel="reference"`, `related` ids links
+//!   with `rel="related"`; other text fields become props (multi-line text: parts).
+//!
+//! Everything derives from the sources: UUIDs are version 5 (name-based) from the
+//! framework's title and the item, and `last-modified` comes from the root's front matter
+//! (or a fixed date), so the same sources always give the same bytes.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde_json::{json, Map, Value};
+use uuid::Uuid;
+
+use crate::index::SiteIndex;
+use crate::model::{Framework, Kind, Node};
+
+/// The OSCAL version the catalog conforms to.
+pub const OSCAL_VERSION: &str = "1.1.2";
+/// `last-modified` when the root's front matter gives none (kept fixed for reproducibility).
+pub const DEFAULT_LAST_MODIFIED: &str = "1970-01-01T00:00:00Z";
+/// The HTML class of an imported parameter placeholder in Markdown.
+pub const PARAM_CLASS: &str = "oscal-param";
+/// Front-matter keys that carry OSCAL structure rather than props.
+pub const STRUCTURAL_KEYS: [&str; 9] = [
+    "class",
+    "params",
+    "links",
+    "oscal-id",
+    "oscal-type",
+    "last-modified",
+    "published",
+    "oscal-version",
+    "remarks",
+];
+
+/// True when `text` is an OSCAL token (ASCII subset): a letter or `_`, then letters,
+/// digits, `.`, `-` or `_`.
+pub fn is_token(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+}
+
+/// Makes a token of any text: unsafe characters become `-`, and a `fw-` prefix is added
+/// when it would not start with a letter.
+pub fn to_token(text: &str) -> String {
+    let body: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if is_token(&body) {
+        body
+    } else {
+        format!("fw-{body}")
+    }
+}
+
+/// The catalog as JSON data.
+pub fn catalog(framework: &Framework, index: &SiteIndex) -> Value {
+    let mut exporter = Exporter::new(framework, index);
+    let root = framework.root();
+    let mut catalog = Map::new();
+    catalog.insert("uuid".into(), json!(exporter.uuid("catalog")));
+    catalog.insert("metadata".into(), exporter.metadata());
+    let (groups, controls) = exporter.children(root, false);
+    put(&mut catalog, "groups", groups);
+    put(&mut catalog, "controls", controls);
+    let resources = exporter.back_matter();
+    if !resources.is_empty() {
+        catalog.insert("back-matter".into(), json!({ "resources": resources }));
+    }
+    json!({ "catalog": catalog })
+}
+
+/// The catalog as pretty-printed bytes.
+pub fn catalog_json(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
+    // Serialising JSON values into memory cannot fail.
+    let mut bytes = serde_json::to_vec_pretty(&catalog(framework, index)).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// Inserts a list only when it is not empty (OSCAL arrays hold at least one entry).
+fn put(map: &mut Map<String, Value>, key: &str, values: Vec<Value>) {
+    if !values.is_empty() {
+        map.insert(key.into(), Value::Array(values));
+    }
+}
+
+/// A back-matter resource collected from citations.
+struct Resource {
+    title: String,
+    text: Option<String>,
+    url: Option<String>,
+}
+
+struct Exporter<'a> {
+    framework: &'a Framework,
+    index: &'a SiteIndex,
+    namespace: Uuid,
+    /// The OSCAL id of each node.
+    ids: Vec<String>,
+    /// Ids given out so far (controls, groups, parts).
+    used: HashSet<String>,
+    /// Cited documents by key (document, or the citation text when unparsed).
+    resources: BTreeMap<String, Resource>,
+}
+
+impl<'a> Exporter<'a> {
+    fn new(framework: &'a Framework, index: &'a SiteIndex) -> Exporter<'a> {
+        let book = &framework.config.book;
+        let name = format!("framewright:{}", book.title);
+        let namespace = Uuid::new_v5(&Uuid::NAMESPACE_URL, name.as_bytes());
+        let mut exporter = Exporter {
+            framework,
+            index,
+            namespace,
+            ids: Vec::with_capacity(framework.nodes.len()),
+            used: HashSet::new(),
+            resources: BTreeMap::new(),
+        };
+        exporter.assign_ids();
+        exporter
+    }
+
+    /// Gives every node its OSCAL id: `oscal-id:` when valid, else the id when it is a
+    /// token, else a token made of it; unique in the catalog.
+    fn assign_ids(&mut self) {
+        for node in &self.framework.nodes {
+            let wanted = text_field(node, "oscal-id")
+                .filter(|id| is_token(id))
+                .map(str::to_string)
+                .unwrap_or_else(|| to_token(&node.id));
+            let id = self.unique(wanted);
+            self.ids.push(id);
+        }
+    }
+
+    fn unique(&mut self, wanted: String) -> String {
+        let mut id = wanted.clone();
+        let mut n = 2;
+        while !self.used.insert(id.clone()) {
+            id = format!("{wanted}_{n}");
+            n += 1;
+        }
+        id
+    }
+
+    fn uuid(&self, name: &str) -> String {
+        Uuid::new_v5(&self.namespace, name.as_bytes()).to_string()
+    }
+
+    fn metadata(&self) -> Value {
+        let root = self.framework.root();
+        let book = &self.framework.config.book;
+        let mut metadata = Map::new();
+        metadata.insert("title".into(), json!(single_line(&book.title)));
+        if let Some(published) = text_field(root, "published").and_then(timestamp) {
+            metadata.insert("published".into(), json!(published));
+        }
+        let modified = text_field(root, "last-modified")
+            .and_then(timestamp)
+            .unwrap_or_else(|| DEFAULT_LAST_MODIFIED.to_string());
+        metadata.insert("last-modified".into(), json!(modified));
+        let version = book.version.as_deref().unwrap_or("draft");
+        metadata.insert("version".into(), json!(single_line(version)));
+        metadata.insert("oscal-version".into(), json!(OSCAL_VERSION));
+        let remarks = self.prose(root.body.source.trim());
+        if !remarks.is_empty() {
+            metadata.insert("remarks".into(), json!(remarks));
+        }
+        Value::Object(metadata)
+    }
+
+    /// The groups and controls made of a node's children.
+    fn children(&mut self, node: &Node, in_control: bool) -> (Vec<Value>, Vec<Value>) {
+        let mut groups = Vec::new();
+        let mut controls = Vec::new();
+        for &child in &node.children {
+            if !in_control && self.is_group(child) {
+                groups.push(self.entry(child, true));
+            } else {
+                controls.push(self.entry(child, false));
+            }
+        }
+        (groups, controls)
+    }
+
+    fn is_group(&self, node: usize) -> bool {
+        let node = &self.framework.nodes[node];
+        match text_field(node, "oscal-type") {
+            Some("group") => true,
+            Some("control") => false,
+            _ => node.kind == Kind::Concept,
+        }
+    }
+
+    /// A group or control for a node, with its descendants.
+    fn entry(&mut self, index: usize, group: bool) -> Value {
+        let framework = self.framework;
+        let node = &framework.nodes[index];
+        let mut map = Map::new();
+        map.insert("id".into(), json!(self.ids[index]));
+        let class = text_field(node, "class")
+            .filter(|c| is_token(c))
+            .unwrap_or(node.kind.name());
+        map.insert("class".into(), json!(class));
+        let title = node.title.as_deref().unwrap_or(&node.id);
+        map.insert("title".into(), json!(single_line(title)));
+        put(&mut map, "params", params(node));
+        put(&mut map, "props", self.props(index));
+        put(&mut map, "links", self.links(node));
+        put(&mut map, "parts", self.parts(index));
+        let (groups, controls) = self.children(node, !group);
+        put(&mut map, "groups", groups);
+        put(&mut map, "controls", controls);
+        Value::Object(map)
+    }
+
+    fn props(&self, index: usize) -> Vec<Value> {
+        let node = &self.framework.nodes[index];
+        let mut props = Vec::new();
+        let has_label = text_field(node, "label").is_some();
+        if !has_label {
+            props.push(json!({ "name": "label", "value": single_line(&node.id) }));
+        } else if self.ids[index] != node.id {
+            props.push(json!({ "name": "label", "class": "framewright-id", "value": single_line(&node.id) }));
+        }
+        for (key, value) in &node.extra {
+            if STRUCTURAL_KEYS.contains(&key.as_str()) || !is_token(key) {
+                continue;
+            }
+            for text in prop_values(value) {
+                props.push(json!({ "name": key, "value": text }));
+            }
+        }
+        props
+    }
+
+    fn links(&mut self, node: &Node) -> Vec<Value> {
+        let mut links = Vec::new();
+        for reference in &node.references {
+            for citation in &reference.citations {
+                let key = citation
+                    .document
+                    .clone()
+                    .unwrap_or_else(|| citation.cite.clone());
+                let url = reference.url.clone();
+                let href = format!("#{}", self.resource(&key, url));
+                let link = json!({ "href": href, "rel": "reference", "text": single_line(&citation.cite) });
+                if !links.contains(&link) {
+                    links.push(link);
+                }
+            }
+        }
+        for related in &node.related {
+            if let Some(target) = self.index.node(&related.value) {
+                let link = json!({ "href": format!("#{}", self.ids[target]), "rel": "related" });
+                if !links.contains(&link) {
+                    links.push(link);
+                }
+            }
+        }
+        links.extend(kept_links(node));
+        links
+    }
+
+    /// The UUID of the resource for a cited document, recording it.
+    fn resource(&mut self, key: &str, url: Option<String>) -> String {
+        let declared = crate::index::references::find_declared(&self.framework.documents, key);
+        let entry = self
+            .resources
+            .entry(key.to_string())
+            .or_insert_with(|| Resource {
+                title: key.to_string(),
+                text: declared.and_then(|d| d.title.clone()),
+                url: declared.and_then(|d| d.url.clone()),
+            });
+        if entry.url.is_none() {
+            entry.url = url;
+        }
+        self.uuid(&format!("resource:{key}"))
+    }
+
+    fn back_matter(&self) -> Vec<Value> {
+        self.resources
+            .iter()
+            .map(|(key, resource)| {
+                let mut map = Map::new();
+                map.insert("uuid".into(), json!(self.uuid(&format!("resource:{key}"))));
+                map.insert("title".into(), json!(single_line(&resource.title)));
+                let text = resource.text.as_deref().unwrap_or(&resource.title);
+                map.insert("citation".into(), json!({ "text": single_line(text) }));
+                if let Some(url) = resource.url.as_deref().filter(|u| !u.trim().is_empty()) {
+                    map.insert("rlinks".into(), json!([{ "href": url.trim() }]));
+                }
+                Value::Object(map)
+            })
+            .collect()
+    }
+
+    fn parts(&mut self, index: usize) -> Vec<Value> {
+        let node = &self.framework.nodes[index];
+        let base = self.ids[index].clone();
+        let mut parts = Vec::new();
+        let description = node.description.as_ref().map(|d| d.source.trim());
+        if let Some(statement) = description.filter(|d| !d.is_empty()) {
+            let id = self.unique(format!("{base}_smt"));
+            parts.push(self.statement(&id, statement));
+        }
+        let mut body = node.body.source.trim();
+        // A description taken from the body's first paragraph is not repeated as guidance.
+        if let Some(first) = description.filter(|d| body.starts_with(*d)) {
+            body = body[first.len()..].trim_start();
+        }
+        for section in sections(body) {
+            let name = section.name();
+            let id = self.unique(format!("{base}_{}", short_name(&name)));
+            let mut part = Map::new();
+            part.insert("id".into(), json!(id));
+            part.insert("name".into(), json!(name));
+            if let Some(title) = section.title() {
+                part.insert("title".into(), json!(single_line(title)));
+            }
+            let prose = self.prose(section.text.trim());
+            if !prose.is_empty() {
+                part.insert("prose".into(), json!(prose));
+            }
+            parts.push(Value::Object(part));
+        }
+        parts.extend(self.text_parts(node));
+        parts
+    }
+
+    /// Multi-line text fields, which cannot be props, as parts named after the field.
+    fn text_parts(&self, node: &Node) -> Vec<Value> {
+        node.extra
+            .iter()
+            .filter(|(key, _)| !STRUCTURAL_KEYS.contains(&key.as_str()) && is_token(key))
+            .filter_map(|(key, value)| {
+                let text = value.as_str()?.trim();
+                text.contains('\n')
+                    .then(|| json!({ "name": key, "prose": self.prose(text) }))
+            })
+            .collect()
+    }
+
+    /// The `statement` part: lead prose, then `- **label** text` items as `item` parts.
+    fn statement(&mut self, id: &str, markdown: &str) -> Value {
+        let (lead, items) = statement_items(markdown);
+        let mut part = Map::new();
+        part.insert("id".into(), json!(id));
+        part.insert("name".into(), json!("statement"));
+        let prose = self.prose(lead.trim());
+        if !prose.is_empty() {
+            part.insert("prose".into(), json!(prose));
+        }
+        let items = items.iter().map(|item| self.item(id, item)).collect();
+        put(&mut part, "parts", items);
+        Value::Object(part)
+    }
+
+    fn item(&mut self, parent: &str, item: &Item) -> Value {
+        let label = item.label.trim_end_matches('.');
+        let id = self.unique(format!("{parent}.{}", short_name(label)));
+        let mut part = Map::new();
+        part.insert("id".into(), json!(id));
+        part.insert("name".into(), json!("item"));
+        if !item.label.is_empty() {
+            part.insert(
+                "props".into(),
+                json!([{ "name": "label", "value": single_line(&item.label) }]),
+            );
+        }
+        let prose = self.prose(item.text.trim());
+        if !prose.is_empty() {
+            part.insert("prose".into(), json!(prose));
+        }
+        let children = item.items.iter().map(|c| self.item(&id, c)).collect();
+        put(&mut part, "parts", children);
+        Value::Object(part)
+    }
+
+    /// Markdown as OSCAL prose: id links point at OSCAL ids, parameter placeholders become
+    /// `{{ insert: param, … }}` again.
+    fn prose(&self, markdown: &str) -> String {
+        let text = restore_inserts(markdown);
+        let text = rewrite_wiki_links(&text, |id| self.oscal_id(id));
+        rewrite_id_links(&text, |id| self.oscal_id(id))
+    }
+
+    fn oscal_id(&self, id: &str) -> String {
+        self.index
+            .node(id)
+            .map_or_else(|| to_token(id), |n| self.ids[n].clone())
+    }
+}
+
+/// A front-matter field's text.
+fn text_field<'n>(node: &'n Node, key: &str) -> Option<&'n str> {
+    node.extra
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// OSCAL's single-line strings: no line breaks, no surrounding space, never empty.
+fn single_line(text: &str) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if joined.is_empty() {
+        "-".into()
+    } else {
+        joined
+    }
+}
+
+/// A date or date-time from front matter as an OSCAL date-time with time zone.
+fn timestamp(text: &str) -> Option<String> {
+    let text = text.trim();
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    let date = text.get(..10)?;
+    let (y, m, d) = (date.get(..4)?, date.get(5..7)?, date.get(8..10)?);
+    if !(digits(y) && digits(m) && digits(d) && &date[4..5] == "-" && &date[7..8] == "-") {
+        return None;
+    }
+    if text.len() == 10 {
+        return Some(format!("{date}T00:00:00Z"));
+    }
+    let zoned = text.ends_with('Z') || text[10..].contains(['+', '-']);
+    (text.as_bytes()[10] == b'T' && zoned).then(|| text.to_string())
+}
+
+/// The values of a front-matter field that make props: one-line text, numbers, booleans,
+/// and lists of them.
+fn prop_values(value: &Value) -> Vec<String> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() && !s.trim().contains('\n') => {
+            vec![single_line(s)]
+        }
+        Value::Number(n) => vec![n.to_string()],
+        Value::Bool(b) => vec![b.to_string()],
+        Value::Array(items) => items
+            .iter()
+            .filter(|v| !v.is_array())
+            .flat_map(prop_values)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `params:` from front matter (imported OSCAL parameters), kept when each has an id.
+fn params(node: &Node) -> Vec<Value> {
+    let Some(Value::Array(params)) = node.extra.get("params") else {
+        return Vec::new();
+    };
+    params
+        .iter()
+        .filter(|p| p.get("id").and_then(Value::as_str).is_some_and(is_token))
+        .cloned()
+        .collect()
+}
+
+/// `links:` from front matter (imported OSCAL links other than references and related).
+fn kept_links(node: &Node) -> Vec<Value> {
+    let Some(Value::Array(links)) = node.extra.get("links") else {
+        return Vec::new();
+    };
+    links
+        .iter()
+        .filter_map(|link| {
+            let href = link.get("href")?.as_str()?.trim();
+            if href.is_empty() {
+                return None;
+            }
+            let mut out = Map::new();
+            out.insert("href".into(), json!(href));
+            if let Some(rel) = link
+                .get("rel")
+                .and_then(Value::as_str)
+                .filter(|r| is_token(r))
+            {
+                out.insert("rel".into(), json!(rel));
+            }
+            if let Some(text) = link.get("text").and_then(Value::as_str) {
+                out.insert("text".into(), json!(single_line(text)));
+            }
+            Some(Value::Object(out))
+        })
+        .collect()
+}
+
+/// A part name or label shortened to a token for ids (`assessment-objective` → `assessment-objective`,
+/// `(a)` → `a`).
+fn short_name(text: &str) -> String {
+    let token: String = text
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    if token.is_empty() {
+        "part".into()
+    } else {
+        token
+    }
+}
+
+/// A `## Heading` section of a body (or the text before the first heading).
+struct Section<'t> {
+    heading: Option<&'t str>,
+    text: String,
+}
+
+impl Section<'_> {
+    /// The part name: `guidance` for text before any heading, else the heading as a token.
+    fn name(&self) -> String {
+        let Some(heading) = self.heading else {
+            return "guidance".into();
+        };
+        let slug = crate::markdown::slugify(heading);
+        if is_token(&slug) {
+            slug
+        } else {
+            to_token(&slug)
+        }
+    }
+
+    /// A title when the heading says more than the part's name.
+    fn title(&self) -> Option<&str> {
+        let heading = self.heading?;
+        (heading != part_heading(&self.name())).then_some(heading)
+    }
+}
+
+/// The heading written for a part name: `assessment-objective` → `Assessment objective`.
+pub fn part_heading(name: &str) -> String {
+    let words = name.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Splits a body at its level-2 headings (outside code fences).
+fn sections(body: &str) -> Vec<Section<'_>> {
+    let mut sections = vec![Section {
+        heading: None,
+        text: String::new(),
+    }];
+    let mut fence = false;
+    for line in body.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = !fence;
+        }
+        match line.strip_prefix("## ") {
+            Some(heading) if !fence => sections.push(Section {
+                heading: Some(heading.trim().trim_end_matches('#').trim()),
+                text: String::new(),
+            }),
+            _ => {
+                let last = sections.last_mut().expect("never empty");
+                last.text.push_str(line);
+                last.text.push('\n');
+            }
+        }
+    }
+    sections
+        .into_iter()
+        .filter(|s| s.heading.is_some() || !s.text.trim().is_empty())
+        .collect()
+}
+
+/// One `- **label** text` item of a statement, with its nested items.
+#[derive(Debug, Default, PartialEq)]
+pub struct Item {
+    /// The label, as written between the `**`.
+    pub label: String,
+    /// The item's text (continuation lines de-indented).
+    pub text: String,
+    /// Nested items.
+    pub items: Vec<Item>,
+}
+
+/// Splits a statement's Markdown into lead prose and labelled items: a list whose entries
+/// all start with `- **label**` (as `framewright import oscal` writes them). Anything else
+/// stays prose.
+pub fn statement_items(markdown: &str) -> (String, Vec<Item>) {
+    let lines: Vec<&str> = markdown.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| item_head(l, 0).is_some())
+        .unwrap_or(lines.len());
+    let rest = &lines[start..];
+    let all_items = rest
+        .iter()
+        .all(|l| l.trim().is_empty() || l.starts_with("  ") || item_head(l, 0).is_some());
+    if rest.is_empty() || !all_items {
+        return (markdown.to_string(), Vec::new());
+    }
+    let lead = lines[..start].join("\n");
+    (lead, parse_items(rest, 0))
+}
+
+/// `(label, text)` when the line is `- **label** text` at exactly `indent` spaces.
+fn item_head(line: &str, indent: usize) -> Option<(&str, &str)> {
+    let rest = line
+        .strip_prefix(&" ".repeat(indent))?
+        .strip_prefix("- **")?;
+    let end = rest.find("**")?;
+    let label = &rest[..end];
+    (!label.is_empty() && !label.starts_with(' ')).then(|| (label, rest[end + 2..].trim_start()))
+}
+
+fn parse_items(lines: &[&str], indent: usize) -> Vec<Item> {
+    let mut items: Vec<(Item, Vec<&str>)> = Vec::new();
+    for &line in lines {
+        match item_head(line, indent) {
+            Some((label, text)) => items.push((
+                Item {
+                    label: label.to_string(),
+                    text: text.to_string(),
+                    items: Vec::new(),
+                },
+                Vec::new(),
+            )),
+            None => {
+                if let Some((_, body)) = items.last_mut() {
+                    body.push(line);
+                }
+            }
+        }
+    }
+    let inner = indent + 2;
+    items
+        .into_iter()
+        .map(|(mut item, body)| {
+            let first_nested = body
+                .iter()
+                .position(|l| item_head(l, inner).is_some())
+                .unwrap_or(body.len());
+            for line in &body[..first_nested] {
+                item.text.push('\n');
+                item.text
+                    .push_str(line.get(inner..).unwrap_or("").trim_end());
+            }
+            item.text = item.text.trim().to_string();
+            item.items = parse_items(&body[first_nested..], inner);
+            item
+        })
+        .collect()
+}
+
+/// Turns `<span class="oscal-param" data-param="ID">…</span>` back into
+/// `{{ insert: param, ID }}`.
+pub fn restore_inserts(markdown: &str) -> String {
+    let open = format!("<span class=\"{PARAM_CLASS}\" data-param=\"");
+    let mut out = String::with_capacity(markdown.len());
+    let mut rest = markdown;
+    while let Some(at) = rest.find(&open) {
+        let after = &rest[at + open.len()..];
+        let Some(quote) = after.find('"') else { break };
+        let Some(close) = after.find("</span>") else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        out.push_str(&format!("{{{{ insert: param, {} }}}}", &after[..quote]));
+        rest = &after[close + "</span>".len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Rewrites `[text](@ID)` links with `map(ID)` as the fragment: `[text](#OSCAL-ID)`.
+fn rewrite_id_links(text: &str, map: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("](@") {
+        let after = &rest[at + 3..];
+        let Some(end) = after.find(')') else { break };
+        out.push_str(&rest[..at]);
+        out.push_str(&format!("](#{})", map(after[..end].trim())));
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Rewrites `[[ID]]` as `[ID](#OSCAL-ID)`.
+fn rewrite_wiki_links(text: &str, map: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("[[") {
+        let after = &rest[at + 2..];
+        let Some(end) = after
+            .find("]]")
+            .filter(|&e| !after[..e].contains(['[', '\n']))
+        else {
+            out.push_str(&rest[..at + 2]);
+            rest = after;
+            continue;
+        };
+        let id = after[..end].trim();
+        out.push_str(&rest[..at]);
+        out.push_str(&format!("[{id}](#{})", map(id)));
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens() {
+        for ok in ["ac-2", "ID.AM-01", "_x", "s1.1.1"] {
+            assert!(is_token(ok), "{ok}");
+        }
+        for bad in ["", "1.2", "-a", "a b", "AC-2(1)", "é"] {
+            assert!(!is_token(bad), "{bad}");
+        }
+        assert_eq!(to_token("AC-2(1)"), "AC-2-1-");
+        assert_eq!(to_token("1.2"), "fw-1.2");
+    }
+
+    #[test]
+    fn statement_items_nest_and_keep_lead() {
+        let md = "Do this:\n\n- **a.** First;\n- **b.** Second:\n  - **1.** Deep;\n    more\n  - **2.** Deeper.\n";
+        let (lead, items) = statement_items(md);
+        assert_eq!(lead.trim(), "Do this:");
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].label, "a.");
+        assert_eq!(items[1].items[0].text, "Deep;\nmore");
+        assert_eq!(items[1].items[1].label, "2.");
+    }
+
+    #[test]
+    fn ordinary_lists_stay_prose() {
+        let md = "Lead.\n\n- plain item\n- **bold** but then\nnot indented\n";
+        let (lead, items) = statement_items(md);
+        assert_eq!(lead, md);
+        assert!(items.is_empty());
+    }
+
+    #[test]
+    fn inserts_and_links_are_restored() {
+        let md = "Use <span class=\"oscal-param\" data-param=\"ac-1_prm_1\">[Assignment: x]</span> and [[ID.AM]] or [see](@ID.RA).";
+        let text = restore_inserts(md);
+        assert_eq!(
+            text,
+            "Use {{ insert: param, ac-1_prm_1 }} and [[ID.AM]] or [see](@ID.RA)."
+        );
+        let text = rewrite_wiki_links(&text, |id| format!("x-{id}"));
+        let text = rewrite_id_links(&text, |id| format!("x-{id}"));
+        assert!(
+            text.ends_with("[ID.AM](#x-ID.AM) or [see](#x-ID.RA)."),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn sections_split_on_level_two_headings_outside_fences() {
+        let body = "Intro.\n\n## Guidance\n\nText.\n\n```\n## not a heading\n```\n\n## Assessment objective\n\nMore.\n";
+        let found = sections(body);
+        let names: Vec<String> = found.iter().map(Section::name).collect();
+        assert_eq!(names, ["guidance", "guidance", "assessment-objective"]);
+        assert!(found[1].text.contains("## not a heading"));
+        assert_eq!(found[2].title(), None);
+    }
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(timestamp("2024-02-01").unwrap(), "2024-02-01T00:00:00Z");
+        assert!(timestamp("2024-02-01T13:57:28.355446-04:00").is_some());
+        assert!(timestamp("2024-02-01T13:57:28").is_none());
+        assert!(timestamp("yesterday").is_none());
+    }
+}

@@ -1,0 +1,256 @@
+//! Runs `framewright serve` on a free port over a copy of a fixture and talks HTTP to it:
+//! pages, redirects, 404, refused traversal, live rebuild, error overlay and recovery.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// The server process; killed when the test ends, however it ends.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(project: &std::path::Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_framewright"))
+        .args(["serve", project.to_str().unwrap(), "--port", "0"])
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok(line) = receiver.recv_timeout(Duration::from_millis(200)) {
+            if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+                let port = rest.split('/').next().unwrap().parse().unwrap();
+                return Server { child, port };
+            }
+        }
+    }
+    panic!("the server did not start");
+}
+
+/// A raw HTTP/1.1 exchange: (status, headers, body).
+fn request(port: u16, method: &str, path: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_string(), body.to_string())
+}
+
+fn get(port: u16, path: &str) -> (u16, String) {
+    let (status, _, body) = request(port, "GET", path);
+    (status, body)
+}
+
+/// An open Server-Sent Events stream.
+struct Events(BufReader<TcpStream>);
+
+impl Events {
+    fn open(port: u16) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        write!(
+            stream,
+            "GET /__framewright/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        )
+        .unwrap();
+        let mut events = Events(BufReader::new(stream));
+        assert_eq!(events.next().0, "hello");
+        events
+    }
+
+    /// The next event's name and data.
+    fn next(&mut self) -> (String, String) {
+        let (mut name, mut data) = (String::new(), String::new());
+        loop {
+            let mut line = String::new();
+            if self.0.read_line(&mut line).unwrap() == 0 {
+                panic!("event stream closed");
+            }
+            let line = line.trim_end();
+            if let Some(value) = line.strip_prefix("event: ") {
+                name = value.to_string();
+            } else if let Some(value) = line.strip_prefix("data: ") {
+                data = value.to_string();
+            } else if line.is_empty() && !name.is_empty() {
+                return (name, data);
+            }
+        }
+    }
+}
+
+#[test]
+fn serves_pages_from_memory_with_the_reload_script() {
+    let project = project_copy("basic");
+    let server = start(project.path());
+    let (status, body) = get(server.port, "/");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("/__framewright/livereload.js"),
+        "script injected when served"
+    );
+    let (status, head, _) = request(server.port, "GET", "/identify");
+    assert_eq!(status, 301);
+    assert!(head.contains("Location: /identify/"), "{head}");
+    let (status, head, body) = request(server.port, "HEAD", "/identify/");
+    assert_eq!(status, 200);
+    assert!(head.contains("text/html"), "{head}");
+    assert!(body.is_empty(), "HEAD has no body");
+    let (status, head, _) = request(server.port, "GET", "/static/framewright.css");
+    assert_eq!(status, 200);
+    assert!(head.contains("Content-Type: text/css"), "{head}");
+    let (status, body) = get(server.port, "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"), "the theme's 404 page");
+    assert!(
+        !project.path().join("book").exists(),
+        "serve never writes the build-dir"
+    );
+    // The build output never carries the script.
+    let out = tempfile::tempdir().unwrap();
+    build_into(project.path(), out.path(), &[]);
+    let built = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    assert!(!built.contains("livereload"));
+}
+
+#[test]
+fn refuses_every_path_outside_the_site() {
+    let project = project_copy("basic");
+    std::fs::write(project.path().join("secret.txt"), "TOP-SECRET").unwrap();
+    let server = start(project.path());
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/..%2fsecret.txt",
+        "/identify/../../secret.txt",
+        "/identify/%2e%2e/%2e%2e/secret.txt",
+        "/..%5csecret.txt",
+        "/identify\\..\\..\\secret.txt",
+        "//secret.txt",
+        "/secret.txt%00.html",
+        "../secret.txt",
+        "/content/_index.md",
+        "/book.toml",
+    ] {
+        let (status, body) = get(server.port, path);
+        assert!(status == 400 || status == 404, "{path}: status {status}");
+        assert!(
+            !body.contains("TOP-SECRET") && !body.contains("[book]"),
+            "{path} leaked a file"
+        );
+    }
+    let long = format!("/{}", "a/".repeat(3000));
+    assert_eq!(get(server.port, &long).0, 400);
+}
+
+#[test]
+fn edits_rebuild_reload_and_show_errors_until_fixed() {
+    let project = project_copy("basic");
+    let server = start(project.path());
+    let mut events = Events::open(server.port);
+    let page = project.path().join("content/identify/asset-management.md");
+    let original = std::fs::read_to_string(&page).unwrap();
+
+    std::fs::write(
+        &page,
+        original.replace(
+            "Devices are inventoried.",
+            "Every crane controller is listed.",
+        ),
+    )
+    .unwrap();
+    assert_eq!(events.next().0, "reload");
+    let (_, body) = get(server.port, "/identify/asset-management/");
+    assert!(
+        body.contains("Every crane controller is listed."),
+        "new text served"
+    );
+
+    std::fs::write(
+        &page,
+        original.replace("related: [PR.DS-01]", "related: [PR.DS-99]"),
+    )
+    .unwrap();
+    let (name, data) = events.next();
+    assert_eq!(name, "error-report");
+    assert!(
+        data.contains("content/identify/asset-management.md:20:15"),
+        "{data}"
+    );
+    let (_, status) = get(server.port, "/__framewright/status");
+    assert!(
+        status.contains("PR.DS-99"),
+        "new pages learn of the error: {status}"
+    );
+    let (code, body) = get(server.port, "/identify/asset-management/");
+    assert_eq!(code, 200, "the last good site is still served");
+    assert!(body.contains("Every crane controller is listed."));
+
+    std::fs::write(&page, &original).unwrap();
+    assert_eq!(events.next().0, "reload");
+    let (_, status) = get(server.port, "/__framewright/status");
+    assert!(status.contains("\"error\":null"), "{status}");
+    let (_, body) = get(server.port, "/identify/asset-management/");
+    assert!(body.contains("Devices are inventoried."));
+}
+
+#[test]
+fn structural_changes_rebuild_everything() {
+    let project = project_copy("basic");
+    let server = start(project.path());
+    let mut events = Events::open(server.port);
+    let new_page = project.path().join("content/detect/monitoring.md");
+    std::fs::write(
+        &new_page,
+        "---\nid: DE.CM\ntitle: Continuous monitoring\nitems:\n  - id: DE.CM-01\n    description: Networks are watched.\n---\nWatching.\n",
+    )
+    .unwrap();
+    assert_eq!(events.next().0, "reload");
+    let (status, body) = get(server.port, "/detect/monitoring/");
+    assert_eq!(status, 200);
+    assert!(body.contains("id=\"DE.CM-01\""));
+    let (_, home) = get(server.port, "/detect/");
+    assert!(
+        home.contains("Continuous monitoring"),
+        "the concept's table has the new row"
+    );
+}
