@@ -9,8 +9,10 @@
 
 pub mod citation;
 pub mod config;
+pub mod crosswalk;
 pub mod diagnostics;
 pub mod export;
+pub mod import;
 pub mod index;
 pub mod init;
 pub mod linkcheck;
@@ -97,11 +99,14 @@ impl Project {
         if let Some(base_url) = base_url {
             config.site.base_url = base_url.to_string();
         }
-        let (framework, mut diagnostics) = load::load(root, config);
+        let (mut framework, mut diagnostics) = load::load(root, config);
         timer.lap("load");
         let index = SiteIndex::build(&framework);
         timer.lap("index");
         diagnostics.extend(validate::validate(&framework, &index));
+        let (crosswalks, found) = crosswalk::load(root, &framework, &index);
+        framework.crosswalks = crosswalks;
+        diagnostics.extend(found);
         diagnostics::sort(&mut diagnostics);
         timer.lap("validate");
         Ok(Project {
@@ -209,10 +214,12 @@ pub fn other_files(project: &Project, theme: &Theme) -> Vec<String> {
 }
 
 /// Files every build writes beside the pages.
-const EXPORT_FILES: [&str; 4] = [
+const EXPORT_FILES: [&str; 6] = [
     "framework.json",
     "framework.csv",
     "oscal/catalog.json",
+    "crosswalk/mappings.csv",
+    "oscal/mapping-collection.json",
     ".nojekyll",
 ];
 
@@ -257,7 +264,7 @@ pub fn produce(
 /// The export files of a project, as written beside the pages.
 pub fn exports(project: &Project) -> Vec<(&'static str, Vec<u8>)> {
     let (framework, index) = (&project.framework, &project.index);
-    vec![
+    let mut files = vec![
         ("framework.json", export::framework_json(framework, index)),
         ("framework.csv", export::framework_csv(framework, index)),
         (
@@ -265,7 +272,14 @@ pub fn exports(project: &Project) -> Vec<(&'static str, Vec<u8>)> {
             export::oscal::catalog_json(framework, index),
         ),
         (".nojekyll", Vec::new()),
-    ]
+    ];
+    if !framework.crosswalks.is_empty() {
+        use crosswalk::export::{mapping_collection_json, mappings_csv};
+        files.push(("crosswalk/mappings.csv", mappings_csv(framework, index)));
+        let collection = mapping_collection_json(framework, index);
+        files.push(("oscal/mapping-collection.json", collection));
+    }
+    files
 }
 
 /// Checks a project without writing anything: every diagnostic, sorted.

@@ -1,11 +1,14 @@
 //! The `framewright` command line: argument parsing and printing, nothing else.
 
+mod cli_interop;
+
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use cli_interop::{ExportAs, ImportSource};
 use framewright::diagnostics::{self, Diagnostic, Severity};
 use framewright::{BuildError, BuildOptions};
 
@@ -75,6 +78,23 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Write the framework as data: framework.json, framework.csv, an OSCAL catalog, crosswalks.
+    Export {
+        /// The project folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// What to write.
+        #[arg(long, value_enum, default_value_t = ExportAs::Json)]
+        format: ExportAs,
+        /// Write to this file instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Turn another format (an OSCAL catalog) into a framework project.
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -100,6 +120,12 @@ fn main() -> ExitCode {
             format,
             deny_warnings,
         } => check(&dir, format, deny_warnings),
+        Command::Export {
+            dir,
+            format,
+            output,
+        } => cli_interop::export(&dir, format, output.as_deref()),
+        Command::Import { source } => cli_interop::import(source),
         Command::Serve {
             dir,
             address,

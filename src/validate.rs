@@ -21,13 +21,14 @@ pub const RESERVED_SLUGS: [&str; 9] = [
 ];
 
 /// Built-in table columns; any other key must be a field of some child.
-pub const BUILTIN_COLUMNS: [&str; 6] = [
+pub const BUILTIN_COLUMNS: [&str; 7] = [
     "id",
     "title",
     "description",
     "references",
     "related",
     "kind",
+    "mappings",
 ];
 
 /// Every check on a loaded framework.
@@ -164,7 +165,9 @@ fn check_structure(framework: &Framework, out: &mut Vec<Diagnostic>) {
             );
         }
         if let Some(parent) = node.parent.map(|p| &framework.nodes[p]) {
-            if node.kind <= parent.kind {
+            // Statements may nest (the model's deepest level takes "anything deeper").
+            let nested_statement = node.kind == Kind::Statement && parent.kind == Kind::Statement;
+            if node.kind <= parent.kind && !nested_statement {
                 out.push(
                     Diagnostic::error(
                         "E0049",

@@ -47,6 +47,8 @@ fn start(project: &std::path::Path) -> Server {
             }
         }
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not start");
 }
 

@@ -200,6 +200,10 @@ pub enum ExportFormat {
     Csv,
     /// `oscal/catalog.json`: an OSCAL 1.1 catalog.
     Oscal,
+    /// `crosswalk/mappings.csv`: every crosswalk mapping.
+    Crosswalk,
+    /// `oscal/mapping-collection.json`: the crosswalks as an OSCAL 1.2 mapping collection.
+    Mapping,
 }
 
 impl ExportFormat {
@@ -209,6 +213,8 @@ impl ExportFormat {
             ExportFormat::Json => "framework.json",
             ExportFormat::Csv => "framework.csv",
             ExportFormat::Oscal => "oscal/catalog.json",
+            ExportFormat::Crosswalk => "crosswalk/mappings.csv",
+            ExportFormat::Mapping => "oscal/mapping-collection.json",
         }
     }
 
@@ -218,9 +224,15 @@ impl ExportFormat {
             ExportFormat::Json => framework_json(framework, index),
             ExportFormat::Csv => framework_csv(framework, index),
             ExportFormat::Oscal => oscal::catalog_json(framework, index),
+            ExportFormat::Crosswalk => crate::crosswalk::export::mappings_csv(framework, index),
+            ExportFormat::Mapping => {
+                crate::crosswalk::export::mapping_collection_json(framework, index)
+            }
         }
     }
-}
 
-/// Every export format, in the order builds write them.
-pub const FORMATS: [ExportFormat; 3] = [ExportFormat::Json, ExportFormat::Csv, ExportFormat::Oscal];
+    /// True for the exports of crosswalks (which need `content/mappings/` files).
+    pub fn is_crosswalk(self) -> bool {
+        matches!(self, ExportFormat::Crosswalk | ExportFormat::Mapping)
+    }
+}

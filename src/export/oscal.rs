@@ -29,6 +29,8 @@ pub const OSCAL_VERSION: &str = "1.1.2";
 pub const DEFAULT_LAST_MODIFIED: &str = "1970-01-01T00:00:00Z";
 /// The HTML class of an imported parameter placeholder in Markdown.
 pub const PARAM_CLASS: &str = "oscal-param";
+/// The HTML class of an imported link whose target is not in the framework.
+pub const LINK_CLASS: &str = "oscal-link";
 /// Front-matter keys that carry OSCAL structure rather than props.
 pub const STRUCTURAL_KEYS: [&str; 9] = [
     "class",
@@ -42,14 +44,13 @@ pub const STRUCTURAL_KEYS: [&str; 9] = [
     "remarks",
 ];
 
-/// True when `text` is an OSCAL token (ASCII subset): a letter or `_`, then letters,
-/// digits, `.`, `-` or `_`.
+/// True when `text` is an OSCAL token (an XML NCName): a letter or `_`, then letters,
+/// digits, `.`, `-` or `_`. Letters beyond ASCII are accepted from U+00C0 on.
 pub fn is_token(text: &str) -> bool {
+    let letter = |c: char| c.is_ascii_alphabetic() || (c >= '\u{C0}' && c.is_alphabetic());
     let mut chars = text.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    chars.next().is_some_and(|c| letter(c) || c == '_')
+        && chars.all(|c| letter(c) || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'))
 }
 
 /// Makes a token of any text: unsafe characters become `-`, and a `fw-` prefix is added
@@ -72,6 +73,26 @@ pub fn to_token(text: &str) -> String {
     }
 }
 
+/// The OSCAL id of a node: `oscal-id:` when it is a token, else the id made a token.
+pub fn item_id(node: &Node) -> String {
+    text_field(node, "oscal-id")
+        .filter(|id| is_token(id))
+        .map_or_else(|| to_token(&node.id), str::to_string)
+}
+
+/// `metadata.last-modified` of every OSCAL export: the root's `last-modified:` or a fixed date.
+pub fn last_modified(framework: &Framework) -> String {
+    text_field(framework.root(), "last-modified")
+        .and_then(timestamp)
+        .unwrap_or_else(|| DEFAULT_LAST_MODIFIED.to_string())
+}
+
+/// The namespace of a framework's name-based UUIDs.
+pub fn uuid_namespace(framework: &Framework) -> Uuid {
+    let name = format!("framewright:{}", framework.config.book.title);
+    Uuid::new_v5(&Uuid::NAMESPACE_URL, name.as_bytes())
+}
+
 /// The catalog as JSON data.
 pub fn catalog(framework: &Framework, index: &SiteIndex) -> Value {
     let mut exporter = Exporter::new(framework, index);
@@ -79,6 +100,7 @@ pub fn catalog(framework: &Framework, index: &SiteIndex) -> Value {
     let mut catalog = Map::new();
     catalog.insert("uuid".into(), json!(exporter.uuid("catalog")));
     catalog.insert("metadata".into(), exporter.metadata());
+    put(&mut catalog, "params", params(root));
     let (groups, controls) = exporter.children(root, false);
     put(&mut catalog, "groups", groups);
     put(&mut catalog, "controls", controls);
@@ -125,9 +147,7 @@ struct Exporter<'a> {
 
 impl<'a> Exporter<'a> {
     fn new(framework: &'a Framework, index: &'a SiteIndex) -> Exporter<'a> {
-        let book = &framework.config.book;
-        let name = format!("framewright:{}", book.title);
-        let namespace = Uuid::new_v5(&Uuid::NAMESPACE_URL, name.as_bytes());
+        let namespace = uuid_namespace(framework);
         let mut exporter = Exporter {
             framework,
             index,
@@ -144,11 +164,7 @@ impl<'a> Exporter<'a> {
     /// token, else a token made of it; unique in the catalog.
     fn assign_ids(&mut self) {
         for node in &self.framework.nodes {
-            let wanted = text_field(node, "oscal-id")
-                .filter(|id| is_token(id))
-                .map(str::to_string)
-                .unwrap_or_else(|| to_token(&node.id));
-            let id = self.unique(wanted);
+            let id = self.unique(item_id(node));
             self.ids.push(id);
         }
     }
@@ -175,13 +191,11 @@ impl<'a> Exporter<'a> {
         if let Some(published) = text_field(root, "published").and_then(timestamp) {
             metadata.insert("published".into(), json!(published));
         }
-        let modified = text_field(root, "last-modified")
-            .and_then(timestamp)
-            .unwrap_or_else(|| DEFAULT_LAST_MODIFIED.to_string());
-        metadata.insert("last-modified".into(), json!(modified));
+        metadata.insert("last-modified".into(), json!(last_modified(self.framework)));
         let version = book.version.as_deref().unwrap_or("draft");
         metadata.insert("version".into(), json!(single_line(version)));
         metadata.insert("oscal-version".into(), json!(OSCAL_VERSION));
+        put(&mut metadata, "props", extra_props(root));
         let remarks = self.prose(root.body.source.trim());
         if !remarks.is_empty() {
             metadata.insert("remarks".into(), json!(remarks));
@@ -217,7 +231,11 @@ impl<'a> Exporter<'a> {
         let framework = self.framework;
         let node = &framework.nodes[index];
         let mut map = Map::new();
-        map.insert("id".into(), json!(self.ids[index]));
+        // A group imported without an id (`oscal-id: ""`) stays without one.
+        let idless = group && node.extra.get("oscal-id").and_then(Value::as_str) == Some("");
+        if !idless {
+            map.insert("id".into(), json!(self.ids[index]));
+        }
         let class = text_field(node, "class")
             .filter(|c| is_token(c))
             .unwrap_or(node.kind.name());
@@ -243,14 +261,7 @@ impl<'a> Exporter<'a> {
         } else if self.ids[index] != node.id {
             props.push(json!({ "name": "label", "class": "framewright-id", "value": single_line(&node.id) }));
         }
-        for (key, value) in &node.extra {
-            if STRUCTURAL_KEYS.contains(&key.as_str()) || !is_token(key) {
-                continue;
-            }
-            for text in prop_values(value) {
-                props.push(json!({ "name": key, "value": text }));
-            }
-        }
+        props.extend(extra_props(node));
         props
     }
 
@@ -320,15 +331,25 @@ impl<'a> Exporter<'a> {
         let node = &self.framework.nodes[index];
         let base = self.ids[index].clone();
         let mut parts = Vec::new();
-        let description = node.description.as_ref().map(|d| d.source.trim());
-        if let Some(statement) = description.filter(|d| !d.is_empty()) {
+        let mut body = node.body.source.trim();
+        let description = node
+            .description
+            .as_ref()
+            .map(|d| d.source.trim())
+            .filter(|d| !d.is_empty());
+        // A description taken from the body's first paragraph is the statement and is not
+        // repeated as guidance; one taken from a paragraph further down is no statement.
+        let statement = match description {
+            Some(first) if body.starts_with(first) => {
+                body = body[first.len()..].trim_start();
+                Some(first)
+            }
+            Some(later) if body.contains(later) => None,
+            other => other,
+        };
+        if let Some(statement) = statement {
             let id = self.unique(format!("{base}_smt"));
             parts.push(self.statement(&id, statement));
-        }
-        let mut body = node.body.source.trim();
-        // A description taken from the body's first paragraph is not repeated as guidance.
-        if let Some(first) = description.filter(|d| body.starts_with(*d)) {
-            body = body[first.len()..].trim_start();
         }
         for section in sections(body) {
             let name = section.name();
@@ -446,6 +467,20 @@ fn timestamp(text: &str) -> Option<String> {
     }
     let zoned = text.ends_with('Z') || text[10..].contains(['+', '-']);
     (text.as_bytes()[10] == b'T' && zoned).then(|| text.to_string())
+}
+
+/// Props made of a node's other front-matter fields.
+fn extra_props(node: &Node) -> Vec<Value> {
+    let mut props = Vec::new();
+    for (key, value) in &node.extra {
+        if STRUCTURAL_KEYS.contains(&key.as_str()) || !is_token(key) {
+            continue;
+        }
+        for text in prop_values(value) {
+            props.push(json!({ "name": key, "value": text }));
+        }
+    }
+    props
 }
 
 /// The values of a front-matter field that make props: one-line text, numbers, booleans,
@@ -668,24 +703,47 @@ fn parse_items(lines: &[&str], indent: usize) -> Vec<Item> {
         .collect()
 }
 
-/// Turns `<span class="oscal-param" data-param="ID">…</span>` back into
-/// `{{ insert: param, ID }}`.
+/// Turns the placeholders of an import back into OSCAL prose:
+/// `<span class="oscal-param" data-param="ID">…</span>` into `{{ insert: param, ID }}`, and
+/// `<span class="oscal-link" data-href="#X">text</span>` into `[text](#X)`.
 pub fn restore_inserts(markdown: &str) -> String {
-    let open = format!("<span class=\"{PARAM_CLASS}\" data-param=\"");
+    let param = format!("<span class=\"{PARAM_CLASS}\" data-param=\"");
+    let link = format!("<span class=\"{LINK_CLASS}\" data-href=\"");
     let mut out = String::with_capacity(markdown.len());
     let mut rest = markdown;
-    while let Some(at) = rest.find(&open) {
-        let after = &rest[at + open.len()..];
-        let Some(quote) = after.find('"') else { break };
-        let Some(close) = after.find("</span>") else {
+    loop {
+        let next = [(&param, true), (&link, false)]
+            .into_iter()
+            .filter_map(|(open, is_param)| rest.find(open.as_str()).map(|at| (at, open, is_param)))
+            .min();
+        let Some((at, open, is_param)) = next else {
             break;
         };
+        let after = &rest[at + open.len()..];
+        let (Some(quote), Some(close)) = (after.find('"'), after.find("</span>")) else {
+            break;
+        };
+        let value = unescape(&after[..quote]);
         out.push_str(&rest[..at]);
-        out.push_str(&format!("{{{{ insert: param, {} }}}}", &after[..quote]));
+        if is_param {
+            out.push_str(&format!("{{{{ insert: param, {value} }}}}"));
+        } else {
+            let text = after[..close].split_once('>').map_or("", |(_, t)| t);
+            out.push_str(&format!("[{text}]({value})"));
+        }
         rest = &after[close + "</span>".len()..];
     }
     out.push_str(rest);
     out
+}
+
+/// Reverses [`crate::render::escape`].
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Rewrites `[text](@ID)` links with `map(ID)` as the fragment: `[text](#OSCAL-ID)`.
@@ -735,7 +793,8 @@ mod tests {
         for ok in ["ac-2", "ID.AM-01", "_x", "s1.1.1"] {
             assert!(is_token(ok), "{ok}");
         }
-        for bad in ["", "1.2", "-a", "a b", "AC-2(1)", "é"] {
+        assert!(is_token("ké-1"));
+        for bad in ["", "1.2", "-a", "a b", "AC-2(1)", "²"] {
             assert!(!is_token(bad), "{bad}");
         }
         assert_eq!(to_token("AC-2(1)"), "AC-2-1-");

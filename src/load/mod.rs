@@ -120,6 +120,7 @@ pub fn load(project: &Path, config: Config) -> (Framework, Vec<Diagnostic>) {
         documents,
         has_bibliography,
         assets,
+        crosswalks: Vec::new(),
     };
     (framework, diagnostics)
 }

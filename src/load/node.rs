@@ -272,6 +272,7 @@ pub fn default_column_title(key: &str) -> String {
         "description" => "Description".into(),
         "title" => "Title".into(),
         "related" => "Related".into(),
+        "mappings" => "Maps to".into(),
         other => {
             let mut title = other.replace(['-', '_'], " ");
             if let Some(first) = title.get(..1) {

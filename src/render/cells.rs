@@ -118,10 +118,18 @@ impl<'a> TableBuilder<'a> {
             .iter()
             .map(|&c| &self.framework.nodes[c])
             .collect();
-        let columns = node
-            .columns
-            .clone()
-            .unwrap_or_else(|| default_columns(&children));
+        let columns = node.columns.clone().unwrap_or_else(|| {
+            let mut columns = default_columns(&children);
+            let ids = children.iter().map(|c| c.id.as_str());
+            if super::crosswalk::any_mapped(self.framework, ids) {
+                columns.push(Column {
+                    key: super::crosswalk::MAPPINGS_COLUMN.into(),
+                    title: "Maps to".into(),
+                    span: crate::diagnostics::Span::file(""),
+                });
+            }
+            columns
+        });
         let rows = node
             .children
             .iter()
@@ -216,6 +224,9 @@ impl<'a> TableBuilder<'a> {
             "references" => self.citations(&node.references),
             "related" => self.related(node),
             "kind" => node.kind.name().to_string(),
+            super::crosswalk::MAPPINGS_COLUMN => {
+                super::crosswalk::mappings_cell(self.framework, &node.id, self.dir)
+            }
             custom => match (node.extra_html.get(custom), node.extra.get(custom)) {
                 (Some(markdown), _) => {
                     resolve_links(&markdown.html, self.dir, self.index).into_owned()

@@ -2,6 +2,8 @@
 //! pages can be rendered in parallel. Reads the model; never changes it.
 
 mod cells;
+mod crosswalk;
+pub use crosswalk::item_text;
 pub mod theme;
 
 use serde::Serialize;
@@ -32,6 +34,10 @@ pub enum PageKind {
     NotFound,
     /// `sitemap.xml`.
     Sitemap,
+    /// `crosswalk/`: the list of crosswalks.
+    CrosswalkIndex,
+    /// `crosswalk/<name>/`: one crosswalk, both directions.
+    Crosswalk(usize),
 }
 
 /// A file of the site to render.
@@ -181,6 +187,7 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
+        pages.extend(self.crosswalk_pages());
         pages.push(Page {
             path: "404.html".into(),
             kind: PageKind::NotFound,
@@ -202,6 +209,8 @@ impl<'a> Renderer<'a> {
             PageKind::ReferenceDocument(s, d) => self.render_reference_page(page, s, Some(d)),
             PageKind::NotFound => self.render_not_found(),
             PageKind::Sitemap => self.render_sitemap(),
+            PageKind::CrosswalkIndex => self.render_crosswalk_index(page),
+            PageKind::Crosswalk(c) => self.render_crosswalk(page, c),
         }
     }
 
@@ -316,6 +325,7 @@ impl<'a> Renderer<'a> {
                 "body": resolve_links(&node.body.html, dir, self.index),
                 "references": builder.citations(&node.references),
                 "related": builder.related(node),
+                "mappings": crosswalk::mappings_cell(self.framework, &node.id, dir),
                 "url": self.index.urls[node_index],
                 "source": node.source,
                 "extra": node.extra,
@@ -552,6 +562,9 @@ impl<'a> Renderer<'a> {
             for document in series.documents.iter().filter(|d| d.slug != series.slug) {
                 urls.push(format!("{base}references/{}/", document.slug));
             }
+        }
+        for page in self.crosswalk_pages() {
+            urls.push(format!("{base}{}", page.dir()));
         }
         let mut context = Context::new();
         context.insert("urls", &urls);

@@ -23,6 +23,7 @@ const TEMPLATES: &[(&str, &[u8])] = embed![
     "templates/redirect.html",
     "templates/404.html",
     "templates/sitemap.xml",
+    "templates/crosswalk.html",
     "templates/partials/sidebar.html",
     "templates/partials/table.html",
     "templates/partials/node.html",

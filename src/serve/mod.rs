@@ -71,6 +71,8 @@ pub struct LiveSite {
     root: PathBuf,
     shared: Arc<Shared>,
     built: Option<Built>,
+    /// True when an incremental rebuild changed content that the exports show.
+    exports_stale: bool,
 }
 
 impl LiveSite {
@@ -80,6 +82,7 @@ impl LiveSite {
             root: root.to_path_buf(),
             shared,
             built: None,
+            exports_stale: false,
         }
     }
 
@@ -285,12 +288,16 @@ impl LiveSite {
             .map(|(path, html)| (path, Arc::new(html.into_bytes())))
             .collect();
         self.shared.extend(files);
+        self.exports_stale = true;
         Ok(count)
     }
 
-    /// Regenerates the export files (after a reload event has gone out: not on the
-    /// latency path).
-    pub fn refresh_exports(&self) {
+    /// Regenerates the export files when content changed since they were made. Called when
+    /// the project is idle, so that it never delays a reload.
+    pub fn refresh_exports(&mut self) {
+        if !std::mem::take(&mut self.exports_stale) {
+            return;
+        }
         if let Some(built) = &self.built {
             let exports: Files = crate::exports(&built.project)
                 .into_iter()
@@ -445,7 +452,8 @@ fn watch_loop(root: &Path, live: &mut LiveSite, shared: &Shared, color: bool) ->
             .map(|c| c.build.content_dir)
             .unwrap_or_else(|_| PathBuf::from("content"));
         let relevant = |path: &Path| watch::is_source_path(path, &content_dir);
-        let Some(changes) = watcher.next_changes(&relevant) else {
+        let mut idle = || live.refresh_exports();
+        let Some(changes) = watcher.next_changes(&relevant, &mut idle) else {
             return Ok(());
         };
         let changes = live.relevant_changes(changes);
@@ -474,9 +482,6 @@ fn watch_loop(root: &Path, live: &mut LiveSite, shared: &Shared, color: bool) ->
                     if report.pages == 1 { "" } else { "s" },
                     took.as_secs_f64() * 1000.0
                 );
-                if !report.full {
-                    live.refresh_exports();
-                }
             }
             Err(err) => {
                 eprintln!("  ✗ {}", names.join(", "));

@@ -10,6 +10,8 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 /// How long the files must stay quiet before a rebuild starts.
 const QUIET: Duration = Duration::from_millis(12);
+/// How long without changes before deferred work runs.
+const IDLE: Duration = Duration::from_millis(400);
 /// The longest a burst of events may delay a rebuild.
 const MAX_DELAY: Duration = Duration::from_millis(250);
 
@@ -36,14 +38,19 @@ impl ProjectWatcher {
     }
 
     /// Waits for the next burst of relevant changes and returns the changed paths, relative
-    /// to the project. `is_relevant` filters out the build's own output and editor files.
+    /// to the project. `is_relevant` filters out the build's own output and editor files;
+    /// `idle` runs whenever nothing has changed for a while (for deferred work).
     /// Returns None when the watcher has stopped.
-    pub fn next_changes(&self, is_relevant: &dyn Fn(&Path) -> bool) -> Option<BTreeSet<PathBuf>> {
+    pub fn next_changes(
+        &self,
+        is_relevant: &dyn Fn(&Path) -> bool,
+        idle: &mut dyn FnMut(),
+    ) -> Option<BTreeSet<PathBuf>> {
         let mut changed = BTreeSet::new();
         let mut first: Option<Instant> = None;
         loop {
             let timeout = match first {
-                None => Duration::from_secs(3600),
+                None => IDLE,
                 Some(start) => QUIET.min(MAX_DELAY.saturating_sub(start.elapsed())),
             };
             match self.events.recv_timeout(timeout) {
@@ -61,7 +68,7 @@ impl ProjectWatcher {
                 }
                 Ok(Err(_)) => {}
                 Err(RecvTimeoutError::Timeout) if !changed.is_empty() => return Some(changed),
-                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Timeout) => idle(),
                 Err(RecvTimeoutError::Disconnected) => return None,
             }
         }

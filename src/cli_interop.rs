@@ -1,0 +1,129 @@
+//! The `export` and `import` commands of the command line (printing and exit codes only).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Subcommand, ValueEnum};
+use framewright::export::ExportFormat;
+use framewright::import::{oscal, ImportError};
+use framewright::{BuildError, Project};
+
+/// The formats of `framewright export`.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExportAs {
+    /// framework.json: every item with its citations, and the reference index.
+    Json,
+    /// framework.csv: one row per item.
+    Csv,
+    /// An OSCAL 1.1 catalog (JSON), as `oscal/catalog.json` of every build.
+    Oscal,
+    /// The crosswalks' mappings as CSV (`crosswalk/mappings.csv`).
+    Crosswalk,
+    /// The crosswalks as an OSCAL 1.2 mapping collection (`oscal/mapping-collection.json`).
+    Mapping,
+}
+
+impl From<ExportAs> for ExportFormat {
+    fn from(format: ExportAs) -> ExportFormat {
+        match format {
+            ExportAs::Json => ExportFormat::Json,
+            ExportAs::Csv => ExportFormat::Csv,
+            ExportAs::Oscal => ExportFormat::Oscal,
+            ExportAs::Crosswalk => ExportFormat::Crosswalk,
+            ExportAs::Mapping => ExportFormat::Mapping,
+        }
+    }
+}
+
+/// What `framewright import` reads.
+#[derive(Subcommand)]
+pub enum ImportSource {
+    /// An OSCAL catalog in JSON (such as NIST SP 800-53): groups become concepts, controls
+    /// categories, control enhancements subcategories. Never overwrites a file unless --force.
+    Oscal {
+        /// The catalog file (`catalog.json`).
+        catalog: PathBuf,
+        /// The project folder to write (created when missing).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        into: PathBuf,
+        /// Overwrite files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// `framewright export`: writes one export of a project that has no errors.
+pub fn export(dir: &Path, format: ExportAs, output: Option<&Path>) -> ExitCode {
+    let project = match Project::open(dir, None) {
+        Ok(project) => project,
+        Err(err) => return crate::fail(err, dir, "export failed"),
+    };
+    if project.has_errors() {
+        let diagnostics = project.diagnostics;
+        return crate::fail(BuildError::Content(diagnostics), dir, "export failed");
+    }
+    crate::print_diagnostics(&project.diagnostics, dir);
+    let format = ExportFormat::from(format);
+    if format.is_crosswalk() && project.framework.crosswalks.is_empty() {
+        eprintln!("error: the project has no crosswalks (content/mappings/*.yaml)");
+        return ExitCode::from(1);
+    }
+    let bytes = format.render(&project.framework, &project.index);
+    let written = match output {
+        Some(path) => write_file(path, &bytes),
+        None => std::io::stdout().write_all(&bytes).map_err(Into::into),
+    };
+    match written {
+        Ok(()) => {
+            if let Some(path) = output {
+                eprintln!("Wrote {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, bytes)
+        .map_err(|err| anyhow::anyhow!("cannot write {}: {err}", path.display()))
+}
+
+/// `framewright import …`.
+pub fn import(source: ImportSource) -> ExitCode {
+    let ImportSource::Oscal {
+        catalog,
+        into,
+        force,
+    } = source;
+    match oscal::import(&catalog, &into, force) {
+        Ok(report) => {
+            eprintln!(
+                "Imported {} items into {} ({} files).\n\nNext: `framewright check {}`, then `build` or `serve`.",
+                report.items,
+                report.into.display(),
+                report.files.len(),
+                report.into.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            match err {
+                ImportError::Invalid(_) => ExitCode::from(1),
+                ImportError::Exists(_) => {
+                    eprintln!("nothing was written; use --force to overwrite");
+                    ExitCode::from(2)
+                }
+                ImportError::Io(_) => ExitCode::from(2),
+            }
+        }
+    }
+}
