@@ -99,10 +99,12 @@ impl Events {
         events
     }
 
-    /// The next event's name and data.
+    /// The next event's name and data (keep-alive comments are skipped, for 30 s at most).
     fn next(&mut self) -> (String, String) {
         let (mut name, mut data) = (String::new(), String::new());
+        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
+            assert!(Instant::now() < deadline, "no event within 30 s");
             let mut line = String::new();
             if self.0.read_line(&mut line).unwrap() == 0 {
                 panic!("event stream closed");

@@ -381,6 +381,9 @@ pub fn serve(root: &Path, options: ServeOptions, color: bool) -> Result<()> {
     let config = crate::config::Config::load(root).unwrap_or_default();
     let shared = Arc::new(Shared::default());
     let mut live = LiveSite::new(root, Arc::clone(&shared));
+    // Watch before the first build, so that no change made from now on can be missed.
+    let watcher =
+        watch::ProjectWatcher::start(root).context("cannot watch the project for changes")?;
     let started = Instant::now();
     match live.full_rebuild() {
         Ok(report) => {
@@ -441,12 +444,16 @@ pub fn serve(root: &Path, options: ServeOptions, color: bool) -> Result<()> {
     if options.open {
         open_browser(&url);
     }
-    watch_loop(root, &mut live, &shared, color)
+    watch_loop(root, &watcher, &mut live, &shared, color)
 }
 
-fn watch_loop(root: &Path, live: &mut LiveSite, shared: &Shared, color: bool) -> Result<()> {
-    let watcher =
-        watch::ProjectWatcher::start(root).context("cannot watch the project for changes")?;
+fn watch_loop(
+    root: &Path,
+    watcher: &watch::ProjectWatcher,
+    live: &mut LiveSite,
+    shared: &Shared,
+    color: bool,
+) -> Result<()> {
     loop {
         let content_dir = crate::config::Config::load(root)
             .map(|c| c.build.content_dir)
