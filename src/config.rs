@@ -6,6 +6,9 @@ use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Span};
 
+mod recover;
+pub use recover::{check_output_dir, did_you_mean};
+
 /// The whole of `book.toml`, with every default filled in.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -83,17 +86,31 @@ impl Default for BuildSection {
 pub struct SiteSection {
     /// `/`, `/repo/` or `https://org.github.io/repo/`: used where an absolute URL is required.
     pub base_url: String,
+    /// A custom domain for GitHub Pages (`framework.example.org`): written to `CNAME`.
+    pub cname: Option<String>,
 }
 
 impl Default for SiteSection {
     fn default() -> Self {
         SiteSection {
             base_url: "/".into(),
+            cname: None,
         }
     }
 }
 
 impl SiteSection {
+    /// The custom domain, when one is set: without scheme, path or surrounding space.
+    pub fn cname(&self) -> Option<&str> {
+        let name = self.cname.as_deref()?.trim();
+        let name = name
+            .strip_prefix("https://")
+            .or_else(|| name.strip_prefix("http://"))
+            .unwrap_or(name);
+        let name = name.split('/').next().unwrap_or("").trim();
+        (!name.is_empty()).then_some(name)
+    }
+
     /// The base URL's path, always starting and ending with `/` (for 404.html, which is
     /// served at arbitrary depths and so cannot use relative links).
     pub fn base_path(&self) -> String {
@@ -132,6 +149,12 @@ pub struct FrameworkSection {
     pub required_concepts: Vec<String>,
     /// When true, a missing required concept is an error rather than a warning.
     pub strict: bool,
+    /// Report concepts without categories and categories without subcategories (notes; off
+    /// by default: TS 27110 leaves the depth to the creator). The conformance page lists
+    /// them either way.
+    pub report_empty: bool,
+    /// Report items that cite no reference at all (notes; off by default).
+    pub report_missing_references: bool,
 }
 
 impl Default for FrameworkSection {
@@ -141,6 +164,8 @@ impl Default for FrameworkSection {
                 .map(String::from)
                 .to_vec(),
             strict: false,
+            report_empty: false,
+            report_missing_references: false,
         }
     }
 }
@@ -185,6 +210,52 @@ impl Config {
         Self::parse(&text)
     }
 
+    /// Reads `book.toml` reporting every problem, not just the first: `Ok` holds a
+    /// configuration to go on with (entries with problems left at their defaults) and the
+    /// problems; `Err` when the file cannot be read or is not TOML at all.
+    pub fn load_checked(project: &Path) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let path = project.join(CONFIG_FILE);
+        // A folder, pipe or device named book.toml, or one of absurd size, is not read.
+        if let Ok(meta) = std::fs::metadata(&path) {
+            if !meta.is_file() || meta.len() > 1024 * 1024 {
+                let what = if meta.is_file() {
+                    "is larger than 1 MiB"
+                } else {
+                    "is not a regular file"
+                };
+                let message = format!("{CONFIG_FILE} {what}");
+                return Err(vec![
+                    Diagnostic::error("E0001", message).at(Span::file(CONFIG_FILE))
+                ]);
+            }
+        }
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Ok((Config::default(), Vec::new()))
+            }
+            Err(err) => {
+                let message = format!("cannot read {CONFIG_FILE}: {err}");
+                return Err(vec![
+                    Diagnostic::error("E0001", message).at(Span::file(CONFIG_FILE))
+                ]);
+            }
+        };
+        match String::from_utf8(bytes) {
+            Ok(text) => recover::parse_checked(&text),
+            Err(err) => {
+                let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+                let valid = std::str::from_utf8(valid).unwrap_or("");
+                Err(vec![Diagnostic::error(
+                    "E0001",
+                    format!("{CONFIG_FILE} is not valid UTF-8"),
+                )
+                .at(Span::from_offset(CONFIG_FILE, valid, valid.len()))
+                .help("save the file as UTF-8")])
+            }
+        }
+    }
+
     /// Parses the text of a `book.toml`.
     pub fn parse(text: &str) -> Result<Config, Diagnostic> {
         toml::from_str(text).map_err(|err| {
@@ -219,7 +290,10 @@ mod tests {
 
     #[test]
     fn base_path_handles_every_form() {
-        let site = |u: &str| SiteSection { base_url: u.into() };
+        let site = |u: &str| SiteSection {
+            base_url: u.into(),
+            ..SiteSection::default()
+        };
         assert_eq!(site("/").base_path(), "/");
         assert_eq!(site("").base_path(), "/");
         assert_eq!(site("/repo").base_path(), "/repo/");
@@ -230,5 +304,22 @@ mod tests {
             "https://org.github.io/repo/"
         );
         assert!(site("/repo/").absolute_base().is_none());
+    }
+
+    #[test]
+    fn cname_is_a_bare_host_name() {
+        let site = |c: &str| SiteSection {
+            cname: Some(c.into()),
+            ..SiteSection::default()
+        };
+        assert_eq!(site("fw.example.org").cname(), Some("fw.example.org"));
+        assert_eq!(
+            site(" https://fw.example.org/ ").cname(),
+            Some("fw.example.org")
+        );
+        assert_eq!(site("  ").cname(), None);
+        assert_eq!(SiteSection::default().cname(), None);
+        let config = Config::parse("[site]\ncname = \"fw.example.org\"\n").unwrap();
+        assert_eq!(config.site.cname(), Some("fw.example.org"));
     }
 }

@@ -168,11 +168,101 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Drops what merely follows from a file that could not be read: a file whose front matter
+/// is broken (or that is empty, or not UTF-8) has a node without `id` or `title`, which
+/// says nothing the first error does not.
+pub fn drop_consequences(diagnostics: &mut Vec<Diagnostic>) {
+    const UNREADABLE: [&str; 7] = [
+        "E0010", "E0011", "E0012", "E0023", "E0026", "E0027", "E0028",
+    ];
+    const CONSEQUENCES: [&str; 2] = ["E0040", "E0043"];
+    // Observations about a node read from a broken file are not worth a word either.
+    const NOTES: [&str; 3] = ["N0051", "N0052", "N0053"];
+    // A title of the wrong shape is reported; that the node then has no title is not news.
+    let bad_title: std::collections::HashSet<String> = diagnostics
+        .iter()
+        .filter(|d| d.code == "E0014" && d.message.starts_with("`title`"))
+        .filter_map(|d| d.span.as_ref().map(|s| s.path.clone()))
+        .collect();
+    diagnostics.retain(|d| {
+        !(d.code == "E0043" && d.span.as_ref().is_some_and(|s| bad_title.contains(&s.path)))
+    });
+    if diagnostics.iter().any(|d| d.code == "E0020") {
+        // No content at all: every concept is missing, which says nothing more.
+        diagnostics.retain(|d| !matches!(d.code, "W0050" | "E0050"));
+    }
+    let broken: std::collections::HashSet<String> = diagnostics
+        .iter()
+        .filter(|d| UNREADABLE.contains(&d.code))
+        .filter_map(|d| d.span.as_ref().map(|s| s.path.clone()))
+        .collect();
+    if broken.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        let Some(span) = d.span.as_ref().filter(|s| broken.contains(&s.path)) else {
+            return true;
+        };
+        !(NOTES.contains(&d.code) || (CONSEQUENCES.contains(&d.code) && span.line <= 1))
+    });
+}
+
 /// Sorts diagnostics by file, line and column, then errors before warnings.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         (a.span.as_ref(), a.severity, &a.message).cmp(&(b.span.as_ref(), b.severity, &b.message))
     });
+}
+
+/// One diagnostic as a flat JSON object, for CI annotations and editors:
+/// `{severity, code, message, path, line, column, help, related: [{path, line, column, label}]}`.
+/// `path` is null for problems of the whole project; `line` and `column` are null for
+/// problems of a whole file or folder.
+pub fn diagnostic_json(diagnostic: &Diagnostic) -> serde_json::Value {
+    let place = |span: Option<&Span>| {
+        let span = span.filter(|s| !s.path.is_empty());
+        let line = span.filter(|s| s.line > 0);
+        (
+            span.map(|s| s.path.clone()),
+            line.map(|s| s.line),
+            line.map(|s| s.column.max(1)),
+        )
+    };
+    let (path, line, column) = place(diagnostic.span.as_ref());
+    let related: Vec<_> = diagnostic
+        .related
+        .iter()
+        .map(|(span, label)| {
+            let (path, line, column) = place(Some(span));
+            serde_json::json!({ "path": path, "line": line, "column": column, "label": label })
+        })
+        .collect();
+    serde_json::json!({
+        "severity": diagnostic.severity,
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+        "path": path,
+        "line": line,
+        "column": column,
+        "help": diagnostic.help,
+        "related": related,
+    })
+}
+
+/// Every diagnostic as JSON, with the counts: `{diagnostics: [...], errors, warnings, notes}`.
+pub fn to_json(diagnostics: &[Diagnostic]) -> serde_json::Value {
+    let count = |severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    serde_json::json!({
+        "diagnostics": diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
+        "errors": count(Severity::Error),
+        "warnings": count(Severity::Warning),
+        "notes": count(Severity::Note),
+    })
 }
 
 /// Renders diagnostics as rustc does: message, `--> path:line:col`, the line with a caret,
@@ -200,6 +290,11 @@ pub fn render_human(diagnostics: &[Diagnostic], project: &Path, color: bool) -> 
     String::from_utf8_lossy(out.as_slice()).into_owned()
 }
 
+/// Files larger than this are not read to show their lines.
+const MAX_SHOWN_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// Lines longer than this are named but not printed.
+const MAX_SHOWN_LINE_BYTES: usize = 4096;
+
 /// The source files that diagnostics point into, read once each.
 struct Sources<'a> {
     project: &'a Path,
@@ -212,7 +307,15 @@ impl Sources<'_> {
         if let Some(id) = self.ids.get(path) {
             return *id;
         }
-        let id = std::fs::read(self.project.join(path)).ok().map(|bytes| {
+        // Source lines are shown from files of a sensible size only (a diagnostic may be
+        // about a file too large to read).
+        let path_on_disk = self.project.join(path);
+        let readable = std::fs::metadata(&path_on_disk)
+            .is_ok_and(|m| m.is_file() && m.len() <= MAX_SHOWN_FILE_BYTES);
+        let bytes = readable
+            .then(|| std::fs::read(&path_on_disk).ok())
+            .flatten();
+        let id = bytes.map(|bytes| {
             let text = String::from_utf8_lossy(&bytes).into_owned();
             self.files.add(path.to_string(), text)
         });
@@ -236,6 +339,9 @@ impl Sources<'_> {
             .find('\n')
             .map_or(text.len(), |i| line_start + i);
         let line = &text[line_start..line_end];
+        if line.len() > MAX_SHOWN_LINE_BYTES {
+            return None; // a minified or generated line: named, not printed
+        }
         let column_offset = line
             .char_indices()
             .nth(span.column.saturating_sub(1))

@@ -102,7 +102,7 @@ jobs:
         run: cargo install framewright --locked
       - name: Build
         run: framewright build --base-url "${{ steps.pages.outputs.base_url }}/"
-      - uses: actions/upload-pages-artifact@v3
+      - uses: actions/upload-pages-artifact@v4
         with:
           path: book
   deploy:

@@ -9,9 +9,11 @@
 
 pub mod citation;
 pub mod config;
+pub mod conformance;
 pub mod crosswalk;
 pub mod diagnostics;
 pub mod export;
+pub mod highlight;
 pub mod import;
 pub mod index;
 pub mod init;
@@ -95,11 +97,15 @@ impl Project {
     /// unreadable book.toml stops here.
     pub fn open(root: &Path, base_url: Option<&str>) -> Result<Project, BuildError> {
         let mut timer = Timer::new();
-        let mut config = Config::load(root).map_err(|d| BuildError::Content(vec![d]))?;
+        // Problems in book.toml are reported with the content's (checked with the defaults
+        // for the entries in error); only a file that is not TOML at all stops here.
+        let (mut config, config_problems) =
+            Config::load_checked(root).map_err(BuildError::Content)?;
         if let Some(base_url) = base_url {
             config.site.base_url = base_url.to_string();
         }
         let (mut framework, mut diagnostics) = load::load(root, config);
+        diagnostics.extend(config_problems);
         timer.lap("load");
         let index = SiteIndex::build(&framework);
         timer.lap("index");
@@ -107,6 +113,7 @@ impl Project {
         let (crosswalks, found) = crosswalk::load(root, &framework, &index);
         framework.crosswalks = crosswalks;
         diagnostics.extend(found);
+        diagnostics::drop_consequences(&mut diagnostics);
         diagnostics::sort(&mut diagnostics);
         timer.lap("validate");
         Ok(Project {
@@ -189,6 +196,7 @@ pub fn render_all(
     if diagnostics.is_empty() {
         let files: HashSet<String> = other_files(project, theme).into_iter().collect();
         diagnostics = linkcheck::verify(&scanned, &files, &site.base_path());
+        linkcheck::locate_sources(&mut diagnostics, &pages, project);
     }
     if !diagnostics.is_empty() {
         diagnostics.dedup();
@@ -214,13 +222,14 @@ pub fn other_files(project: &Project, theme: &Theme) -> Vec<String> {
 }
 
 /// Files every build writes beside the pages.
-const EXPORT_FILES: [&str; 6] = [
+const EXPORT_FILES: [&str; 7] = [
     "framework.json",
     "framework.csv",
     "oscal/catalog.json",
     "crosswalk/mappings.csv",
     "oscal/mapping-collection.json",
     ".nojekyll",
+    index::search::FILE,
 ];
 
 /// Where a build's files go: a folder on disk ([`SiteWriter`]) or memory (the preview server).
@@ -272,7 +281,14 @@ pub fn exports(project: &Project) -> Vec<(&'static str, Vec<u8>)> {
             export::oscal::catalog_json(framework, index),
         ),
         (".nojekyll", Vec::new()),
+        (
+            index::search::FILE,
+            index::search::index_js(framework, index),
+        ),
     ];
+    if let Some(cname) = framework.config.site.cname() {
+        files.push(("CNAME", format!("{cname}\n").into_bytes()));
+    }
     if !framework.crosswalks.is_empty() {
         use crosswalk::export::{mapping_collection_json, mappings_csv};
         files.push(("crosswalk/mappings.csv", mappings_csv(framework, index)));
@@ -322,6 +338,9 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
         .dest_dir
         .clone()
         .unwrap_or_else(|| root.join(&config.build.build_dir));
+    if let Some(problem) = config::check_output_dir(root, &output, &config.build.content_dir) {
+        return Err(BuildError::Content(vec![problem]));
+    }
     let theme = Theme::load(root, &config.build.theme).map_err(|d| BuildError::Content(vec![d]))?;
     let templates = Templates::compile(&theme, config).map_err(|d| BuildError::Content(vec![d]))?;
     let writer = SiteWriter::create(&output)?;

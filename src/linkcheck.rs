@@ -31,17 +31,44 @@ pub fn scan(html: &str) -> PageLinks {
 
 fn scan_part(html: &str, range: std::ops::Range<usize>, page: &mut PageLinks) {
     let part = &html[range];
+    // Raw HTML in Markdown may quote with apostrophes; the theme never does.
+    let apostrophes = memchr::memmem::find(part.as_bytes(), b"='").is_some();
+    let mut values = Vec::new();
+    scan_quoted(part, b'"', &[], apostrophes.then_some(&mut values), page);
+    if apostrophes {
+        scan_quoted(part, b'\'', &values, None, page);
+    }
+}
+
+/// Collects `id`, `href` and `src` attributes whose values are quoted with `quote`, except
+/// inside the `skip` ranges (sorted); records where every value stands in `values`.
+fn scan_quoted(
+    part: &str,
+    quote: u8,
+    skip: &[std::ops::Range<usize>],
+    mut values: Option<&mut Vec<std::ops::Range<usize>>>,
+    page: &mut PageLinks,
+) {
     let bytes = part.as_bytes();
-    let finder = memchr::memmem::Finder::new("=\"");
+    let mut skip = skip.iter().peekable();
+    let needle = [b'=', quote];
+    let finder = memchr::memmem::Finder::new(&needle);
     let mut skip_to = 0;
     for eq in finder.find_iter(bytes) {
         if eq < skip_to {
             continue;
         }
         let value_start = eq + 2;
+        while skip.next_if(|r| r.end <= eq).is_some() {}
+        if skip.peek().is_some_and(|r| r.contains(&eq)) {
+            continue;
+        }
         let value_end =
-            memchr::memchr(b'"', &bytes[value_start..]).map_or(bytes.len(), |i| value_start + i);
+            memchr::memchr(quote, &bytes[value_start..]).map_or(bytes.len(), |i| value_start + i);
         skip_to = value_end;
+        if let Some(values) = values.as_deref_mut() {
+            values.push(value_start..value_end);
+        }
         let name_start = bytes[..eq]
             .iter()
             .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'-'))
@@ -217,6 +244,101 @@ fn broken(
     })
 }
 
+/// Points broken-link diagnostics at the Markdown that wrote the link, where it can be
+/// found: a link on a node's page whose destination is written in the node's source file
+/// (or a child's, whose descriptions the page's table shows) is reported at that line.
+/// Links made by the theme keep the page's path. Duplicates (one link shown on several
+/// pages) are reported once.
+pub fn locate_sources(
+    diagnostics: &mut Vec<Diagnostic>,
+    pages: &[crate::render::Page],
+    project: &crate::Project,
+) {
+    use crate::render::PageKind;
+    if !diagnostics.iter().any(|d| d.code == "E0070") {
+        return;
+    }
+    let framework = &project.framework;
+    let by_path: HashMap<&str, usize> = pages
+        .iter()
+        .filter_map(|p| match p.kind {
+            PageKind::Node(n) => Some((p.path.as_str(), n)),
+            _ => None,
+        })
+        .collect();
+    let mut texts: HashMap<String, Option<String>> = HashMap::new();
+    let mut seen = HashSet::new();
+    diagnostics.retain_mut(|diagnostic| {
+        if diagnostic.code != "E0070" {
+            return true;
+        }
+        let Some(page) = diagnostic.span.as_ref().map(|s| s.path.clone()) else {
+            return true;
+        };
+        let Some(&node) = by_path.get(page.as_str()) else {
+            return true;
+        };
+        let Some(link) = diagnostic.message.split('`').nth(1).map(str::to_string) else {
+            return true;
+        };
+        let node = &framework.nodes[node];
+        let mut sources: Vec<&str> = vec![node.source.as_str()];
+        for &child in &node.children {
+            let source = framework.nodes[child].source.as_str();
+            if !sources.contains(&source) {
+                sources.push(source);
+            }
+        }
+        for source in sources {
+            let text = texts.entry(source.to_string()).or_insert_with(|| {
+                std::fs::read_to_string(project.root.join(source)).ok()
+            });
+            let Some(text) = text.as_deref() else {
+                continue;
+            };
+            if let Some(offset) = find_destination(text, &link) {
+                let span = Span::from_offset(source, text, offset).with_len(link.len());
+                if !seen.insert((span.clone(), link.clone())) {
+                    return false;
+                }
+                diagnostic.span = Some(span);
+                diagnostic.help = Some(
+                    "nothing in the site is at that address: fix the link, or add the file under the content folder".into(),
+                );
+                return true;
+            }
+        }
+        true
+    });
+    // The same broken target seen again on a page that gathers content (the print
+    // edition, the home page's cards) is the same mistake: report it once, where written.
+    let tail = |d: &Diagnostic| d.message.rsplit_once(": ").map(|(_, t)| t.to_string());
+    let located: HashSet<String> = diagnostics
+        .iter()
+        .filter(|d| d.code == "E0070" && d.span.as_ref().is_some_and(|s| s.line > 0))
+        .filter_map(tail)
+        .collect();
+    diagnostics.retain(|d| {
+        d.code != "E0070"
+            || d.span.as_ref().is_some_and(|s| s.line > 0)
+            || tail(d).is_none_or(|t| !located.contains(&t))
+    });
+}
+
+/// Where `link` is written as a link destination in Markdown or HTML source.
+fn find_destination(text: &str, link: &str) -> Option<usize> {
+    if link.is_empty() {
+        return None;
+    }
+    for before in ["](", "](<", "href=\"", "src=\"", "href='", "src='", "]: "] {
+        let needle = format!("{before}{link}");
+        if let Some(at) = text.find(&needle) {
+            return Some(at + before.len());
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,6 +351,41 @@ mod tests {
         assert!(page.ids.contains("top") && page.ids.contains("ID.AM-01"));
         assert_eq!(page.ids.len(), 2);
         assert_eq!(page.links, ["../x/#A.1", "a.png"]);
+    }
+
+    #[test]
+    fn scans_apostrophe_quoted_attributes_of_raw_html() {
+        let page = scan(r#"<a href='x.pdf' title="it's"><span id='here'></span><img src="a.png">"#);
+        assert_eq!(page.links, ["a.png", "x.pdf"]);
+        assert!(page.ids.contains("here"));
+        // An apostrophe inside a double-quoted value is not an attribute.
+        let page = scan(r#"<a title="a href='no'" href="yes">"#);
+        assert_eq!(page.links, ["yes"]);
+    }
+
+    #[test]
+    fn finds_where_a_link_was_written() {
+        let text = "---\nid: X\n---\nSee [a](missing.pdf) and <a href=\"gone/\">b</a>.\n";
+        assert_eq!(
+            find_destination(text, "missing.pdf"),
+            text.find("missing.pdf")
+        );
+        assert_eq!(find_destination(text, "gone/"), text.find("gone/"));
+        assert_eq!(find_destination(text, "X"), None);
+    }
+
+    #[test]
+    fn percent_and_entity_escapes_are_decoded() {
+        assert_eq!(
+            resolve("a/index.html", "../b%20c/#x%2Ey", "/"),
+            Some(("b c/index.html".into(), Some("x.y".into())))
+        );
+        let page = scan(r#"<a href="?q=1&amp;r=2#top">"#);
+        assert_eq!(page.links, ["?q=1&r=2#top"]);
+        assert_eq!(
+            resolve("a/index.html", "?q=1&r=2#top", "/"),
+            Some(("a/index.html".into(), Some("top".into())))
+        );
     }
 
     #[test]

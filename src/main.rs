@@ -169,10 +169,16 @@ fn summary(diagnostics: &[Diagnostic]) -> String {
             .count()
     };
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let notes = count(Severity::Note);
     format!(
-        "{}, {}",
+        "{}, {}{}",
         plural(count(Severity::Error), "error"),
-        plural(count(Severity::Warning), "warning")
+        plural(count(Severity::Warning), "warning"),
+        if notes == 0 {
+            String::new()
+        } else {
+            format!(", {}", plural(notes, "note"))
+        }
     )
 }
 
@@ -239,28 +245,33 @@ fn fail(err: BuildError, dir: &Path, what: &str) -> ExitCode {
 }
 
 fn check(dir: &Path, format: Format, deny_warnings: bool) -> ExitCode {
-    let diagnostics = match framewright::check(dir) {
-        Ok(diagnostics) => diagnostics,
-        Err(err) => return fail(err, dir, "check failed"),
+    if !dir.is_dir() {
+        let message = format!("`{}` is not a project folder", dir.display());
+        return check_failed(format, &message);
+    }
+    let mut diagnostics = match framewright::check(dir) {
+        Ok(diagnostics) | Err(BuildError::Content(diagnostics)) => diagnostics,
+        Err(BuildError::Io(err)) => return check_failed(format, &format!("{err:#}")),
     };
+    diagnostics::sort(&mut diagnostics);
     let failed = diagnostics.iter().any(|d| {
         d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
     });
+    // Printing stops quietly when the reader goes away (`| head`): no panic on a closed pipe.
+    use std::io::Write;
     match format {
         Format::Human => {
-            print_diagnostics(&diagnostics, dir);
-            eprintln!("{}", summary(&diagnostics));
+            let mut err = std::io::stderr().lock();
+            if !diagnostics.is_empty() {
+                let text = diagnostics::render_human(&diagnostics, dir, color());
+                let _ = err.write_all(text.as_bytes());
+            }
+            let _ = writeln!(err, "{}", summary(&diagnostics));
         }
         Format::Json => {
-            let json = serde_json::json!({
-                "diagnostics": diagnostics,
-                "errors": diagnostics.iter().filter(|d| d.is_error()).count(),
-                "warnings": diagnostics.iter().filter(|d| d.severity == Severity::Warning).count(),
-            });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            );
+            let json = diagnostics::to_json(&diagnostics);
+            let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+            let _ = writeln!(std::io::stdout().lock(), "{text}");
         }
     }
     if failed {
@@ -268,4 +279,19 @@ fn check(dir: &Path, format: Format, deny_warnings: bool) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `check` could not run (no such folder, unreadable files): exit status 2.
+fn check_failed(format: Format, message: &str) -> ExitCode {
+    use std::io::Write;
+    match format {
+        Format::Human => {
+            let _ = writeln!(std::io::stderr().lock(), "error: {message}");
+        }
+        Format::Json => {
+            let json = serde_json::json!({ "error": message, "diagnostics": [] });
+            let _ = writeln!(std::io::stdout().lock(), "{json}");
+        }
+    }
+    ExitCode::from(2)
 }

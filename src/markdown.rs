@@ -3,9 +3,10 @@
 
 use std::collections::HashSet;
 
-use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostics::Span;
+use crate::diagnostics::{Diagnostic, Span};
+use crate::highlight::{self, Highlighted};
 use crate::model::{IdLink, Markdown};
 
 /// Where a piece of Markdown sits in its file, so that link errors name the right line.
@@ -45,6 +46,9 @@ fn convert(source: &str, origin: Origin<'_>, inline: bool) -> Markdown {
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut heading: Option<usize> = None;
     let mut used_anchors = HashSet::new();
+    let mut warnings = Vec::new();
+    // A fenced code block being read: where its start event is, and where it is written.
+    let mut code: Option<(usize, usize)> = None;
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
         let event = match event {
             Event::Start(Tag::Link {
@@ -94,10 +98,23 @@ fn convert(source: &str, origin: Origin<'_>, inline: bool) -> Markdown {
                         add_heading_anchor(&mut events, start, &mut used_anchors);
                     }
                 }
+                if let (Event::End(TagEnd::CodeBlock), Some((start, offset))) = (&event, code) {
+                    code = None;
+                    let at = || span_of(source, origin, offset);
+                    if let Some(html) = highlight_code_block(&events[start..], at, &mut warnings) {
+                        events.truncate(start);
+                        events.push(Event::Html(CowStr::from(html)));
+                        continue;
+                    }
+                }
                 event
             }
             Event::Start(Tag::Heading { .. }) => {
                 heading = Some(events.len());
+                event
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
+                code = Some((events.len(), range.start));
                 event
             }
             other => other,
@@ -114,6 +131,46 @@ fn convert(source: &str, origin: Origin<'_>, inline: bool) -> Markdown {
         html: html_out,
         links,
         plain: plain.trim_end().to_string(),
+        warnings,
+    }
+}
+
+/// The HTML of a fenced code block (`block` holds its events, from its start) highlighted
+/// for its language, or None to render it as usual: no language, plain text, or a language
+/// that is not known (which adds a warning placed by `at`).
+fn highlight_code_block(
+    block: &[Event<'_>],
+    at: impl Fn() -> Span,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let Some(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))) = block.first() else {
+        return None;
+    };
+    let language = highlight::language(info);
+    if highlight::is_plain(&language) {
+        return None;
+    }
+    let code: String = block[1..]
+        .iter()
+        .filter_map(|event| match event {
+            Event::Text(text) => Some(text.as_ref()),
+            _ => None,
+        })
+        .collect();
+    match highlight::highlight(&language, &code) {
+        Highlighted::Html(html) => Some(html),
+        Highlighted::Plain => None,
+        Highlighted::Unknown => {
+            warnings.push(
+                Diagnostic::warning(
+                    "W0090",
+                    format!("unknown language `{language}` in a code block; it is shown without highlighting"),
+                )
+                .at(at())
+                .help("name a language the highlighter knows (rust, yaml, json, sh, python, …), or `text` for none"),
+            );
+            None
+        }
     }
 }
 
@@ -258,5 +315,63 @@ mod tests {
         assert_eq!(slugify("ID.RA-01"), "id.ra-01");
         assert_eq!(slugify("ISO/IEC 27002"), "iso-iec-27002");
         assert_eq!(slugify("  Réponse & reprise "), "réponse-reprise");
+    }
+}
+
+#[cfg(test)]
+mod highlight_tests {
+    use super::*;
+
+    fn origin() -> Origin<'static> {
+        Origin {
+            path: "content/x.md",
+            line: 10,
+            column: 1,
+        }
+    }
+
+    #[test]
+    fn fenced_code_is_highlighted_with_classes() {
+        let md = to_html(
+            "Intro.\n\n```yaml\npolicy:\n  review: yearly\n```\n\n```rust\nfn main() {}\n```\n",
+            origin(),
+        );
+        assert!(
+            md.html
+                .contains("<pre class=\"hl-code\"><code class=\"language-yaml\">"),
+            "{}",
+            md.html
+        );
+        assert!(
+            md.html.contains("<code class=\"language-rust\">"),
+            "{}",
+            md.html
+        );
+        assert!(md.html.contains("<span class=\"hl-"), "{}", md.html);
+        assert!(md.warnings.is_empty());
+        assert!(md.plain.contains("review: yearly"), "{}", md.plain);
+    }
+
+    #[test]
+    fn unknown_language_is_plain_with_a_warning_at_its_line() {
+        let md = to_html("Intro.\n\n```klingon\nqapla'\n```\n", origin());
+        assert!(
+            md.html
+                .contains("<pre><code class=\"language-klingon\">qapla'"),
+            "{}",
+            md.html
+        );
+        assert_eq!(md.warnings.len(), 1);
+        let warning = &md.warnings[0];
+        assert_eq!(warning.code, "W0090");
+        let span = warning.span.as_ref().unwrap();
+        assert_eq!((span.path.as_str(), span.line), ("content/x.md", 12));
+    }
+
+    #[test]
+    fn plain_and_indented_code_are_left_alone() {
+        let md = to_html("```\nx\n```\n\n```text\ny\n```\n\n    z\n", origin());
+        assert!(!md.html.contains("hl-code"), "{}", md.html);
+        assert!(md.warnings.is_empty());
     }
 }

@@ -77,6 +77,9 @@ pub struct Markdown {
     pub links: Vec<IdLink>,
     /// The text without markup, for search and page descriptions.
     pub plain: String,
+    /// Problems found while converting (a code block in an unknown language), to be
+    /// reported with the file's other diagnostics.
+    pub warnings: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// A link to an item by id, as written in Markdown.

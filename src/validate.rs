@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::diagnostics::{Diagnostic, Severity, Span};
+use crate::diagnostics::{Diagnostic, Span};
 use crate::index::references::find_declared;
 use crate::index::SiteIndex;
 use crate::model::{Framework, Kind, Node};
@@ -38,7 +38,7 @@ pub fn validate(framework: &Framework, index: &SiteIndex) -> Vec<Diagnostic> {
     check_links(framework, index, &mut out);
     check_structure(framework, &mut out);
     check_citations(framework, &mut out);
-    check_required_concepts(framework, &mut out);
+    out.extend(crate::conformance::diagnostics(framework));
     out
 }
 
@@ -114,8 +114,10 @@ fn check_links(framework: &Framework, index: &SiteIndex, out: &mut Vec<Diagnosti
         let markdown = std::iter::once(&node.body)
             .chain(node.description.iter())
             .chain(node.extra_html.values());
+        // A description taken from the body's first paragraph holds the body's links again.
+        let mut seen = HashSet::new();
         for link in markdown.flat_map(|m| &m.links) {
-            if index.node(&link.id).is_none() {
+            if index.node(&link.id).is_none() && seen.insert((&link.id, &link.span)) {
                 out.push(unknown_id(&link.id, &link.span, "link", index));
             }
         }
@@ -249,41 +251,6 @@ fn check_citations(framework: &Framework, out: &mut Vec<Diagnostic>) {
                     Some(_) => {}
                 }
             }
-        }
-    }
-}
-
-fn check_required_concepts(framework: &Framework, out: &mut Vec<Diagnostic>) {
-    let section = &framework.config.framework;
-    let concepts: Vec<&Node> = framework
-        .root()
-        .children
-        .iter()
-        .map(|&c| &framework.nodes[c])
-        .filter(|n| n.kind == Kind::Concept)
-        .collect();
-    for required in &section.required_concepts {
-        let wanted = required.trim().to_lowercase();
-        let present = concepts.iter().any(|c| {
-            c.id.to_lowercase() == wanted
-                || c.title
-                    .as_deref()
-                    .is_some_and(|t| t.trim().to_lowercase() == wanted)
-        });
-        if !present {
-            let severity = if section.strict {
-                Severity::Error
-            } else {
-                Severity::Warning
-            };
-            let mut diagnostic = Diagnostic::warning(
-                "W0050",
-                format!("the framework has no `{required}` concept (ISO/IEC TS 27110)"),
-            )
-            .at(Span::file(framework.root().source.clone()))
-            .help("add it as a folder under the content folder, or list the concepts you need in `[framework] required-concepts`");
-            diagnostic.severity = severity;
-            out.push(diagnostic);
         }
     }
 }

@@ -231,7 +231,7 @@ impl Reader<'_> {
     }
 
     fn read(mut self, file: &Path) -> Option<Crosswalk> {
-        let text = match fs::read_to_string(file) {
+        let text = match crate::load::read_regular_file(file, 64 << 20) {
             Ok(text) => text,
             Err(err) => {
                 let span = Span::file(self.display);

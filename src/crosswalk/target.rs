@@ -2,7 +2,6 @@
 //! catalog, read only for its ids, titles and hierarchy.
 
 use std::collections::HashMap;
-use std::fs;
 use std::path::Path;
 
 use serde_json::Value;
@@ -115,7 +114,7 @@ fn read_project(dir: &Path) -> Result<Read, String> {
 
 /// A `framework.json` or an OSCAL catalog.
 fn read_json(file: &Path) -> Result<Read, String> {
-    let text = fs::read_to_string(file).map_err(|e| e.to_string())?;
+    let text = crate::load::read_regular_file(file, 256 << 20).map_err(|e| e.to_string())?;
     let json: Value = serde_json::from_str(&text).map_err(|e| format!("not valid JSON ({e})"))?;
     let text_of = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
     if let Some(catalog) = json.get("catalog") {

@@ -2,6 +2,7 @@
 //! ids to nodes, every node's URL, page order, and the reference index.
 
 pub mod references;
+pub mod search;
 
 use std::collections::HashMap;
 

@@ -61,20 +61,110 @@ pub fn parse_yaml(path: &str, front: &str, front_line: usize) -> Result<Value, D
     match serde_yaml::from_str::<Value>(front) {
         Ok(value) => Ok(value),
         Err(err) => {
-            let span = match err.location() {
-                Some(loc) => Span::at(path, loc.line() + front_line - 1, loc.column()),
+            let place = |line: usize, column: usize| {
+                let (line, column) = yaml_position(front, line, column);
+                Span::at(path, line + front_line - 1, column)
+            };
+            let mut span = match err.location() {
+                Some(loc) => place(loc.line(), loc.column()),
                 None => Span::at(path, front_line, 1),
             };
             let message = err.to_string();
+            // A duplicate key is reported at its mapping's start: point at the repeat.
+            if let Some(key) = message
+                .strip_prefix("duplicate entry with key \"")
+                .and_then(|rest| rest.split('"').next())
+            {
+                let lines: Vec<&str> = front.lines().collect();
+                let from = span.line.saturating_sub(front_line);
+                let indent = span.column.saturating_sub(1);
+                let mut repeats = (from..lines.len()).filter(|&i| {
+                    key_column(lines[i], key).is_some_and(|c| c == indent || i == from)
+                });
+                if let Some(second) = repeats.nth(1) {
+                    let column = key_column(lines[second], key).unwrap_or(0);
+                    span = Span::at(path, front_line + second, column + 1).with_len(key.len());
+                }
+            }
             // serde_yaml appends " at line L column C": the span says it better.
-            let message = message
+            let problem = message
                 .split(" at line ")
                 .next()
                 .unwrap_or(&message)
                 .to_string();
-            Err(Diagnostic::error("E0010", format!("invalid YAML: {message}")).at(span))
+            // A quote or bracket left open is noticed far below it (often at the end): the
+            // opening is the place to fix, the place it was noticed the secondary one.
+            if let Some((what, line, column)) = unclosed_context(&message) {
+                let opened = place(line, column).with_len(1);
+                let noticed = span;
+                return Err(Diagnostic::error(
+                    "E0010",
+                    format!("invalid YAML: {problem}: this {what} is not closed"),
+                )
+                .at(opened)
+                .also(noticed, "noticed here")
+                .help(match what {
+                    "quoted text" => "close the quotes on the same value, or use a `>` block for long text",
+                    _ => "close the list with `]` or the mapping with `}`, or write it as indented lines",
+                }));
+            }
+            Err(Diagnostic::error("E0010", format!("invalid YAML: {problem}")).at(span))
         }
     }
+}
+
+/// Where the YAML parser's 1-based `line` and `column` are in our terms: the parser also
+/// breaks lines at a lone `\r` (and NEL, LS, PS); our lines end at `\n` only.
+fn yaml_position(text: &str, line: usize, column: usize) -> (usize, usize) {
+    let mut current = 1;
+    let mut chars = text.char_indices().peekable();
+    let mut offset = text.len();
+    if line > 1 {
+        while let Some((_, c)) = chars.next() {
+            let is_break = match c {
+                '\r' => {
+                    chars.next_if(|&(_, next)| next == '\n');
+                    true
+                }
+                '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' => true,
+                _ => false,
+            };
+            if is_break {
+                current += 1;
+                if current == line {
+                    break;
+                }
+            }
+        }
+    }
+    if current == line {
+        let start = chars.peek().map_or(text.len(), |&(i, _)| i);
+        offset = text[start..]
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(text.len(), |(i, _)| start + i);
+    }
+    let span = Span::from_offset("", text, offset);
+    (span.line, span.column)
+}
+
+/// The opening a YAML error says was left open: `, while scanning a quoted scalar at line
+/// L column C` (or a flow sequence or mapping), as what, line and column.
+fn unclosed_context(message: &str) -> Option<(&'static str, usize, usize)> {
+    let (_, context) = message.split_once(", while ")?;
+    let what = if context.contains("quoted scalar") {
+        "quoted text"
+    } else if context.contains("flow sequence") {
+        "`[` list"
+    } else if context.contains("flow mapping") {
+        "`{` mapping"
+    } else {
+        return None;
+    };
+    let (_, place) = context.split_once(" at line ")?;
+    let (line, column) = place.split_once(" column ")?;
+    let column: String = column.chars().take_while(char::is_ascii_digit).collect();
+    Some((what, line.trim().parse().ok()?, column.parse().ok()?))
 }
 
 /// Finds the lines of values inside front matter, moving forward through the text as
@@ -135,7 +225,51 @@ impl<'a> Locator<'a> {
         self.span(from.min(self.lines.len().saturating_sub(1)), 0, 0)
     }
 
-    fn span(&self, index: usize, byte_column: usize, len: usize) -> Span {
+    /// The index of the first line at or after `from` that holds `key:` (also as the first
+    /// key of a list entry, `- key:`); `from` when there is none.
+    pub fn key_line(&self, key: &str, from: usize) -> usize {
+        (from..self.lines.len())
+            .find(|&index| key_column(self.lines[index], key).is_some())
+            .unwrap_or(from)
+    }
+
+    /// The entries of the block list under the first `key:` at or after line `from`: the
+    /// line index and byte column of each entry's `-`. Empty for flow lists (`[a, b]`).
+    pub fn list_entries(&self, key: &str, from: usize) -> Vec<(usize, usize)> {
+        let Some((key_index, key_indent)) = (from..self.lines.len()).find_map(|index| {
+            let column = key_column(self.lines[index], key)?;
+            let after = self.lines[index][column + key.len()..].trim_start();
+            let rest = after.strip_prefix(':')?.trim();
+            (rest.is_empty() || rest.starts_with('#')).then_some((index, column))
+        }) else {
+            return Vec::new();
+        };
+        let mut entries = Vec::new();
+        let mut dash_indent = None;
+        for index in key_index + 1..self.lines.len() {
+            let line = self.lines[index].trim_end();
+            let trimmed = line.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let indent = line.len() - trimmed.len();
+            let is_dash = trimmed == "-" || trimmed.starts_with("- ") || trimmed.starts_with("-\t");
+            match dash_indent {
+                None if is_dash && indent >= key_indent => {
+                    dash_indent = Some(indent);
+                    entries.push((index, indent));
+                }
+                None => break,
+                Some(dash) if indent < dash || (indent == dash && !is_dash) => break,
+                Some(dash) if indent == dash => entries.push((index, indent)),
+                Some(_) => {}
+            }
+        }
+        entries
+    }
+
+    /// The place of byte `byte_column` on front-matter line `index`, marking `len` bytes.
+    pub fn span(&self, index: usize, byte_column: usize, len: usize) -> Span {
         let line = self.lines.get(index).copied().unwrap_or("");
         let byte_column = byte_column.min(line.len());
         let column = line
@@ -144,6 +278,19 @@ impl<'a> Locator<'a> {
             + 1;
         Span::at(self.path, self.first_line + index, column).with_len(len)
     }
+}
+
+/// The byte column of `key` when `line` holds `key:` (after any `- ` list markers).
+fn key_column(line: &str, key: &str) -> Option<usize> {
+    let mut body = line.trim_start();
+    while let Some(rest) = body.strip_prefix("- ") {
+        body = rest.trim_start();
+    }
+    let after = body.strip_prefix(key)?;
+    after
+        .trim_start()
+        .starts_with(':')
+        .then(|| line.len() - body.len())
 }
 
 #[cfg(test)]
@@ -190,6 +337,36 @@ mod tests {
     }
 
     #[test]
+    fn unclosed_quotes_and_brackets_point_at_their_opening() {
+        let err = parse_yaml("f.md", "id: X\ntitle: \"Open\nrelated: [a]\n", 2).unwrap_err();
+        let span = err.span.as_ref().unwrap();
+        assert_eq!((span.line, span.column), (3, 8), "{err}");
+        assert_eq!(err.related.len(), 1);
+        let err = parse_yaml("f.md", "id: X\nrelated: [a\nfoo: bar\n", 2).unwrap_err();
+        let span = err.span.as_ref().unwrap();
+        assert_eq!((span.line, span.column), (3, 10), "{err}");
+        assert!(err.message.contains("`[` list"), "{}", err.message);
+    }
+
+    #[test]
+    fn yaml_positions_count_lines_as_we_do() {
+        assert_eq!(yaml_position("a: 1\nb: [\n", 2, 4), (2, 4));
+        assert_eq!(yaml_position("a\rb\r\nc\nd", 4, 1), (3, 1));
+        assert_eq!(yaml_position("a\rb\r\nc\nd", 2, 1), (1, 3));
+        assert_eq!(yaml_position("é: [\n", 1, 4), (1, 4));
+        assert_eq!(yaml_position("x\n", 9, 9), (2, 1));
+        let err = parse_yaml("f.md", "a: 1\r\r\rb: [x\n", 2).unwrap_err();
+        assert_eq!(err.span.unwrap().line, 2);
+    }
+
+    #[test]
+    fn duplicate_keys_point_at_the_repeat() {
+        let err =
+            parse_yaml("f.md", "id: X\ntitle: A\nitems:\n  - id: Y\ntitle: B\n", 2).unwrap_err();
+        assert_eq!(err.span.unwrap().line, 6);
+    }
+
+    #[test]
     fn locator_walks_forward() {
         let front = "id: A\nitems:\n  - id: A-1\n    related: [B]\n  - id: A-2\n";
         let mut locator = Locator::new("f.md", front, 2);
@@ -197,5 +374,16 @@ mod tests {
         let second = locator.key_value("id", "A-2");
         assert_eq!((second.line, second.column), (6, 9));
         assert_eq!(locator.text("B", 0).line, 5);
+    }
+
+    #[test]
+    fn list_entries_are_found_at_their_dash() {
+        let front = "id: A\nitems:\n  - id: A-1\n    items:\n      - id: A-1-a\n  # c\n\n  - plain\n  - id: A-2\nnext: 1\n";
+        let locator = Locator::new("f.md", front, 2);
+        assert_eq!(locator.list_entries("items", 0), [(2, 2), (7, 2), (8, 2)]);
+        assert_eq!(locator.list_entries("items", 3), [(4, 6)]);
+        assert_eq!(locator.key_line("next", 0), 9);
+        let flow = Locator::new("f.md", "items: [a, b]\n", 2);
+        assert!(flow.list_entries("items", 0).is_empty());
     }
 }

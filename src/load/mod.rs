@@ -35,6 +35,8 @@ struct Folder {
     index: Option<PathBuf>,
     files: Vec<PathBuf>,
     folders: Vec<Folder>,
+    /// Not read (a symbolic link loop, or too deep): not a node either.
+    skipped: bool,
 }
 
 /// What was read from one Markdown file.
@@ -63,13 +65,26 @@ pub fn load(project: &Path, config: Config) -> (Framework, Vec<Diagnostic>) {
             &display,
         )
     } else {
-        diagnostics.push(
-            Diagnostic::error(
-                "E0020",
-                format!("content folder `{}` not found", display_path(&content_rel)),
-            )
-            .help("create it, or set `[build] content-dir` in book.toml"),
-        );
+        // Point at `content-dir` in book.toml when it is set there.
+        let setting = fs::read_to_string(project.join(crate::config::CONFIG_FILE))
+            .ok()
+            .and_then(|text| {
+                let line = text.lines().position(|l| {
+                    l.trim_start()
+                        .strip_prefix("content-dir")
+                        .is_some_and(|r| r.trim_start().starts_with('='))
+                })?;
+                Some(Span::at(crate::config::CONFIG_FILE, line + 1, 1))
+            });
+        let diagnostic = Diagnostic::error(
+            "E0020",
+            format!("content folder `{}` not found", display_path(&content_rel)),
+        )
+        .help("create it, or set `[build] content-dir` in book.toml");
+        diagnostics.push(match setting {
+            Some(span) => diagnostic.at(span),
+            None => diagnostic,
+        });
         Folder::default()
     };
 
@@ -125,6 +140,28 @@ pub fn load(project: &Path, config: Config) -> (Framework, Vec<Diagnostic>) {
     (framework, diagnostics)
 }
 
+/// Reads a regular file of at most `limit` bytes as text. Pipes, devices and folders are
+/// refused (reading them could block or never end), and so are larger files.
+pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read};
+    let meta = fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    let too_large = || Error::new(ErrorKind::InvalidData, format!("larger than {limit} bytes"));
+    if meta.len() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|_| Error::new(ErrorKind::InvalidData, "not valid UTF-8"))
+}
+
 /// A project-relative path with `/` separators, as diagnostics show it.
 pub fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
@@ -154,6 +191,7 @@ fn scan(
                 )
                 .at(Span::file(display(&rel))),
             );
+            folder.skipped = true;
             return folder;
         }
     }
@@ -165,6 +203,7 @@ fn scan(
             )
             .at(Span::file(display(&rel))),
         );
+        folder.skipped = true;
         return folder;
     }
     let entries = match fs::read_dir(&dir) {
@@ -196,6 +235,15 @@ fn scan(
             );
             continue;
         };
+        if !meta.is_dir() && !meta.is_file() {
+            // A pipe, socket or device (or a link to one) would block or never end.
+            diagnostics.push(
+                Diagnostic::warning("W0032", "not a regular file or folder; skipped")
+                    .at(Span::file(display(&child_rel)))
+                    .help("pipes, sockets and devices cannot be published; remove it"),
+            );
+            continue;
+        }
         let is_markdown = name_text.ends_with(".md");
         if meta.is_dir() && is_markdown {
             diagnostics.push(
@@ -209,7 +257,7 @@ fn scan(
             if depth == 0 && name_text == "mappings" {
                 continue; // crosswalk mappings, not framework nodes
             }
-            folder.folders.push(scan(
+            let child = scan(
                 content,
                 child_rel,
                 depth + 1,
@@ -217,16 +265,64 @@ fn scan(
                 diagnostics,
                 assets,
                 display,
-            ));
+            );
+            if !child.skipped {
+                folder.folders.push(child);
+            }
         } else if name_text == INDEX_FILE {
             folder.index = Some(child_rel);
         } else if is_markdown {
             folder.files.push(child_rel);
         } else if !(depth == 0 && name_text == REFERENCES_FILE) {
+            if let Some(warning) = unknown_file_kind(&name_text, depth) {
+                diagnostics.push(warning.at(Span::file(display(&child_rel))));
+            }
             assets.push(child_rel);
         }
     }
     folder
+}
+
+/// Extensions of files that belong in a site as they are (images, documents, data, media).
+const ASSET_EXTENSIONS: [&str; 40] = [
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "bmp", "tif", "tiff", "pdf", "txt",
+    "csv", "tsv", "json", "xml", "xlsx", "xls", "ods", "docx", "doc", "odt", "pptx", "ppt", "odp",
+    "rtf", "zip", "css", "js", "mp4", "webm", "mp3", "ogg", "wav", "woff", "woff2", "ttf", "otf",
+    "html",
+];
+
+/// A warning for a file in the content folder that is neither Markdown nor a known kind of
+/// asset (it is still copied into the site as it is).
+fn unknown_file_kind(name: &str, depth: usize) -> Option<Diagnostic> {
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if ASSET_EXTENSIONS.contains(&extension.as_str()) {
+        return None;
+    }
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    let help = match extension.as_str() {
+        "md" | "markdown" | "mdown" | "mkd" | "mdx" => {
+            format!(
+                "only files ending in `.md` (lower case) are read as pages: rename it `{stem}.md`"
+            )
+        }
+        "yml" | "yaml" if depth == 0 && stem.eq_ignore_ascii_case("references") => {
+            format!("the bibliography must be named `{REFERENCES_FILE}`")
+        }
+        "yml" | "yaml" => format!(
+            "YAML files are read only as `content/{REFERENCES_FILE}` and in `content/mappings/`"
+        ),
+        _ => "remove it if it is not meant to be published".to_string(),
+    };
+    Some(
+        Diagnostic::warning(
+            "W0029",
+            format!("`{name}` is neither Markdown nor a known kind of asset; copied as it is"),
+        )
+        .help(help),
+    )
 }
 
 fn collect_files(folder: &Folder, out: &mut Vec<PathBuf>) {
@@ -239,24 +335,37 @@ fn collect_files(folder: &Folder, out: &mut Vec<PathBuf>) {
 
 /// Reads one Markdown file: front matter fields, inline items and the body's HTML.
 fn parse_file(path: &Path, display: &str) -> ParsedFile {
+    match read_text(path, display) {
+        Ok(text) => parse_text(&text, display),
+        Err(diagnostic) => ParsedFile {
+            node: RawNode {
+                span: Span::at(display, 1, 1),
+                ..RawNode::default()
+            },
+            diagnostics: vec![diagnostic],
+        },
+    }
+}
+
+/// Reads one Markdown file's text (for fuzzing: everything `load` does with one file,
+/// without the file system). Returns the problems found.
+#[doc(hidden)]
+pub fn check_markdown_text(text: &str, display: &str) -> Vec<Diagnostic> {
+    parse_text(text, display).diagnostics
+}
+
+/// Reads the text of one Markdown file: front matter fields, inline items and the body's HTML.
+fn parse_text(text: &str, display: &str) -> ParsedFile {
     let mut diagnostics = Vec::new();
     let fallback = Span::at(display, 1, 1);
-    let text = match read_text(path, display) {
-        Ok(text) => text,
-        Err(diagnostic) => {
-            return ParsedFile {
-                node: RawNode {
-                    span: fallback,
-                    ..RawNode::default()
-                },
-                diagnostics: vec![diagnostic],
-            }
-        }
-    };
     if text.trim().is_empty() {
-        diagnostics.push(Diagnostic::warning("W0026", "file is empty").at(Span::file(display)));
+        diagnostics.push(
+            Diagnostic::error("E0026", "file is empty")
+                .at(Span::at(display, 1, 1))
+                .help("give it front matter with at least an `id:`, or delete it"),
+        );
     }
-    let split = match frontmatter::split(display, &text) {
+    let split = match frontmatter::split(display, text) {
         Ok(split) => split,
         Err(diagnostic) => {
             return ParsedFile {
@@ -290,6 +399,7 @@ fn parse_file(path: &Path, display: &str) -> ParsedFile {
             column: 1,
         },
     );
+    reader.diagnostics.append(&mut node.body.warnings);
     if node.description.is_none() {
         node.description = first_paragraph(split.body).map(|(offset, paragraph)| {
             let line = split.body_line + split.body[..offset].matches('\n').count();
@@ -310,19 +420,33 @@ fn parse_file(path: &Path, display: &str) -> ParsedFile {
 }
 
 fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
-    let too_big = fs::metadata(path)
-        .map(|m| m.len() > MAX_FILE_BYTES)
-        .unwrap_or(false);
-    if too_big {
-        return Err(Diagnostic::error(
+    use std::io::Read;
+    let cannot_read = |err: String| {
+        Diagnostic::error("E0023", format!("cannot read file: {err}")).at(Span::file(display))
+    };
+    let too_big = || {
+        Diagnostic::error(
             "E0027",
             format!("file is larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024),
         )
-        .at(Span::file(display)));
+        .at(Span::file(display))
+    };
+    let meta = fs::metadata(path).map_err(|err| cannot_read(err.to_string()))?;
+    if !meta.is_file() {
+        // Opening a pipe would wait for a writer; a device may never end.
+        return Err(cannot_read("not a regular file".into()));
     }
-    let bytes = fs::read(path).map_err(|err| {
-        Diagnostic::error("E0023", format!("cannot read file: {err}")).at(Span::file(display))
-    })?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    // Read at most one byte past the limit, in case the file grows meanwhile.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    fs::File::open(path)
+        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|err| cannot_read(err.to_string()))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
     String::from_utf8(bytes).map_err(|err| {
         let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or("");
@@ -472,14 +596,23 @@ fn read_bibliography(
     display: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<DeclaredDocument>, bool) {
-    let Ok(text) = fs::read_to_string(path) else {
+    if !path.exists() {
         return (Vec::new(), false);
+    }
+    let text = match read_text(path, display) {
+        Ok(text) => text,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return (Vec::new(), false);
+        }
     };
+    // A broken bibliography counts as none: its errors are reported, and the citations
+    // are not all reported again as undeclared.
     let value = match frontmatter::parse_yaml(display, &text, 1) {
         Ok(value) => value,
         Err(diagnostic) => {
             diagnostics.push(diagnostic);
-            return (Vec::new(), true);
+            return (Vec::new(), false);
         }
     };
     let locator = frontmatter::Locator::new(display, &text, 1);
@@ -489,18 +622,28 @@ fn read_bibliography(
         _ => {
             diagnostics.push(
                 Diagnostic::error("E0030", "references.yaml must be a list of documents")
-                    .at(Span::at(display, 1, 1)),
+                    .at(Span::at(display, 1, 1))
+                    .help("write each document as a list entry: `- document: ISO/IEC 27002`"),
             );
-            return (Vec::new(), true);
+            return (Vec::new(), false);
         }
     };
+    // Where each entry of the top-level list starts (a line beginning with `-`).
+    let starts: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.starts_with('-') && !line.starts_with("---"))
+        .map(|(index, _)| index + 1)
+        .collect();
     let mut documents = Vec::new();
-    for entry in entries {
+    for (number, entry) in entries.iter().enumerate() {
         let field = |key: &str| entry.get(key).and_then(node::scalar_text);
         let Some(document) = field("document") else {
+            let line = starts.get(number).copied().unwrap_or(1);
             diagnostics.push(
                 Diagnostic::error("E0031", "a references.yaml entry has no `document:`")
-                    .at(Span::at(display, 1, 1)),
+                    .at(Span::at(display, line, 1))
+                    .help("each entry is a mapping: `- document: ISO/IEC 27002`, with optional `title:` and `url:`"),
             );
             continue;
         };

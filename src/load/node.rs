@@ -112,7 +112,8 @@ impl NodeReader<'_> {
     }
 
     fn error_at(&mut self, code: &'static str, message: String, key: &str, start: usize) {
-        let span = self.locator.text(&format!("{key}:"), start);
+        let line = self.locator.key_line(key, start);
+        let span = self.locator.text(key, line);
         self.diagnostics
             .push(Diagnostic::error(code, message).at(span));
     }
@@ -175,7 +176,8 @@ impl NodeReader<'_> {
                 );
                 continue;
             };
-            let span = self.locator.text(cite.trim(), start);
+            let from = self.locator.key_line("references", start);
+            let span = self.locator.text(cite.trim(), from);
             references.push(Reference {
                 citations: parse_citations(&cite),
                 cite: cite.trim().to_string(),
@@ -192,7 +194,8 @@ impl NodeReader<'_> {
         for value in self.list(map, "related", start) {
             match scalar_text(value) {
                 Some(id) => {
-                    let span = self.locator.text(&id, start);
+                    let from = self.locator.key_line("related", start);
+                    let span = self.locator.text(&id, from);
                     related.push(Spanned { value: id, span });
                 }
                 None => self.error_at("E0014", "`related` must list ids".into(), "related", start),
@@ -221,7 +224,8 @@ impl NodeReader<'_> {
                 );
                 continue;
             };
-            let span = self.locator.text(&key, start);
+            let from = self.locator.key_line("columns", start);
+            let span = self.locator.text(&key, from);
             let title = title.unwrap_or_else(|| default_column_title(&key));
             columns.push(Column { key, title, span });
         }
@@ -247,17 +251,28 @@ impl NodeReader<'_> {
 
     fn items(&mut self, map: &Mapping, start: usize) -> Vec<RawNode> {
         let values = self.list(map, "items", start);
+        // Where each entry's `-` stands, so that each item is read from its own lines.
+        let entries = self.locator.list_entries("items", start);
         let mut items = Vec::with_capacity(values.len());
-        for value in values {
-            let fallback = self.locator.text("- ", self.locator.cursor);
+        for (number, value) in values.into_iter().enumerate() {
+            let fallback = match entries.get(number) {
+                Some(&(line, column)) => {
+                    self.locator.cursor = line;
+                    self.locator.span(line, column, 1)
+                }
+                None => self.locator.text("- ", self.locator.cursor),
+            };
             if !matches!(value, Value::Mapping(_)) {
                 self.diagnostics.push(
                     Diagnostic::error("E0017", "each entry of `items` must be a mapping")
-                        .at(fallback),
+                        .at(fallback)
+                        .help("give the entry its fields: `- id: …` with `description: …`"),
                 );
                 continue;
             }
-            self.locator.cursor += usize::from(!items.is_empty());
+            if entries.get(number).is_none() {
+                self.locator.cursor += usize::from(!items.is_empty());
+            }
             items.push(self.read(value, fallback));
         }
         items

@@ -60,6 +60,8 @@ pub struct TableView {
     caption: String,
     columns: Vec<ColumnView>,
     rows: Vec<RowView>,
+    /// The documents the rows cite, for the filter: JSON, slug → [name, series slug, series].
+    documents: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -151,6 +153,7 @@ impl<'a> TableBuilder<'a> {
                 })
                 .collect(),
             rows,
+            documents: document_names(&children),
         })
     }
 
@@ -370,4 +373,26 @@ fn capitalise(word: &str) -> String {
         .next()
         .map(|first| first.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
+}
+
+/// The documents cited by `children`, as JSON for the table filter: each document's slug
+/// (as in the rows' `data-documents`) → `[document, series slug, series]`.
+fn document_names(children: &[&Node]) -> String {
+    let mut names: std::collections::BTreeMap<String, [String; 3]> = Default::default();
+    let citations = children
+        .iter()
+        .flat_map(|c| &c.references)
+        .flat_map(|r| &r.citations);
+    for citation in citations {
+        if let (Some(document), Some(series)) = (&citation.document, &citation.series) {
+            names
+                .entry(slugify(document))
+                .or_insert_with(|| [document.clone(), slugify(series), series.clone()]);
+        }
+    }
+    if names.is_empty() {
+        String::new()
+    } else {
+        serde_json::to_string(&names).unwrap_or_default()
+    }
 }

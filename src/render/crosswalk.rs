@@ -79,7 +79,7 @@ impl Renderer<'_> {
 
     pub(super) fn render_crosswalk_index(&self, page: &Page) -> Result<String, Diagnostic> {
         let dir = page.dir();
-        let mut context = self.base_context(page, "Crosswalks", None);
+        let mut context = self.base_context(page, "Crosswalks");
         let entries: Vec<_> = self
             .framework
             .crosswalks
@@ -102,7 +102,7 @@ impl Renderer<'_> {
     pub(super) fn render_crosswalk(&self, page: &Page, c: usize) -> Result<String, Diagnostic> {
         let crosswalk = &self.framework.crosswalks[c];
         let dir = page.dir();
-        let mut context = self.base_context(page, &crosswalk.title, None);
+        let mut context = self.base_context(page, &crosswalk.title);
         let description = crosswalk.description.as_deref().map(|text| {
             let origin = Origin {
                 path: &crosswalk.source,

@@ -2,7 +2,11 @@
 //! pages can be rendered in parallel. Reads the model; never changes it.
 
 mod cells;
+mod conformance;
+mod sidebar;
 mod crosswalk;
+mod print;
+mod search;
 pub use crosswalk::item_text;
 pub mod theme;
 
@@ -14,6 +18,7 @@ use crate::diagnostics::{Diagnostic, Span};
 use crate::index::SiteIndex;
 use crate::model::{Framework, Kind, Node};
 use cells::TableBuilder;
+use sidebar::{Marks, Sidebar};
 pub use cells::{escape, resolve_links};
 pub use theme::Theme;
 
@@ -30,6 +35,12 @@ pub enum PageKind {
     ReferenceSeries(usize),
     /// `references/<document>/`: one part of a series.
     ReferenceDocument(usize, usize),
+    /// `print/`: the whole framework on one page, for printing.
+    Print,
+    /// `search/`: the search page.
+    Search,
+    /// `conformance/`: what the framework contains, concept by concept (ISO/IEC TS 27110).
+    Conformance,
     /// `404.html`.
     NotFound,
     /// `sitemap.xml`.
@@ -72,7 +83,7 @@ impl Templates {
                 .iter()
                 .map(|(n, t)| (n.as_str(), t.as_str())),
         )
-        .map_err(|err| template_error(&err, "the theme's templates"))?;
+        .map_err(|err| template_error(&err, "the theme's templates", &config.build.theme))?;
         let book = &config.book;
         tera.global_context().insert(
             "site",
@@ -96,7 +107,9 @@ pub struct Renderer<'a> {
     tera: &'a Tera,
     site: &'a SiteSection,
     /// The sidebar, rendered once per folder depth (its links are relative).
-    sidebars: Vec<String>,
+    sidebars: Vec<Sidebar>,
+    /// The sidebar of 404.html, whose links start from the base path.
+    not_found_sidebar: Sidebar,
 }
 
 /// A link for templates: where and what.
@@ -122,6 +135,7 @@ impl<'a> Renderer<'a> {
             tera,
             site,
             sidebars: Vec::new(),
+            not_found_sidebar: Sidebar::default(),
         };
         let deepest = index
             .urls
@@ -131,11 +145,10 @@ impl<'a> Renderer<'a> {
             .unwrap_or(0)
             .max(2);
         for depth in 0..=deepest {
-            let sidebar = renderer.render_sidebar(&"../".repeat(depth))?;
-            renderer
-                .sidebars
-                .push(format!("{SHARED_START}{sidebar}{SHARED_END}"));
+            let sidebar = renderer.make_sidebar(&"../".repeat(depth))?;
+            renderer.sidebars.push(sidebar);
         }
+        renderer.not_found_sidebar = renderer.make_sidebar(&site.base_path())?;
         Ok(renderer)
     }
 
@@ -145,7 +158,10 @@ impl<'a> Renderer<'a> {
         self.sidebars
             .iter()
             .enumerate()
-            .map(|(depth, html)| (format!("{}index.html", "_/".repeat(depth)), html.as_str()))
+            .map(|(depth, sidebar)| {
+                let path = format!("{}index.html", "_/".repeat(depth));
+                (path, sidebar.html.as_str())
+            })
             .collect()
     }
 
@@ -189,6 +205,18 @@ impl<'a> Renderer<'a> {
         }
         pages.extend(self.crosswalk_pages());
         pages.push(Page {
+            path: format!("{}index.html", print::DIR),
+            kind: PageKind::Print,
+        });
+        pages.push(Page {
+            path: format!("{}index.html", search::DIR),
+            kind: PageKind::Search,
+        });
+        pages.push(Page {
+            path: format!("{}index.html", conformance::DIR),
+            kind: PageKind::Conformance,
+        });
+        pages.push(Page {
             path: "404.html".into(),
             kind: PageKind::NotFound,
         });
@@ -201,12 +229,20 @@ impl<'a> Renderer<'a> {
 
     /// Renders one page.
     pub fn render(&self, page: &Page) -> Result<String, Diagnostic> {
+        let html = self.render_template(page)?;
+        Ok(self.place_sidebar(html, page))
+    }
+
+    fn render_template(&self, page: &Page) -> Result<String, Diagnostic> {
         match page.kind {
             PageKind::Node(node) => self.render_node(page, node),
             PageKind::Permalink(node) => self.render_permalink(page, node),
             PageKind::ReferenceIndex => self.render_reference_index(page),
             PageKind::ReferenceSeries(s) => self.render_reference_page(page, s, None),
             PageKind::ReferenceDocument(s, d) => self.render_reference_page(page, s, Some(d)),
+            PageKind::Print => self.render_print(page),
+            PageKind::Search => self.render_search(page),
+            PageKind::Conformance => self.render_conformance(page),
             PageKind::NotFound => self.render_not_found(),
             PageKind::Sitemap => self.render_sitemap(),
             PageKind::CrosswalkIndex => self.render_crosswalk_index(page),
@@ -217,7 +253,7 @@ impl<'a> Renderer<'a> {
     fn run(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
         self.tera
             .render(template, context)
-            .map_err(|err| template_error(&err, template))
+            .map_err(|err| template_error(&err, template, &self.framework.config.build.theme))
     }
 
     fn render_sidebar(&self, root: &str) -> Result<String, Diagnostic> {
@@ -238,39 +274,84 @@ impl<'a> Renderer<'a> {
             .collect();
         let mut context = Context::new();
         context.insert("root", root);
+        context.insert("home", if root.is_empty() { "./" } else { root });
         context.insert("concepts", &concepts);
         self.run("partials/sidebar.html", &context)
     }
 
-    /// The sidebar for a page, with the current page and its concept marked.
-    fn sidebar_for(&self, dir: &str, current: Option<usize>) -> String {
-        let depth = dir.matches('/').count();
-        let mut sidebar = self
-            .sidebars
-            .get(depth)
-            .or(self.sidebars.last())
-            .cloned()
-            .unwrap_or_default();
-        let marker = format!(" data-nav-link=\"{dir}\"");
-        if let Some(at) = sidebar.find(&marker) {
-            sidebar.insert_str(at + marker.len(), " aria-current=\"page\"");
-        }
-        let concept = current.and_then(|mut node| {
-            while let Some(parent) = self.framework.nodes[node].parent {
-                if parent == 0 {
-                    return Some(node);
+    /// Renders the sidebar for pages `root` away from the site root, and finds where
+    /// each page's marks go.
+    fn make_sidebar(&self, root: &str) -> Result<Sidebar, Diagnostic> {
+        let html = self.render_sidebar(root)?;
+        let wrapped = format!("{SHARED_START}{html}{SHARED_END}");
+        let concepts = SiteIndex::concepts(self.framework);
+        let concept_urls = concepts.iter().map(|&c| self.index.urls[c].as_str());
+        let links = self
+            .index
+            .pages
+            .iter()
+            .map(|&n| self.index.urls[n].as_str())
+            .chain(std::iter::once("references/"));
+        Ok(Sidebar::new(wrapped, root, links, concept_urls))
+    }
+
+    /// Puts the sidebar, marked for this page, where the template left its slot.
+    fn place_sidebar(&self, html: String, page: &Page) -> String {
+        let Some(at) = memchr::memmem::find(html.as_bytes(), SIDEBAR_SLOT.as_bytes()) else {
+            return html;
+        };
+        let dir = page.dir();
+        let sidebar = match page.kind {
+            PageKind::NotFound => &self.not_found_sidebar,
+            _ => {
+                let depth = dir.matches('/').count();
+                match self.sidebars.get(depth).or(self.sidebars.last()) {
+                    Some(sidebar) => sidebar,
+                    None => return html,
                 }
-                node = parent;
             }
-            None
-        });
-        if let Some(concept) = concept {
-            let marker = format!(" data-nav=\"{}\"", self.index.urls[concept]);
-            if let Some(at) = sidebar.find(&marker) {
-                sidebar.insert_str(at + marker.len(), " open");
+        };
+        let marks = self.marks(page);
+        let mut out = String::with_capacity(html.len() + sidebar.html.len() + 64);
+        out.push_str(&html[..at]);
+        sidebar.write_for_page(marks, &mut out);
+        out.push_str(&html[at + SIDEBAR_SLOT.len()..]);
+        out
+    }
+
+    /// Which sidebar entries a page marks: itself, its nearest listed ancestor, its concept.
+    fn marks(&self, page: &Page) -> Marks<'_> {
+        let urls = &self.index.urls;
+        match page.kind {
+            PageKind::Node(node) => {
+                let mut marks = Marks::default();
+                let mut at = Some(node);
+                while let Some(n) = at {
+                    let sidebar_lists = n == 0 || self.framework.nodes[n].depth <= 2;
+                    if sidebar_lists && marks.current.is_none() && marks.ancestor.is_none() {
+                        if n == node {
+                            marks.current = Some(urls[n].as_str());
+                        } else {
+                            marks.ancestor = Some(urls[n].as_str());
+                        }
+                    }
+                    if self.framework.nodes[n].parent == Some(0) {
+                        marks.open = Some(urls[n].as_str());
+                    }
+                    at = self.framework.nodes[n].parent;
+                }
+                marks
             }
+            PageKind::ReferenceIndex => Marks {
+                current: Some("references/"),
+                ..Marks::default()
+            },
+            PageKind::ReferenceSeries(_) | PageKind::ReferenceDocument(..) => Marks {
+                ancestor: Some("references/"),
+                ..Marks::default()
+            },
+            _ => Marks::default(),
         }
-        sidebar
     }
 
     /// A link to a node, relative to the page folder `from`.
@@ -283,12 +364,12 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn base_context(&self, page: &Page, title: &str, current: Option<usize>) -> Context {
+    fn base_context(&self, page: &Page, title: &str) -> Context {
         let dir = page.dir();
         let mut context = Context::new();
         context.insert("root", &root_prefix(dir));
         context.insert("page_title", title);
-        context.insert("sidebar", &self.sidebar_for(dir, current));
+        context.insert("sidebar", SIDEBAR_SLOT);
         context.insert(
             "canonical",
             &self.site.absolute_base().map(|b| format!("{b}{dir}")),
@@ -303,7 +384,7 @@ impl<'a> Renderer<'a> {
     fn render_node(&self, page: &Page, node_index: usize) -> Result<String, Diagnostic> {
         let node = &self.framework.nodes[node_index];
         let dir = page.dir();
-        let mut context = self.base_context(page, node.label(), Some(node_index));
+        let mut context = self.base_context(page, node.label());
         let builder = TableBuilder::new(self.framework, self.index, dir);
         let description = node
             .description
@@ -479,7 +560,7 @@ impl<'a> Renderer<'a> {
 
     fn render_reference_index(&self, page: &Page) -> Result<String, Diagnostic> {
         let dir = page.dir();
-        let mut context = self.base_context(page, "Reference index", None);
+        let mut context = self.base_context(page, "Reference index");
         let series: Vec<_> = (0..self.index.references.series.len())
             .map(|s| self.series_view(s, dir, true))
             .collect();
@@ -506,7 +587,7 @@ impl<'a> Renderer<'a> {
             ),
             None => (&entry.series, entry.title.as_ref(), &entry.url),
         };
-        let mut context = self.base_context(page, title, None);
+        let mut context = self.base_context(page, title);
         let mut crumbs = vec![self.link(0, dir)];
         crumbs[0].title = "Overview".into();
         crumbs.push(LinkView {
@@ -536,11 +617,8 @@ impl<'a> Renderer<'a> {
             path: "404.html".into(),
             kind: PageKind::NotFound,
         };
-        let mut context = self.base_context(&page, "Page not found", None);
-        let base = self.site.base_path();
-        context.insert("root", &base);
-        let sidebar = self.sidebars[0].replace("href=\"", &format!("href=\"{base}"));
-        context.insert("sidebar", &sidebar);
+        let mut context = self.base_context(&page, "Page not found");
+        context.insert("root", &self.site.base_path());
         context.insert("canonical", &None::<String>);
         self.run("404.html", &context)
     }
@@ -557,6 +635,7 @@ impl<'a> Renderer<'a> {
             .map(|&n| format!("{base}{}", self.index.urls[n]))
             .collect();
         urls.push(format!("{base}references/"));
+        urls.push(format!("{base}{}", conformance::DIR));
         for series in &self.index.references.series {
             urls.push(format!("{base}references/{}/", series.slug));
             for document in series.documents.iter().filter(|d| d.slug != series.slug) {
@@ -571,6 +650,10 @@ impl<'a> Renderer<'a> {
         self.run("sitemap.xml", &context)
     }
 }
+
+/// Where a template's `{{ sidebar | safe }}` puts the sidebar; replaced after rendering,
+/// so the large shared sidebar never passes through the template engine.
+pub const SIDEBAR_SLOT: &str = "<!--fw:sidebar-->";
 
 /// Marks the start of HTML shared by many pages (see [`Renderer::shared_fragments`]).
 pub const SHARED_START: &str = "<!--fw:shared-->";
@@ -605,13 +688,32 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-fn template_error(err: &tera::Error, template: &str) -> Diagnostic {
+fn template_error(err: &tera::Error, template: &str, theme: &str) -> Diagnostic {
     let mut message = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(inner) = source {
         message.push_str(&format!(": {inner}"));
         source = inner.source();
     }
-    Diagnostic::error("E0062", format!("template error in {template}: {message}"))
-        .at(Span::file(format!("themes/{template}")))
+    // Tera shows the place as ` --> NAME:LINE:COLUMN` with an excerpt: keep the first line
+    // as the message and point at the place (a file when the theme overrides the template).
+    let place = message.split(" --> ").nth(1).and_then(|rest| {
+        let mut parts = rest.split_whitespace().next()?.rsplitn(3, ':');
+        let column = parts.next()?.parse::<usize>().ok()?;
+        let line = parts.next()?.parse::<usize>().ok()?;
+        Some((parts.next()?.to_string(), line, column))
+    });
+    let summary = message.lines().next().unwrap_or("").trim();
+    let summary = summary.strip_prefix("error: ").unwrap_or(summary);
+    let (template, span) = match place {
+        Some((name, line, column)) => {
+            let span = Span::at(format!("themes/{theme}/templates/{name}"), line, column);
+            (name, span)
+        }
+        None => (
+            template.to_string(),
+            Span::file(format!("themes/{theme}/templates/{template}")),
+        ),
+    };
+    Diagnostic::error("E0062", format!("template error in {template}: {summary}")).at(span)
 }

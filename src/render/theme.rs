@@ -24,6 +24,11 @@ const TEMPLATES: &[(&str, &[u8])] = embed![
     "templates/404.html",
     "templates/sitemap.xml",
     "templates/crosswalk.html",
+    "templates/print.html",
+    "templates/partials/print_section.html",
+    "templates/partials/print_references.html",
+    "templates/search.html",
+    "templates/conformance.html",
     "templates/partials/sidebar.html",
     "templates/partials/table.html",
     "templates/partials/node.html",
@@ -36,6 +41,12 @@ const STATIC: &[(&str, &[u8])] = embed![
     "static/print.css",
     "static/framewright.js",
     "static/favicon.svg",
+    "static/highlight.css",
+    "static/tools.css",
+    "static/search.js",
+    "static/tables.js",
+    "static/vendor/minisearch.js",
+    "static/vendor/minisearch.LICENSE.txt",
 ];
 
 /// A theme's files after overrides: template name → source, static path → bytes.
@@ -79,14 +90,14 @@ impl Theme {
         for (rel, path) in files_under(&folder.join("templates")) {
             let text = std::fs::read_to_string(&path).map_err(|err| {
                 Diagnostic::error("E0061", format!("cannot read template: {err}"))
-                    .at(Span::file(path.to_string_lossy()))
+                    .at(Span::file(project_relative(project, &path)))
             })?;
             replace_or_push(&mut theme.templates, rel, text);
         }
         for (rel, path) in files_under(&folder.join("static")) {
             let bytes = std::fs::read(&path).map_err(|err| {
                 Diagnostic::error("E0061", format!("cannot read theme file: {err}"))
-                    .at(Span::file(path.to_string_lossy()))
+                    .at(Span::file(project_relative(project, &path)))
             })?;
             replace_or_push(&mut theme.statics, rel, bytes);
         }
@@ -101,11 +112,21 @@ fn replace_or_push<T>(list: &mut Vec<(String, T)>, name: String, value: T) {
     }
 }
 
+/// `path` relative to the project folder, as diagnostics name files.
+fn project_relative(project: &Path, path: &Path) -> String {
+    crate::load::display_path(path.strip_prefix(project).unwrap_or(path))
+}
+
 /// Every file below `dir`, with its path relative to `dir` (`/`-separated).
 fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
+    // Each real folder once: a symbolic link back up the tree must not loop forever.
+    let mut seen = std::collections::HashSet::new();
     while let Some(current) = stack.pop() {
+        if !current.canonicalize().is_ok_and(|real| seen.insert(real)) {
+            continue;
+        }
         let Ok(entries) = std::fs::read_dir(&current) else {
             continue;
         };
@@ -115,6 +136,8 @@ fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
                 if out.len() < 10_000 && stack.len() < 1_000 {
                     stack.push(path);
                 }
+            } else if !path.is_file() {
+                // Pipes and devices are not theme files (and reading one could block).
             } else if let Ok(rel) = path.strip_prefix(dir) {
                 out.push((rel.to_string_lossy().replace('\\', "/"), path));
             }

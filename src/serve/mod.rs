@@ -252,6 +252,8 @@ impl LiveSite {
             PageKind::ReferenceSeries(s) | PageKind::ReferenceDocument(s, _) => {
                 citations_changed && touched_series.contains(&series[s].series)
             }
+            // The print edition shows every node.
+            PageKind::Print => true,
             _ => false,
         };
         let pages: Vec<_> = renderer

@@ -130,26 +130,6 @@
 
   /* 3. Current entry in the sidebar -------------------------------------- */
 
-  // Pages below a category (items) have no aria-current entry; mark the
-  // sidebar links whose folder contains the current page.
-  function markAncestors() {
-    var rootHref = doc.body && doc.body.getAttribute("data-root");
-    if (rootHref === null || rootHref === undefined || !sidebar) { return; }
-    var a = doc.createElement("a");
-    a.href = rootHref || "./";
-    var base = a.href.split("#")[0].split("?")[0];
-    var here = window.location.href.split("#")[0].split("?")[0].replace(/index\.html$/, "");
-    if (here.indexOf(base) !== 0) { return; }
-    var path = here.slice(base.length);
-    var links = sidebar.querySelectorAll("a[data-nav-link]");
-    for (var i = 0; i < links.length; i++) {
-      var nav = links[i].getAttribute("data-nav-link");
-      if (nav && nav !== path && path.indexOf(nav) === 0 && !links[i].hasAttribute("aria-current")) {
-        addClass(links[i], "nav-ancestor");
-      }
-    }
-  }
-
   function revealCurrent() {
     if (!sidebar) { return; }
     var current = sidebar.querySelector("[aria-current=page]") ||
@@ -170,6 +150,5 @@
 
   run(setupMenu);
   run(fixFileLinks);
-  run(markAncestors);
   run(revealCurrent);
 })();

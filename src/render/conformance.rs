@@ -1,0 +1,85 @@
+//! The conformance page, `conformance/index.html`: concept by concept, what the framework
+//! contains and whether it meets ISO/IEC TS 27110's guidance (see [`crate::conformance`]).
+
+use serde_json::json;
+
+use super::{relative_url, Page, Renderer};
+use crate::conformance;
+use crate::diagnostics::Diagnostic;
+
+/// The page's folder.
+pub const DIR: &str = "conformance/";
+
+impl Renderer<'_> {
+    /// Renders `conformance/index.html`.
+    pub(super) fn render_conformance(&self, page: &Page) -> Result<String, Diagnostic> {
+        let dir = page.dir();
+        let framework = self.framework;
+        let report = conformance::report(framework);
+        let link = |node: usize| {
+            let n = &framework.nodes[node];
+            json!({
+                "id": n.id,
+                "title": n.label(),
+                "href": relative_url(dir, &self.index.urls[node]),
+            })
+        };
+        // One row per concept: the required ones in the configured order (present or
+        // not), then the creator's own.
+        let mut rows = Vec::new();
+        for requirement in &report.required {
+            let concept = requirement
+                .node
+                .and_then(|n| report.concepts.iter().find(|c| c.node == n));
+            rows.push(match concept {
+                Some(c) => {
+                    let mut row = link(c.node);
+                    row["required"] = json!(true);
+                    row["counts"] = json!(c.counts);
+                    row
+                }
+                None => json!({
+                    "id": null, "title": requirement.name, "href": null,
+                    "required": true, "counts": null,
+                }),
+            });
+        }
+        for concept in report.concepts.iter().filter(|c| c.meets.is_none()) {
+            let mut row = link(concept.node);
+            row["required"] = json!(false);
+            row["counts"] = json!(concept.counts);
+            rows.push(row);
+        }
+        let empty_concepts: Vec<_> = report
+            .concepts
+            .iter()
+            .filter(|c| framework.nodes[c.node].children.is_empty())
+            .map(|c| link(c.node))
+            .collect();
+        let empty_categories: Vec<_> = report
+            .concepts
+            .iter()
+            .flat_map(|c| c.empty_categories.iter().map(|&n| link(n)))
+            .collect();
+        let missing = report.required.iter().filter(|r| r.node.is_none()).count();
+        let mut context = self.base_context(page, "TS 27110 conformance");
+        context.insert(
+            "description",
+            &format!(
+                "How {} meets the ISO/IEC TS 27110 guidance for cybersecurity frameworks.",
+                framework.config.book.title
+            ),
+        );
+        let mut home = self.link(0, dir);
+        home.title = "Overview".into();
+        context.insert("breadcrumbs", &vec![home]);
+        context.insert("report", &report);
+        context.insert("required", &report.required);
+        context.insert("missing", &missing);
+        context.insert("present", &(report.required.len() - missing));
+        context.insert("rows", &rows);
+        context.insert("empty_concepts", &empty_concepts);
+        context.insert("empty_categories", &empty_categories);
+        self.run("conformance.html", &context)
+    }
+}

@@ -1,0 +1,528 @@
+//! The print edition: `print/index.html`, the whole framework on one page in reading order
+//! (overview, then each concept, category and item with its prose and table, then the
+//! reference index), for "Print to PDF".
+//!
+//! Its HTML fragments are made as for each node's own page, then every link is rebased:
+//! links to anything shown on this page become in-page fragments (`#ID.AM-01`), links to
+//! other files are made relative to `print/`. Ids that Markdown gave headings and footnotes
+//! are prefixed with their node's id (`ID.AM--scope`), so that they stay unique on the page.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{json, Value};
+use tera::Context;
+
+use super::cells::TableBuilder;
+use super::{resolve_links, Page, Renderer};
+use crate::diagnostics::Diagnostic;
+use crate::model::Node;
+
+/// The page's folder.
+pub const DIR: &str = "print/";
+
+/// Anchor of the framework's own section (the root has no id).
+const OVERVIEW: &str = "overview";
+
+/// Where links on the print page go: site URL (`identify/x/#ID`) → element id on the page.
+struct Anchors {
+    targets: HashMap<String, String>,
+    /// Ids of the nodes with a section of their own.
+    sections: HashSet<String>,
+}
+
+/// What [`Anchors::html`] does to a piece of HTML.
+#[derive(Clone, Copy)]
+enum Pass<'a> {
+    /// Markdown of the node with this anchor: prefix its element ids and its `#fragment`
+    /// links, and mark links to items with `data-ref` (the print stylesheet shows the id
+    /// after the link text). Other links are left for [`Pass::Rebase`].
+    Markdown(&'a str),
+    /// Rebase every `href` and `src`, and rename the ids of table rows whose node has a
+    /// section of its own (`row-ID.AM`).
+    Rebase,
+}
+
+/// Where a link leads on the print page.
+enum Target<'a> {
+    /// To an element of the page (and whether it is an item).
+    Anchor(&'a str, bool),
+    /// To another file of the site (its URL relative to the site root is in the scratch
+    /// string given to [`Anchors::target`]).
+    Elsewhere,
+    /// Out of the site: leave it.
+    Unchanged,
+}
+
+impl Anchors {
+    fn new(renderer: &Renderer<'_>) -> Anchors {
+        let (framework, index) = (renderer.framework, renderer.index);
+        let mut targets = HashMap::with_capacity(framework.nodes.len() + 64);
+        for (n, node) in framework.nodes.iter().enumerate() {
+            let anchor = if n == 0 { OVERVIEW } else { node.id.as_str() };
+            if !anchor.is_empty() && index.ids.get(&node.id).is_none_or(|&first| first == n) {
+                targets.insert(index.urls[n].clone(), anchor.to_string());
+            }
+        }
+        targets.insert("references/".into(), REFERENCE_INDEX.into());
+        for series in &index.references.series {
+            let page = format!("references/{}/", series.slug);
+            targets.insert(page.clone(), format!("refs-{}", series.slug));
+            for document in &series.documents {
+                let page = format!("references/{}/", document.slug);
+                let anchor = format!("ref-{}", document.slug);
+                for clause in &document.clauses {
+                    targets.insert(
+                        format!("{page}#{}", clause.anchor),
+                        format!("{anchor}--{}", clause.anchor),
+                    );
+                }
+                targets.insert(page, anchor);
+            }
+        }
+        let sections = index
+            .pages
+            .iter()
+            .map(|&n| framework.nodes[n].id.clone())
+            .collect();
+        Anchors { targets, sections }
+    }
+
+    /// Where `link` (not a bare `#fragment`), written on a page in folder `from`, leads.
+    /// `url` is scratch space; it holds the site URL when the answer is `Elsewhere`.
+    fn target<'s>(&'s self, link: &str, from: &str, url: &mut String) -> Target<'s> {
+        if !site_url(from, link, url) {
+            return Target::Unchanged;
+        }
+        let page = url.split('#').next().unwrap_or("");
+        let found = self
+            .targets
+            .get_key_value(url.as_str())
+            .or_else(|| self.targets.get_key_value(page));
+        match found {
+            Some((url, anchor)) => Target::Anchor(anchor, !url.starts_with("references/")),
+            None => Target::Elsewhere,
+        }
+    }
+
+    /// Applies `pass` to the attributes of `html`, written for a page in folder `from`.
+    fn html(&self, html: &str, from: &str, pass: Pass<'_>) -> String {
+        let finder = memchr::memmem::Finder::new("=\"");
+        let mut out = String::with_capacity(html.len() + html.len() / 16);
+        let mut url = String::new();
+        let mut rest = html;
+        while let Some(at) = finder.find(rest.as_bytes()) {
+            let value_start = at + 2;
+            let value_end = memchr::memchr(b'"', &rest.as_bytes()[value_start..])
+                .map_or(rest.len(), |i| value_start + i);
+            let value = &rest[value_start..value_end];
+            let before = &rest.as_bytes()[..at];
+            let name = if before.ends_with(b" href") {
+                Name::Href
+            } else if before.ends_with(b" src") {
+                Name::Src
+            } else if before.ends_with(b" id") {
+                Name::Id
+            } else {
+                Name::Other
+            };
+            out.push_str(&rest[..value_start]);
+            match (name, pass) {
+                (Name::Href, Pass::Markdown(prefix)) => match value.strip_prefix('#') {
+                    // A link to an item shown on the same page (a row of its table).
+                    Some(fragment) if self.targets.contains_key(&format!("{from}{value}")) => {
+                        out.push_str(value);
+                        out.push_str("\" data-ref=\"");
+                        push_escaped(&mut out, fragment);
+                    }
+                    Some(fragment) if !fragment.is_empty() => {
+                        push_prefixed(&mut out, prefix, fragment, "#");
+                    }
+                    Some(_) => out.push_str(value),
+                    None => {
+                        out.push_str(value);
+                        let target = self.target(&unescape(value), from, &mut url);
+                        if let Target::Anchor(anchor, true) = target {
+                            out.push_str("\" data-ref=\"");
+                            push_escaped(&mut out, anchor);
+                        }
+                    }
+                },
+                (Name::Id, Pass::Markdown(prefix)) => push_prefixed(&mut out, prefix, value, ""),
+                (Name::Href | Name::Src, Pass::Rebase) if !value.starts_with('#') => {
+                    match self.target(&unescape(value), from, &mut url) {
+                        Target::Anchor(anchor, _) => {
+                            out.push('#');
+                            push_escaped(&mut out, anchor);
+                        }
+                        // The print page is one folder below the site root.
+                        Target::Elsewhere => {
+                            out.push_str("../");
+                            push_escaped(&mut out, &url);
+                        }
+                        Target::Unchanged => out.push_str(value),
+                    }
+                }
+                (Name::Id, Pass::Rebase)
+                    if before.ends_with(b"<tr id") && self.sections.contains(value) =>
+                {
+                    out.push_str("row-");
+                    out.push_str(value);
+                }
+                _ => out.push_str(value),
+            }
+            rest = &rest[value_end..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// The attributes [`Anchors::html`] changes.
+#[derive(Clone, Copy)]
+enum Name {
+    Href,
+    Src,
+    Id,
+    Other,
+}
+
+/// Writes `{lead}{prefix}--{value}`.
+fn push_prefixed(out: &mut String, prefix: &str, value: &str, lead: &str) {
+    out.push_str(lead);
+    push_escaped(out, prefix);
+    out.push_str("--");
+    out.push_str(value);
+}
+
+/// Writes `text` escaped for an attribute value.
+fn push_escaped(out: &mut String, text: &str) {
+    if text.contains(['&', '<', '>', '"', '\'']) {
+        out.push_str(&super::escape(text));
+    } else {
+        out.push_str(text);
+    }
+}
+
+/// An attribute value as text (the few entities the theme and Markdown write).
+fn unescape(value: &str) -> Cow<'_, str> {
+    if value.contains('&') {
+        Cow::Owned(
+            value
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&"),
+        )
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// True for a relative link (not `https://…`, not `/…`, not `mailto:…`).
+fn is_local(link: &str) -> bool {
+    !(link.starts_with('/')
+        || link
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains('/')))
+}
+
+/// Writes to `url` the site URL (`identify/x/#ID`, relative to the site root) that a
+/// relative link written on a page in folder `from` leads to; false for absolute links and
+/// links that leave the site.
+fn site_url(from: &str, link: &str, url: &mut String) -> bool {
+    url.clear();
+    if !is_local(link) {
+        return false;
+    }
+    let (path, fragment) = match link.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (link, None),
+    };
+    // Leading `../` and `./` climb `from`; what remains is appended.
+    let mut base = from.trim_end_matches('/');
+    let mut rest = path;
+    loop {
+        if let Some(after) = rest.strip_prefix("../").or((rest == "..").then_some("")) {
+            if base.is_empty() {
+                return false;
+            }
+            base = base.rfind('/').map_or("", |i| &base[..i]);
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix("./").or((rest == ".").then_some("")) {
+            rest = after;
+        } else {
+            break;
+        }
+    }
+    if rest.contains("/.") {
+        return match site_url_slow(from, path) {
+            Some(slow) => {
+                url.push_str(&slow);
+                push_fragment(url, fragment);
+                true
+            }
+            None => false,
+        };
+    }
+    url.push_str(base);
+    if !base.is_empty() && !rest.is_empty() {
+        url.push('/');
+    }
+    url.push_str(rest);
+    if rest.is_empty() && !url.is_empty() {
+        url.push('/');
+    }
+    push_fragment(url, fragment);
+    true
+}
+
+fn push_fragment(url: &mut String, fragment: Option<&str>) {
+    if let Some(fragment) = fragment {
+        url.push('#');
+        url.push_str(fragment);
+    }
+}
+
+/// The path part of [`site_url`] for paths with `.` or `..` segments inside.
+fn site_url_slow(from: &str, path: &str) -> Option<String> {
+    let mut segments: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                segments.pop()?;
+            }
+            other => segments.push(other),
+        }
+    }
+    let mut url = segments.join("/");
+    let folder = path.is_empty() || path.ends_with('/') || path.ends_with("/.") || path == ".";
+    if folder && !url.is_empty() {
+        url.push('/');
+    }
+    Some(url)
+}
+
+impl Renderer<'_> {
+    /// Renders `print/index.html`. Its sections (one per page of the site, rendered in
+    /// parallel with `partials/print_section.html`) and its reference index
+    /// (`partials/print_references.html`) go where `print.html` writes `sections` and
+    /// `references`.
+    pub(super) fn render_print(&self, page: &Page) -> Result<String, Diagnostic> {
+        let anchors = Anchors::new(self);
+        let (sections, references) = rayon::join(
+            || {
+                self.index
+                    .pages
+                    .par_iter()
+                    .map(|&n| self.print_section(n, &anchors))
+                    .collect::<Result<Vec<String>, Diagnostic>>()
+            },
+            || self.print_references(&anchors),
+        );
+        let (sections, references) = (sections?, references?);
+        let toc: Vec<Value> = self
+            .index
+            .pages
+            .iter()
+            .map(|&n| &self.framework.nodes[n])
+            .filter(|node| matches!(node.depth, 1 | 2))
+            .map(|node| json!({"anchor": node.id, "id": node.id, "title": node.label(), "depth": node.depth}))
+            .collect();
+        let mut context = self.base_context(page, "Print edition");
+        context.insert("title", self.framework.nodes[0].label());
+        context.insert("overview_anchor", OVERVIEW);
+        context.insert("reference_index_anchor", REFERENCE_INDEX);
+        context.insert("toc", &toc);
+        context.insert("sections", SECTIONS_SLOT);
+        context.insert("references", REFERENCES_SLOT);
+        context.insert(
+            "description",
+            &self.framework.config.book.description.as_deref(),
+        );
+        let html = self.run("print.html", &context)?;
+        let size = html.len() + references.len() + sections.iter().map(String::len).sum::<usize>();
+        let mut out = String::with_capacity(size);
+        let mut rest = html.as_str();
+        loop {
+            let next = [SECTIONS_SLOT, REFERENCES_SLOT]
+                .into_iter()
+                .filter_map(|slot| rest.find(slot).map(|at| (at, slot)))
+                .min();
+            let Some((at, slot)) = next else { break };
+            out.push_str(&rest[..at]);
+            if slot == SECTIONS_SLOT {
+                sections.iter().for_each(|s| out.push_str(s));
+            } else {
+                out.push_str(&references);
+            }
+            rest = &rest[at + slot.len()..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    /// One node's section: heading, description, prose, citations, related items, table.
+    fn print_section(&self, n: usize, anchors: &Anchors) -> Result<String, Diagnostic> {
+        let node: &Node = &self.framework.nodes[n];
+        let dir = self.index.urls[n].as_str();
+        let anchor = if n == 0 { OVERVIEW } else { node.id.as_str() };
+        let builder = TableBuilder::new(self.framework, self.index, dir);
+        let markdown = |html: &str| {
+            anchors.html(
+                &resolve_links(html, dir, self.index),
+                dir,
+                Pass::Markdown(anchor),
+            )
+        };
+        let show_description = node
+            .description
+            .as_ref()
+            .is_some_and(|d| !node.body.plain.starts_with(&d.plain));
+        let mut context = Context::new();
+        context.insert(
+            "section",
+            &json!({
+                "anchor": anchor,
+                "id": node.id,
+                "kind": node.kind.name(),
+                "title": node.label(),
+                "level": (node.depth + 1).clamp(2, 4),
+                "depth": node.depth,
+                "description": node.description.as_ref().filter(|_| show_description).map(|d| markdown(&d.html)),
+                "body": markdown(&node.body.html),
+                "references": builder.citations(&node.references),
+                "related": builder.related(node),
+            }),
+        );
+        context.insert("table", &builder.table(n));
+        let html = self.run("partials/print_section.html", &context)?;
+        Ok(anchors.html(&html, dir, Pass::Rebase))
+    }
+
+    /// The reference index: every cited document and clause with the items citing it,
+    /// linked to their place on this page.
+    fn print_references(&self, anchors: &Anchors) -> Result<String, Diagnostic> {
+        let nodes = &self.framework.nodes;
+        let cites = |list: &'_ [usize]| -> Vec<CiteView<'_>> {
+            list.iter()
+                .map(|&n| CiteView {
+                    id: &nodes[n].id,
+                    href: match anchors.targets.get(&self.index.urls[n]) {
+                        Some(anchor) => format!("#{anchor}"),
+                        None => format!("../{}", self.index.urls[n]),
+                    },
+                })
+                .collect()
+        };
+        let series: Vec<SeriesView<'_>> = self
+            .index
+            .references
+            .series
+            .iter()
+            .map(|entry| SeriesView {
+                series: &entry.series,
+                slug: &entry.slug,
+                title: entry.title.as_deref(),
+                cited_by: cites(&entry.cited_by),
+                documents: entry
+                    .documents
+                    .iter()
+                    .map(|document| DocumentView {
+                        document: &document.document,
+                        slug: &document.slug,
+                        title: document.title.as_deref(),
+                        cited_by: cites(&document.cited_by),
+                        clauses: document
+                            .clauses
+                            .iter()
+                            .map(|clause| ClauseView {
+                                clause: &clause.clause,
+                                edition: clause.edition.as_deref(),
+                                anchor: &clause.anchor,
+                                cited_by: cites(&clause.cited_by),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let mut context = Context::new();
+        context.insert("series", &series);
+        context.insert("reference_index_anchor", REFERENCE_INDEX);
+        self.run("partials/print_references.html", &context)
+    }
+}
+
+/// A cited series on the print page.
+#[derive(Serialize)]
+struct SeriesView<'a> {
+    series: &'a str,
+    slug: &'a str,
+    title: Option<&'a str>,
+    cited_by: Vec<CiteView<'a>>,
+    documents: Vec<DocumentView<'a>>,
+}
+
+/// A cited document on the print page.
+#[derive(Serialize)]
+struct DocumentView<'a> {
+    document: &'a str,
+    slug: &'a str,
+    title: Option<&'a str>,
+    cited_by: Vec<CiteView<'a>>,
+    clauses: Vec<ClauseView<'a>>,
+}
+
+/// A cited clause on the print page.
+#[derive(Serialize)]
+struct ClauseView<'a> {
+    clause: &'a str,
+    edition: Option<&'a str>,
+    anchor: &'a str,
+    cited_by: Vec<CiteView<'a>>,
+}
+
+/// An item citing a document or clause, linked to its place on the print page.
+#[derive(Serialize)]
+struct CiteView<'a> {
+    id: &'a str,
+    href: String,
+}
+
+/// Where `print.html` puts the sections.
+const SECTIONS_SLOT: &str = "<!--fw:print-sections-->";
+/// Where `print.html` puts the reference index.
+const REFERENCES_SLOT: &str = "<!--fw:print-references-->";
+/// Anchor of the reference index.
+const REFERENCE_INDEX: &str = "reference-index";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(from: &str, link: &str) -> Option<String> {
+        let mut url = String::new();
+        site_url(from, link, &mut url).then_some(url)
+    }
+
+    #[test]
+    fn site_urls() {
+        assert_eq!(url("a/b/", "../"), Some("a/".into()));
+        assert_eq!(url("a/b/", "../../"), Some("".into()));
+        assert_eq!(url("a/", "../c/#X"), Some("c/#X".into()));
+        assert_eq!(url("a/", "img.png"), Some("a/img.png".into()));
+        assert_eq!(url("a/", "./img.png"), Some("a/img.png".into()));
+        assert_eq!(url("a/b/", "../x/./y/../z.png"), Some("a/x/z.png".into()));
+        assert_eq!(url("", "./"), Some("".into()));
+        assert_eq!(url("a/", ".."), Some("".into()));
+        assert_eq!(url("a/", "../../x"), None);
+        assert_eq!(url("a/", "https://x.org/"), None);
+        assert_eq!(url("a/", "mailto:x@y"), None);
+        assert_eq!(url("a/", "/abs/"), None);
+    }
+}

@@ -1,0 +1,129 @@
+//! The sidebar: rendered once per folder depth (its links are relative), then marked for
+//! each page by splicing two small attributes in at offsets found once, so a page costs
+//! one copy of the sidebar and no template work.
+
+use std::collections::HashMap;
+
+/// One depth's sidebar with the places where per-page marks go.
+#[derive(Debug, Clone, Default)]
+pub struct Sidebar {
+    /// The HTML, wrapped in the shared-fragment markers.
+    pub html: String,
+    /// Site URL of a linked page → offset just after its `<a`.
+    links: HashMap<String, usize>,
+    /// Site URL of a concept → offset just after the `<details` that holds it.
+    groups: HashMap<String, usize>,
+}
+
+/// What to mark on one page.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Marks<'a> {
+    /// The link to this URL is the current page.
+    pub current: Option<&'a str>,
+    /// The link to this URL is an ancestor of the current page.
+    pub ancestor: Option<&'a str>,
+    /// The group of this concept URL is open.
+    pub open: Option<&'a str>,
+}
+
+impl Sidebar {
+    /// Indexes `html` (the sidebar rendered with `root` as the way back to the site root)
+    /// for the given link URLs and concept URLs. URLs the theme's sidebar does not link
+    /// simply get no mark.
+    pub fn new<'u>(
+        html: String,
+        root: &str,
+        links: impl Iterator<Item = &'u str>,
+        concepts: impl Iterator<Item = &'u str>,
+    ) -> Sidebar {
+        let href = |url: &str| {
+            let target = if root.is_empty() && url.is_empty() { "./" } else { url };
+            format!("<a href=\"{root}{target}\"")
+        };
+        let mut found = HashMap::new();
+        for url in links {
+            if let Some(at) = html.find(&href(url)) {
+                found.insert(url.to_string(), at + 2);
+            }
+        }
+        let mut groups = HashMap::new();
+        for url in concepts {
+            let link = html.find(&href(url));
+            let details = link.and_then(|at| html[..at].rfind("<details"));
+            if let Some(at) = details {
+                groups.insert(url.to_string(), at + "<details".len());
+            }
+        }
+        Sidebar {
+            html,
+            links: found,
+            groups,
+        }
+    }
+
+    /// The sidebar with this page's marks.
+    #[cfg(test)]
+    pub fn for_page(&self, marks: Marks<'_>) -> String {
+        let mut out = String::new();
+        self.write_for_page(marks, &mut out);
+        out
+    }
+
+    /// Appends the sidebar with this page's marks to `out`.
+    pub fn write_for_page(&self, marks: Marks<'_>, out: &mut String) {
+        let mut inserts: Vec<(usize, &str)> = Vec::with_capacity(3);
+        let mut add = |url: Option<&str>, table: &HashMap<String, usize>, text| {
+            if let Some(&at) = url.and_then(|u| table.get(u)) {
+                inserts.push((at, text));
+            }
+        };
+        add(marks.current, &self.links, " aria-current=\"page\"");
+        add(marks.ancestor, &self.links, " class=\"nav-ancestor\"");
+        add(marks.open, &self.groups, " open");
+        inserts.sort_unstable();
+        let mut from = 0;
+        for (at, text) in inserts {
+            out.push_str(&self.html[from..at]);
+            out.push_str(text);
+            from = at;
+        }
+        out.push_str(&self.html[from..]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_are_spliced_at_the_right_places() {
+        let html = r#"<ul><li><a href="../">Home</a></li><li><details><summary><a href="../id/">ID</a></summary><ul><li><a href="../id/am/">AM</a></li></ul></details></li></ul>"#;
+        let sidebar = Sidebar::new(
+            html.to_string(),
+            "../",
+            ["", "id/", "id/am/"].into_iter(),
+            ["id/"].into_iter(),
+        );
+        let page = sidebar.for_page(Marks {
+            current: Some("id/am/"),
+            ancestor: Some("id/"),
+            open: Some("id/"),
+        });
+        assert!(page.contains(r#"<a aria-current="page" href="../id/am/">"#), "{page}");
+        assert!(page.contains(r#"<a class="nav-ancestor" href="../id/">"#), "{page}");
+        assert!(page.contains("<details open>"), "{page}");
+        let plain = sidebar.for_page(Marks::default());
+        assert_eq!(plain, html);
+    }
+
+    #[test]
+    fn home_link_at_the_root_is_dot_slash() {
+        let html = r#"<a href="./">Home</a><a href="id/">ID</a>"#;
+        let sidebar = Sidebar::new(html.into(), "", ["", "id/"].into_iter(), std::iter::empty());
+        let page = sidebar.for_page(Marks {
+            current: Some(""),
+            ..Marks::default()
+        });
+        assert!(page.starts_with(r#"<a aria-current="page" href="./">"#), "{page}");
+    }
+}

@@ -1,0 +1,489 @@
+//! Publishing (issue 5): search index, syntax highlighting, GitHub Pages (workflow, CNAME,
+//! base URL), the print edition and page metadata. Builds fixture projects with the binary
+//! and reads the files written.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use serde_json::Value;
+
+fn build(project: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let output = build_into(project, &out, extra);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned()
+        + &String::from_utf8_lossy(&output.stdout);
+    (dir, out, stderr)
+}
+
+fn read(site: &Path, rel: &str) -> String {
+    fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn framework_items(site: &Path) -> Vec<Value> {
+    let json: Value = serde_json::from_str(&read(site, "framework.json")).unwrap();
+    json["items"].as_array().unwrap().clone()
+}
+
+/// The object that `search-index.js` assigns to its global.
+fn search_index(site: &Path) -> Value {
+    let js = read(site, "search-index.js");
+    let start = js
+        .find("window.FRAMEWRIGHT_SEARCH=")
+        .expect("the index assigns window.FRAMEWRIGHT_SEARCH");
+    let json = js[start + "window.FRAMEWRIGHT_SEARCH=".len()..]
+        .trim_end()
+        .trim_end_matches(';');
+    serde_json::from_str(json).expect("the index is JSON")
+}
+
+fn project_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let project = project_copy("basic");
+    for (rel, text) in files {
+        let path = project.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    project
+}
+
+// ---- search -----------------------------------------------------------------------------
+
+#[test]
+fn search_index_holds_every_item_with_its_title_url_and_citations() {
+    let (_dir, site, _) = build(&fixture("basic"), &[]);
+    let index = search_index(&site);
+    let kinds: Vec<&str> = index["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    let docs = index["docs"].as_array().unwrap();
+    for item in framework_items(&site) {
+        let id = item["id"].as_str().unwrap();
+        let doc = docs
+            .iter()
+            .find(|d| d[0] == id)
+            .unwrap_or_else(|| panic!("{id} is not in the search index"));
+        assert_eq!(doc[4], item["url"], "url of {id}");
+        assert_eq!(kinds[doc[2].as_u64().unwrap() as usize], item["kind"]);
+        if let Some(title) = item["title"].as_str() {
+            assert_eq!(doc[1], title);
+        }
+        let cites: Vec<&str> = item["references"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["cite"].as_str().unwrap())
+            .collect();
+        for cite in cites {
+            assert!(
+                doc[8].as_str().unwrap().contains(cite),
+                "{id}: citation {cite} missing from {}",
+                doc[8]
+            );
+        }
+        let concept = doc[3].as_i64().unwrap();
+        assert!(concept >= 0, "{id} has no concept");
+        assert_eq!(docs[concept as usize][2], 1, "concept of {id} is a concept");
+    }
+    // Words from descriptions and citations of documents are searchable text.
+    let text = index.to_string();
+    assert!(text.contains("Devices are inventoried."));
+    assert!(text.contains("ISO/IEC 27035"));
+    // Cited documents are documents of their own.
+    assert!(docs
+        .iter()
+        .any(|d| d[0] == "ISO/IEC 27002" && d[4] == "references/iso-iec-27002/"));
+}
+
+#[test]
+fn search_scripts_and_page_are_reachable_from_every_page_under_a_sub_path() {
+    let (_dir, site, _) = build(&fixture("basic"), &["--base-url", "/some/sub/path/"]);
+    let all = files(&site);
+    for file in [
+        "search/index.html",
+        "search-index.js",
+        "static/search.js",
+        "static/tables.js",
+        "static/vendor/minisearch.js",
+        "static/vendor/minisearch.LICENSE.txt",
+        "static/highlight.css",
+        "print/index.html",
+    ] {
+        assert!(all.contains(file), "missing {file}");
+    }
+    let search_js = read(&site, "static/search.js");
+    assert!(search_js.contains("root + \"search-index.js\""));
+    assert!(search_js.contains("root + \"static/vendor/minisearch.js\""));
+    // search.js loads the index from the page's data-root: it must lead to the site root.
+    for page in all.iter().filter(|f| f.ends_with(".html")) {
+        let html = read(&site, page);
+        if !html.contains("static/search.js") {
+            continue;
+        }
+        let root = attribute_values(&html, "data-root")
+            .pop()
+            .unwrap_or_else(|| panic!("{page} has no data-root"));
+        let target = format!("{root}search-index.js");
+        let file = if let Some(absolute) = target.strip_prefix("/some/sub/path/") {
+            absolute.to_string()
+        } else {
+            resolve_link(page, &target).unwrap().0
+        };
+        assert_eq!(file, "search-index.js", "{page}: data-root {root}");
+        for link in attribute_values(&html, "href")
+            .into_iter()
+            .chain(attribute_values(&html, "src"))
+        {
+            let absolute = link.starts_with('/') || link.contains("://");
+            assert!(
+                !absolute || link.starts_with("/some/sub/path/") || link.starts_with("https://"),
+                "{page}: {link} leaves the base path"
+            );
+        }
+    }
+    let search = read(&site, "search/index.html");
+    assert!(search.contains("data-search-page"));
+    assert!(search.contains("data-search-input"));
+    assert_links_resolve(&site);
+}
+
+#[test]
+fn table_rows_carry_the_documents_they_cite_and_the_table_names_them() {
+    let (_dir, site, _) = build(&fixture("basic"), &[]);
+    let html = read(&site, "identify/asset-management/index.html");
+    let names = attribute_values(&html, "data-document-names");
+    assert_eq!(names.len(), 1, "one table");
+    let names: Value = serde_json::from_str(&names[0].replace("&quot;", "\"")).unwrap();
+    let slugs: Vec<String> = attribute_values(&html, "data-documents")
+        .iter()
+        .flat_map(|d| d.split_whitespace().map(String::from).collect::<Vec<_>>())
+        .collect();
+    assert!(!slugs.is_empty());
+    for slug in slugs {
+        let entry = &names[&slug];
+        assert!(entry.is_array(), "{slug} not named in {names}");
+        assert_eq!(entry[1].as_str().unwrap(), "iso-iec-27002");
+    }
+}
+
+// ---- syntax highlighting ------------------------------------------------------------------
+
+const CODE_PAGE: &str = "---\nid: ID.CODE\ntitle: Code samples\n---\nA policy as data.\n\n```yaml\npolicy:\n  review: yearly\n```\n\nA check in Rust.\n\n```rust\nfn main() { let n = 1; }\n```\n\nAn unknown language.\n\n```klingon\nqapla'\n```\n";
+
+#[test]
+fn fenced_code_is_highlighted_and_unknown_languages_warn() {
+    let project = project_with(&[("content/identify/code-samples.md", CODE_PAGE)]);
+    let (_dir, site, output) = build(project.path(), &[]);
+    let html = read(&site, "identify/code-samples/index.html");
+    for language in ["yaml", "rust"] {
+        let start = html
+            .find(&format!(
+                "<pre class=\"hl-code\"><code class=\"language-{language}\">"
+            ))
+            .unwrap_or_else(|| panic!("no highlighted {language} block in\n{html}"));
+        let block = &html[start..start + html[start..].find("</pre>").unwrap()];
+        assert!(
+            block.contains("<span class=\"hl-source hl-"),
+            "{language}: {block}"
+        );
+    }
+    assert!(html.contains("<span class=\"hl-keyword"), "rust keywords");
+    assert!(html.contains("<pre><code class=\"language-klingon\">qapla'"));
+    // The warning names the file and the fence's line (line 20 of the file).
+    assert!(output.contains("W0090"), "{output}");
+    assert!(
+        output.contains("content/identify/code-samples.md:20"),
+        "{output}"
+    );
+    // Both colour schemes style the classes.
+    let css = read(&site, "static/highlight.css");
+    assert!(css.contains("@media screen and (prefers-color-scheme: dark)"));
+    assert!(css.contains("@media print, (prefers-color-scheme: light)"));
+    assert!(css.matches(".hl-keyword").count() >= 2);
+    let base = read(&site, "index.html");
+    assert!(base.contains("static/highlight.css"));
+}
+
+#[test]
+fn check_reports_unknown_languages_as_warnings_only() {
+    let project = project_with(&[("content/identify/code-samples.md", CODE_PAGE)]);
+    let output = framewright(&[
+        "check",
+        project.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("W0090"), "{text}");
+}
+
+/// Regenerates `themes/default/static/highlight.css` from syntect's themes when
+/// `FRAMEWRIGHT_UPDATE_HIGHLIGHT_CSS=1`, and otherwise checks that the committed file is
+/// what they give.
+#[test]
+fn highlight_css_is_generated_from_the_syntect_themes() {
+    let generated = highlight_css();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/highlight.css");
+    if std::env::var_os("FRAMEWRIGHT_UPDATE_HIGHLIGHT_CSS").is_some() {
+        fs::write(&path, &generated).unwrap();
+    }
+    let committed = fs::read_to_string(&path).unwrap();
+    assert!(
+        committed == generated,
+        "highlight.css is out of date: run FRAMEWRIGHT_UPDATE_HIGHLIGHT_CSS=1 cargo test --test publishing highlight_css"
+    );
+}
+
+fn highlight_css() -> String {
+    use syntect::highlighting::ThemeSet;
+    use syntect::html::css_for_theme_with_class_style;
+    let themes = ThemeSet::load_defaults();
+    let css = |name: &str| {
+        let css = css_for_theme_with_class_style(
+            &themes.themes[name],
+            framewright::highlight::CLASS_STYLE,
+        )
+        .unwrap();
+        // Code blocks keep the page's own background (var(--surface)); only colours change.
+        let start = css.find(".hl-code {").unwrap();
+        let end = start + css[start..].find('}').unwrap();
+        let rule: String = css[start..end]
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("background-color"))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let css = format!("{}{}{}", &css[..start], rule, &css[end..]);
+        css.lines()
+            .map(|line| {
+                let line = line.trim();
+                if line.is_empty() {
+                    String::new()
+                } else if line.starts_with('*') {
+                    format!("   {line}")
+                } else if line.ends_with('{') || line == "}" || line.starts_with("/*") {
+                    format!("  {line}")
+                } else {
+                    format!("    {line}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    format!(
+        "/*\n * framewright default theme: syntax highlighting of code blocks (classes `hl-…`).\n \
+         * Generated from syntect's themes by tests/publishing.rs; do not edit by hand:\n \
+         * FRAMEWRIGHT_UPDATE_HIGHLIGHT_CSS=1 cargo test --test publishing highlight_css\n \
+         * Light (and on paper): InspiredGitHub. Dark: base16-ocean.dark.\n */\n\n\
+         @media print, (prefers-color-scheme: light) {{\n{}\n}}\n\n\
+         @media screen and (prefers-color-scheme: dark) {{\n{}\n}}\n",
+        css("InspiredGitHub").trim_end(),
+        css("base16-ocean.dark").trim_end()
+    )
+}
+
+// ---- GitHub Pages -------------------------------------------------------------------------
+
+#[test]
+fn init_writes_a_pages_workflow_with_the_official_actions() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = framewright(&["init", dir.path().to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = fs::read_to_string(dir.path().join(".github/workflows/pages.yml")).unwrap();
+    let workflow: serde_yaml::Value = serde_yaml::from_str(&text).expect("valid YAML");
+    let permissions = &workflow["permissions"];
+    assert_eq!(permissions["pages"].as_str(), Some("write"));
+    assert_eq!(permissions["id-token"].as_str(), Some("write"));
+    let jobs = workflow["jobs"].as_mapping().unwrap();
+    let uses: Vec<String> = jobs
+        .values()
+        .flat_map(|job| job["steps"].as_sequence().unwrap().clone())
+        .filter_map(|step| step["uses"].as_str().map(String::from))
+        .collect();
+    for action in [
+        "actions/configure-pages@",
+        "actions/upload-pages-artifact@",
+        "actions/deploy-pages@",
+    ] {
+        assert!(
+            uses.iter().any(|u| u.starts_with(action)),
+            "{action} not used: {uses:?}"
+        );
+    }
+    let deploy = &workflow["jobs"]["deploy"];
+    assert_eq!(deploy["needs"].as_str(), Some("build"));
+    assert_eq!(deploy["environment"]["name"].as_str(), Some("github-pages"));
+    // The artifact is the folder the project builds into, built for the Pages URL.
+    let steps = workflow["jobs"]["build"]["steps"].as_sequence().unwrap();
+    let upload = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-pages-artifact@"))
+        })
+        .unwrap();
+    let book = fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    let path = upload["with"]["path"].as_str().unwrap();
+    assert!(book.contains(&format!("build-dir = \"{path}\"")), "{book}");
+    assert!(text.contains("--base-url \"${{ steps.pages.outputs.base_url }}/\""));
+    // The new project builds as it is.
+    build(dir.path(), &[]);
+}
+
+#[test]
+fn cname_is_written_only_when_configured() {
+    let (_dir, site, _) = build(&fixture("basic"), &[]);
+    assert!(!site.join("CNAME").exists());
+    let project = project_copy("basic");
+    let book = project.path().join("book.toml");
+    let text = fs::read_to_string(&book)
+        .unwrap()
+        .replace("[site]\n", "[site]\ncname = \"framework.example.org\"\n");
+    fs::write(&book, text).unwrap();
+    let (_dir, site, _) = build(project.path(), &[]);
+    assert_eq!(read(&site, "CNAME"), "framework.example.org\n");
+}
+
+#[test]
+fn project_site_base_url_keeps_every_link_under_the_sub_path() {
+    let (_dir, site, _) = build(&fixture("basic"), &["--base-url", "/some/sub/path/"]);
+    for page in files(&site).iter().filter(|f| f.ends_with(".html")) {
+        let html = read(&site, page);
+        for link in attribute_values(&html, "href")
+            .into_iter()
+            .chain(attribute_values(&html, "src"))
+        {
+            if link.starts_with('/') {
+                assert!(
+                    link.starts_with("/some/sub/path/"),
+                    "{page}: {link} is outside the base path"
+                );
+            }
+        }
+    }
+    let not_found = read(&site, "404.html");
+    assert!(not_found.contains("href=\"/some/sub/path/static/framewright.css\""));
+    assert_links_resolve(&site);
+}
+
+// ---- print edition -------------------------------------------------------------------------
+
+const PROSE_PAGE: &str = "---\nid: ID.PROSE\ntitle: Prose\nitems:\n  - id: ID.PROSE-01\n    description: A row.\n---\nSee the diagram: ![diagram](../diagram.svg)\n\n## Scope\n\nBack to [the scope](#scope), [[ID.AM-01]] and [[ID.PROSE-01]], with a note[^1].\n\n[^1]: A footnote.\n";
+
+#[test]
+fn print_edition_shows_every_item_once_with_in_page_links() {
+    let project = project_with(&[
+        ("content/identify/code-samples.md", CODE_PAGE),
+        ("content/identify/prose.md", PROSE_PAGE),
+        (
+            "content/identify/diagram.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        ),
+    ]);
+    let (_dir, site, _) = build(project.path(), &[]);
+    let html = read(&site, "print/index.html");
+    let ids = attribute_values(&html, "id");
+    for item in framework_items(&site) {
+        let id = item["id"].as_str().unwrap();
+        assert_eq!(
+            ids.iter().filter(|i| *i == id).count(),
+            1,
+            "print page: id {id} must appear exactly once"
+        );
+    }
+    let mut sorted = ids.clone();
+    sorted.sort();
+    let before = sorted.len();
+    sorted.dedup();
+    assert_eq!(before, sorted.len(), "duplicate ids on the print page");
+    // Links between items stay on the page; the reference index is on it too.
+    assert!(html.contains("href=\"#ID.AM-01\""), "in-page item links");
+    assert!(html.contains("id=\"reference-index\""));
+    assert!(html.contains("href=\"#ref-iso-iec-27002"));
+    // Reading order: concepts in order, the reference index last.
+    let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    assert!(at("id=\"ID\"") < at("id=\"ID.AM\""));
+    assert!(at("id=\"ID.AM\"") < at("id=\"PR\""));
+    assert!(at("id=\"PR\"") < at("id=\"reference-index\""));
+    // Code is highlighted here too; Markdown ids are prefixed with their item's id, and
+    // relative links and images are rebased to the print page's folder.
+    assert!(html.contains("hl-code"));
+    assert!(
+        html.contains("id=\"ID.PROSE--scope\""),
+        "heading ids are prefixed"
+    );
+    assert!(
+        html.contains("href=\"#ID.PROSE--scope\""),
+        "in-page links follow"
+    );
+    assert!(
+        html.contains("src=\"../identify/diagram.svg\""),
+        "images are rebased"
+    );
+    assert!(html.contains("href=\"#ID.AM-01\" data-ref=\"ID.AM-01\""));
+    assert!(html.contains("href=\"#ID.PROSE-01\" data-ref=\"ID.PROSE-01\""));
+    // Header links lead to it from every page.
+    let home = read(&site, "index.html");
+    assert!(home.contains("href=\"print/\""));
+    let print_css = read(&site, "static/print.css");
+    assert!(print_css.contains("break-before: page"));
+    assert!(print_css.contains("table-header-group"));
+    assert_links_resolve(&site);
+}
+
+// ---- page metadata -------------------------------------------------------------------------
+
+#[test]
+fn pages_carry_open_graph_and_canonical_metadata() {
+    let (_dir, site, _) = build(
+        &fixture("basic"),
+        &["--base-url", "https://org.github.io/repo/"],
+    );
+    let html = read(&site, "identify/asset-management/index.html");
+    let meta = |property: &str| -> Option<String> {
+        let needle = format!("<meta property=\"{property}\" content=\"");
+        let start = html.find(&needle)? + needle.len();
+        Some(html[start..start + html[start..].find('"').unwrap()].to_string())
+    };
+    assert_eq!(meta("og:title").as_deref(), Some("Asset management"));
+    assert_eq!(meta("og:type").as_deref(), Some("website"));
+    assert_eq!(
+        meta("og:site_name").as_deref(),
+        Some("Basic Test Framework")
+    );
+    assert_eq!(
+        meta("og:url").as_deref(),
+        Some("https://org.github.io/repo/identify/asset-management/")
+    );
+    assert_eq!(
+        meta("og:description").as_deref(),
+        Some("Assets are known and owned.")
+    );
+    assert!(html.contains(
+        "<link rel=\"canonical\" href=\"https://org.github.io/repo/identify/asset-management/\">"
+    ));
+    assert!(html.contains("<meta name=\"description\" content=\"Assets are known and owned.\">"));
+    assert!(html.contains("<html lang=\"en\">"));
+    assert!(html.contains("rel=\"icon\""));
+    // Pages without a description of their own fall back to the book's.
+    let references = read(&site, "references/index.html");
+    assert!(references.contains("<meta property=\"og:description\" content=\"A minimal framework"));
+
+    // Without an absolute base URL there is no URL to give.
+    let (_dir, site, _) = build(&fixture("basic"), &["--base-url", "/repo/"]);
+    let html = read(&site, "identify/index.html");
+    assert!(!html.contains("og:url"));
+    assert!(!html.contains("rel=\"canonical\""));
+    assert!(html.contains("og:title"));
+}
