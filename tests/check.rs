@@ -512,9 +512,18 @@ fn book_toml_problems_do_not_stop_the_content_check() {
     )
     .unwrap();
     let file = project.path().join("content/identify/_index.md");
-    fs::write(&file, "---\nid: ID\ntitle: Identify\nrelated: [NOPE]\n---\n").unwrap();
+    fs::write(
+        &file,
+        "---\nid: ID\ntitle: Identify\nrelated: [NOPE]\n---\n",
+    )
+    .unwrap();
     let out = run(
-        &["check", project.path().to_str().unwrap(), "--format", "json"],
+        &[
+            "check",
+            project.path().to_str().unwrap(),
+            "--format",
+            "json",
+        ],
         LIMIT,
     );
     assert_eq!(out.status, 1);
@@ -572,7 +581,10 @@ fn the_conformance_page_shows_each_concept() {
     common::build_into(project.path(), &dest, &[]);
     let page = fs::read_to_string(dest.join("conformance/index.html")).unwrap();
     assert!(page.contains("Does not meet the guideline yet"), "{page}");
-    assert!(page.contains("1 of 6 required concepts is missing"), "{page}");
+    assert!(
+        page.contains("1 of 6 required concepts is missing"),
+        "{page}"
+    );
     assert!(page.contains("<th scope=\"row\">Govern</th>"), "{page}");
 }
 

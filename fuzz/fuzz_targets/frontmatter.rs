@@ -21,7 +21,10 @@ fuzz_target!(|data: &[u8]| {
     }
     for diagnostic in framewright::load::check_markdown_text(text, "f.md") {
         // Every diagnostic names the file, and a line inside it.
-        let span = diagnostic.span.as_ref().expect("a file's diagnostic has a place");
+        let span = diagnostic
+            .span
+            .as_ref()
+            .expect("a file's diagnostic has a place");
         assert_eq!(span.path, "f.md");
         assert!(span.line <= text.lines().count() + 1, "{diagnostic}");
     }

@@ -244,7 +244,10 @@ impl<'t> Word<'t> {
 /// Adds to `out` the words of three characters or more in `text`, in lower case.
 fn words<'t>(text: &'t str, out: &mut Vec<Word<'t>>) {
     let mut add = |word: &'t str| {
-        if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        if word
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
             out.push(Word::new(Cow::Borrowed(word)));
         } else {
             out.push(Word::new(Cow::Owned(word.to_lowercase())));

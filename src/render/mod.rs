@@ -165,10 +165,16 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    /// Every page of the site, in reading order.
+    /// Every page of the site: the print edition, then the others in reading order.
     pub fn pages(&self) -> Vec<Page> {
         let nodes = &self.framework.nodes;
         let mut pages = Vec::with_capacity(self.index.pages.len() * 2 + 16);
+        // The print edition first: the largest page by far, it is best started early when
+        // pages are rendered in parallel.
+        pages.push(Page {
+            path: format!("{}index.html", print::DIR),
+            kind: PageKind::Print,
+        });
         for &node in &self.index.pages {
             pages.push(Page {
                 path: format!("{}index.html", self.index.urls[node]),
@@ -204,10 +210,6 @@ impl<'a> Renderer<'a> {
             }
         }
         pages.extend(self.crosswalk_pages());
-        pages.push(Page {
-            path: format!("{}index.html", print::DIR),
-            kind: PageKind::Print,
-        });
         pages.push(Page {
             path: format!("{}index.html", search::DIR),
             kind: PageKind::Search,

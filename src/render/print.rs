@@ -258,7 +258,7 @@ fn site_url(from: &str, link: &str, url: &mut String) -> bool {
             break;
         }
     }
-    if rest.contains("/.") {
+    if memchr::memmem::find(rest.as_bytes(), b"/.").is_some() {
         return match site_url_slow(from, path) {
             Some(slow) => {
                 url.push_str(&slow);
@@ -383,6 +383,29 @@ impl Renderer<'_> {
             .description
             .as_ref()
             .is_some_and(|d| !node.body.plain.starts_with(&d.plain));
+        // Citations and related items that the parent's table shows are not repeated.
+        let in_table = |key: &str| {
+            node.parent
+                .is_some_and(|p| match &self.framework.nodes[p].columns {
+                    Some(columns) => columns.iter().any(|c| c.key == key),
+                    None => key != "related",
+                })
+        };
+        let references = if in_table("references") {
+            String::new()
+        } else {
+            builder.citations(&node.references)
+        };
+        let related = if in_table("related") {
+            String::new()
+        } else {
+            builder.related(node)
+        };
+        let description = node
+            .description
+            .as_ref()
+            .filter(|_| show_description)
+            .map(|d| markdown(&d.html));
         let mut context = Context::new();
         context.insert(
             "section",
@@ -393,10 +416,10 @@ impl Renderer<'_> {
                 "title": node.label(),
                 "level": (node.depth + 1).clamp(2, 4),
                 "depth": node.depth,
-                "description": node.description.as_ref().filter(|_| show_description).map(|d| markdown(&d.html)),
+                "description": description,
                 "body": markdown(&node.body.html),
-                "references": builder.citations(&node.references),
-                "related": builder.related(node),
+                "references": references,
+                "related": related,
             }),
         );
         context.insert("table", &builder.table(n));
