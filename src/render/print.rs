@@ -2,6 +2,9 @@
 //! (overview, then each concept, category and item with its prose and table, then the
 //! reference index), for "Print to PDF".
 //!
+//! An item's section repeats neither the citations nor the related items that its parent's
+//! table already shows.
+//!
 //! Its HTML fragments are made as for each node's own page, then every link is rebased:
 //! links to anything shown on this page become in-page fragments (`#ID.AM-01`), links to
 //! other files are made relative to `print/`. Ids that Markdown gave headings and footnotes
