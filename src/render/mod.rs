@@ -3,10 +3,10 @@
 
 mod cells;
 mod conformance;
-mod sidebar;
 mod crosswalk;
 mod print;
 mod search;
+mod sidebar;
 pub use crosswalk::item_text;
 pub mod theme;
 
@@ -18,8 +18,8 @@ use crate::diagnostics::{Diagnostic, Span};
 use crate::index::SiteIndex;
 use crate::model::{Framework, Kind, Node};
 use cells::TableBuilder;
-use sidebar::{Marks, Sidebar};
 pub use cells::{escape, resolve_links};
+use sidebar::{Marks, Sidebar};
 pub use theme::Theme;
 
 /// What a page shows.
@@ -288,13 +288,7 @@ impl<'a> Renderer<'a> {
         let wrapped = format!("{SHARED_START}{html}{SHARED_END}");
         let concepts = SiteIndex::concepts(self.framework);
         let concept_urls = concepts.iter().map(|&c| self.index.urls[c].as_str());
-        let links = self
-            .index
-            .pages
-            .iter()
-            .map(|&n| self.index.urls[n].as_str())
-            .chain(std::iter::once("references/"));
-        Ok(Sidebar::new(wrapped, root, links, concept_urls))
+        Ok(Sidebar::new(wrapped, root, concept_urls))
     }
 
     /// Puts the sidebar, marked for this page, where the template left its slot.

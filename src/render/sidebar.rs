@@ -27,36 +27,37 @@ pub struct Marks<'a> {
 }
 
 impl Sidebar {
-    /// Indexes `html` (the sidebar rendered with `root` as the way back to the site root)
-    /// for the given link URLs and concept URLs. URLs the theme's sidebar does not link
-    /// simply get no mark.
-    pub fn new<'u>(
-        html: String,
-        root: &str,
-        links: impl Iterator<Item = &'u str>,
-        concepts: impl Iterator<Item = &'u str>,
-    ) -> Sidebar {
-        let href = |url: &str| {
-            let target = if root.is_empty() && url.is_empty() { "./" } else { url };
-            format!("<a href=\"{root}{target}\"")
-        };
-        let mut found = HashMap::new();
-        for url in links {
-            if let Some(at) = html.find(&href(url)) {
-                found.insert(url.to_string(), at + 2);
-            }
+    /// Indexes `html` (the sidebar rendered with `root` as the way back to the site root):
+    /// every `<a href="…">` in it, and the `<details` around each of the concept URLs.
+    /// One pass over the HTML, whatever the number of pages; URLs the theme's sidebar does
+    /// not link simply get no mark.
+    pub fn new<'u>(html: String, root: &str, concepts: impl Iterator<Item = &'u str>) -> Sidebar {
+        const OPEN: &str = "<a href=\"";
+        let mut links = HashMap::new();
+        for (at, _) in html.match_indices(OPEN) {
+            let start = at + OPEN.len();
+            let Some(len) = html[start..].find('"') else {
+                continue;
+            };
+            let href = &html[start..start + len];
+            let url = match href.strip_prefix(root) {
+                Some(url) => url,
+                None if root.is_empty() => href,
+                None => continue,
+            };
+            let url = if url == "./" { "" } else { url };
+            links.entry(url.to_string()).or_insert(at + 2);
         }
         let mut groups = HashMap::new();
         for url in concepts {
-            let link = html.find(&href(url));
-            let details = link.and_then(|at| html[..at].rfind("<details"));
+            let details = links.get(url).and_then(|&at| html[..at].rfind("<details"));
             if let Some(at) = details {
                 groups.insert(url.to_string(), at + "<details".len());
             }
         }
         Sidebar {
             html,
-            links: found,
+            links,
             groups,
         }
     }
@@ -98,19 +99,20 @@ mod tests {
     #[test]
     fn marks_are_spliced_at_the_right_places() {
         let html = r#"<ul><li><a href="../">Home</a></li><li><details><summary><a href="../id/">ID</a></summary><ul><li><a href="../id/am/">AM</a></li></ul></details></li></ul>"#;
-        let sidebar = Sidebar::new(
-            html.to_string(),
-            "../",
-            ["", "id/", "id/am/"].into_iter(),
-            ["id/"].into_iter(),
-        );
+        let sidebar = Sidebar::new(html.to_string(), "../", ["id/"].into_iter());
         let page = sidebar.for_page(Marks {
             current: Some("id/am/"),
             ancestor: Some("id/"),
             open: Some("id/"),
         });
-        assert!(page.contains(r#"<a aria-current="page" href="../id/am/">"#), "{page}");
-        assert!(page.contains(r#"<a class="nav-ancestor" href="../id/">"#), "{page}");
+        assert!(
+            page.contains(r#"<a aria-current="page" href="../id/am/">"#),
+            "{page}"
+        );
+        assert!(
+            page.contains(r#"<a class="nav-ancestor" href="../id/">"#),
+            "{page}"
+        );
         assert!(page.contains("<details open>"), "{page}");
         let plain = sidebar.for_page(Marks::default());
         assert_eq!(plain, html);
@@ -119,11 +121,14 @@ mod tests {
     #[test]
     fn home_link_at_the_root_is_dot_slash() {
         let html = r#"<a href="./">Home</a><a href="id/">ID</a>"#;
-        let sidebar = Sidebar::new(html.into(), "", ["", "id/"].into_iter(), std::iter::empty());
+        let sidebar = Sidebar::new(html.into(), "", std::iter::empty());
         let page = sidebar.for_page(Marks {
             current: Some(""),
             ..Marks::default()
         });
-        assert!(page.starts_with(r#"<a aria-current="page" href="./">"#), "{page}");
+        assert!(
+            page.starts_with(r#"<a aria-current="page" href="./">"#),
+            "{page}"
+        );
     }
 }

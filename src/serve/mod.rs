@@ -252,8 +252,8 @@ impl LiveSite {
             PageKind::ReferenceSeries(s) | PageKind::ReferenceDocument(s, _) => {
                 citations_changed && touched_series.contains(&series[s].series)
             }
-            // The print edition shows every node.
-            PageKind::Print => true,
+            // The print edition shows every node; it is large, so it is re-rendered when
+            // the project is idle (see `refresh_exports`), never on the reload path.
             _ => false,
         };
         let pages: Vec<_> = renderer
@@ -294,18 +294,31 @@ impl LiveSite {
         Ok(count)
     }
 
-    /// Regenerates the export files when content changed since they were made. Called when
-    /// the project is idle, so that it never delays a reload.
+    /// Regenerates the export files and the print edition when content changed since they
+    /// were made. Called when the project is idle, so that it never delays a reload.
     pub fn refresh_exports(&mut self) {
         if !std::mem::take(&mut self.exports_stale) {
             return;
         }
         if let Some(built) = &self.built {
-            let exports: Files = crate::exports(&built.project)
+            let mut files: Files = crate::exports(&built.project)
                 .into_iter()
                 .map(|(path, bytes)| (path.to_string(), Arc::new(bytes)))
                 .collect();
-            self.shared.extend(exports);
+            let (framework, index) = (&built.project.framework, &built.project.index);
+            if let Ok(renderer) = Renderer::new(framework, index, &built.templates) {
+                let print = renderer
+                    .pages()
+                    .into_iter()
+                    .find(|p| p.kind == PageKind::Print);
+                if let Some(html) = print.and_then(|page| {
+                    let html = renderer.render(&page).ok()?;
+                    Some((page.path, html))
+                }) {
+                    files.insert(html.0, Arc::new(html.1.into_bytes()));
+                }
+            }
+            self.shared.extend(files);
         }
     }
 }
