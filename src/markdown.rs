@@ -250,7 +250,7 @@ pub fn slugify(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn origin() -> Origin<'static> {
+    pub(super) fn origin() -> Origin<'static> {
         Origin {
             path: "content/x.md",
             line: 10,
@@ -322,13 +322,7 @@ mod tests {
 mod highlight_tests {
     use super::*;
 
-    fn origin() -> Origin<'static> {
-        Origin {
-            path: "content/x.md",
-            line: 10,
-            column: 1,
-        }
-    }
+    use super::tests::origin;
 
     #[test]
     fn fenced_code_is_highlighted_with_classes() {

@@ -31,17 +31,7 @@ use crate::render::escape;
 use crate::validate::RESERVED_SLUGS;
 
 /// Front-matter keys the loader reads itself; a prop with one of these names gets a `prop-` prefix.
-const MODEL_KEYS: [&str; 9] = [
-    "id",
-    "kind",
-    "title",
-    "description",
-    "references",
-    "related",
-    "order",
-    "columns",
-    "items",
-];
+use crate::load::KNOWN_KEYS as MODEL_KEYS;
 
 /// The files of a project made from a catalog.
 #[derive(Debug)]

@@ -37,7 +37,7 @@ pub struct NodeReader<'a> {
 }
 
 /// Keys the model knows; every other key is kept in `extra`.
-const KNOWN_KEYS: [&str; 9] = [
+pub const KNOWN_KEYS: [&str; 9] = [
     "id",
     "kind",
     "title",
