@@ -217,7 +217,7 @@ pub fn other_files(project: &Project, theme: &Theme) -> Vec<String> {
         .iter()
         .map(|a| load::display_path(a));
     let exports = EXPORT_FILES.iter().map(|f| f.to_string());
-    // (EXPORT_FILES must list every file that `exports` writes.)
+    // (EXPORT_FILES must list every file that `write_exports` writes.)
     statics.chain(assets).chain(exports).collect()
 }
 
@@ -264,38 +264,36 @@ pub fn produce(
             .map_err(|err| anyhow::anyhow!("cannot read {}: {err}", from.display()))?;
         sink.put(&load::display_path(asset), bytes)?;
     }
-    for (path, bytes) in exports(project) {
-        sink.put(path, bytes)?;
-    }
+    write_exports(project, sink)?;
     Ok(pages)
 }
 
-/// The export files of a project, as written beside the pages.
-pub fn exports(project: &Project) -> Vec<(&'static str, Vec<u8>)> {
+/// Writes the export files of a project into `sink`, one at a time: each (tens of MB for a
+/// large framework) is dropped before the next is made, which keeps the build's peak memory
+/// down.
+pub fn write_exports(project: &Project, sink: &dyn SiteSink) -> anyhow::Result<()> {
     let (framework, index) = (&project.framework, &project.index);
-    let mut files = vec![
-        ("framework.json", export::framework_json(framework, index)),
-        ("framework.csv", export::framework_csv(framework, index)),
-        (
-            "oscal/catalog.json",
-            export::oscal::catalog_json(framework, index),
-        ),
-        (".nojekyll", Vec::new()),
-        (
-            index::search::FILE,
-            index::search::index_js(framework, index),
-        ),
-    ];
+    sink.put("framework.json", export::framework_json(framework, index))?;
+    sink.put("framework.csv", export::framework_csv(framework, index))?;
+    sink.put(
+        "oscal/catalog.json",
+        export::oscal::catalog_json(framework, index),
+    )?;
+    sink.put(".nojekyll", Vec::new())?;
+    sink.put(
+        index::search::FILE,
+        index::search::index_js(framework, index),
+    )?;
     if let Some(cname) = framework.config.site.cname() {
-        files.push(("CNAME", format!("{cname}\n").into_bytes()));
+        sink.put("CNAME", format!("{cname}\n").into_bytes())?;
     }
     if !framework.crosswalks.is_empty() {
         use crosswalk::export::{mapping_collection_json, mappings_csv};
-        files.push(("crosswalk/mappings.csv", mappings_csv(framework, index)));
+        sink.put("crosswalk/mappings.csv", mappings_csv(framework, index))?;
         let collection = mapping_collection_json(framework, index);
-        files.push(("oscal/mapping-collection.json", collection));
+        sink.put("oscal/mapping-collection.json", collection)?;
     }
-    files
+    Ok(())
 }
 
 /// Checks a project without writing anything: every diagnostic, sorted.

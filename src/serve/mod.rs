@@ -301,10 +301,11 @@ impl LiveSite {
             return;
         }
         if let Some(built) = &self.built {
-            let mut files: Files = crate::exports(&built.project)
-                .into_iter()
-                .map(|(path, bytes)| (path.to_string(), Arc::new(bytes)))
-                .collect();
+            let sink = MemorySink::default();
+            if crate::write_exports(&built.project, &sink).is_err() {
+                return;
+            }
+            let mut files = sink.0.into_inner().unwrap_or_default();
             let (framework, index) = (&built.project.framework, &built.project.index);
             if let Ok(renderer) = Renderer::new(framework, index, &built.templates) {
                 let print = renderer
