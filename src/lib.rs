@@ -253,7 +253,13 @@ pub fn produce(
     sink: &dyn SiteSink,
 ) -> Result<HashMap<String, linkcheck::PageLinks>, BuildError> {
     let framework = &project.framework;
-    let pages = render_all(project, theme, templates, sink)?;
+    // The exports need no page: make them while the pages render.
+    let (pages, exported) = rayon::join(
+        || render_all(project, theme, templates, sink),
+        || write_exports(project, sink),
+    );
+    let pages = pages?;
+    exported?;
     for (path, bytes) in &theme.statics {
         sink.put(&format!("static/{path}"), bytes.clone())?;
     }
@@ -264,7 +270,6 @@ pub fn produce(
             .map_err(|err| anyhow::anyhow!("cannot read {}: {err}", from.display()))?;
         sink.put(&load::display_path(asset), bytes)?;
     }
-    write_exports(project, sink)?;
     Ok(pages)
 }
 
