@@ -5,6 +5,7 @@ mod cells;
 mod conformance;
 mod crosswalk;
 mod print;
+mod references;
 mod search;
 mod sidebar;
 pub use crosswalk::item_text;
@@ -19,6 +20,7 @@ use crate::index::SiteIndex;
 use crate::model::{Framework, Kind, Node};
 use cells::TableBuilder;
 pub use cells::{escape, resolve_links};
+use references::ReferenceViews;
 use sidebar::{Marks, Sidebar};
 pub use theme::Theme;
 
@@ -483,82 +485,28 @@ impl<'a> Renderer<'a> {
         self.run("redirect.html", &context)
     }
 
-    fn cited_by(&self, nodes: &[usize], dir: &str) -> Vec<serde_json::Value> {
-        nodes
-            .iter()
-            .map(|&n| {
-                let node = &self.framework.nodes[n];
-                serde_json::json!({
-                    "id": node.id,
-                    "title": node.label(),
-                    "href": relative_url(dir, &self.index.urls[n]),
-                })
-            })
-            .collect()
-    }
-
-    fn document_views(
-        &self,
-        series: usize,
-        only: Option<usize>,
-        dir: &str,
-    ) -> Vec<serde_json::Value> {
-        let entry = &self.index.references.series[series];
-        entry
-            .documents
-            .iter()
-            .enumerate()
-            .filter(|(d, _)| only.is_none_or(|o| o == *d))
-            .map(|(_, document)| {
-                let clauses: Vec<_> = document
-                    .clauses
-                    .iter()
-                    .map(|clause| {
-                        serde_json::json!({
-                            "clause": clause.clause,
-                            "edition": clause.edition,
-                            "anchor": clause.anchor,
-                            "cited_by": self.cited_by(&clause.cited_by, dir),
-                        })
-                    })
-                    .collect();
-                serde_json::json!({
-                    "document": document.document,
-                    "part": document.part,
-                    "title": document.title,
-                    "slug": document.slug,
-                    "href": relative_url(dir, &format!("references/{}/", document.slug)),
-                    "cited_by": self.cited_by(&document.cited_by, dir),
-                    "clauses": clauses,
-                })
-            })
-            .collect()
-    }
-
-    /// A series for templates; its documents only when `with_documents` (they are large).
-    fn series_view(&self, series: usize, dir: &str, with_documents: bool) -> serde_json::Value {
-        let entry = &self.index.references.series[series];
-        let documents = if with_documents {
-            self.document_views(series, None, dir)
-        } else {
-            Vec::new()
-        };
-        serde_json::json!({
-            "series": entry.series,
-            "slug": entry.slug,
-            "title": entry.title,
-            "url": entry.url,
-            "href": relative_url(dir, &format!("references/{}/", entry.slug)),
-            "cited_by": self.cited_by(&entry.cited_by, dir),
-            "documents": documents,
-        })
+    /// Reference-index views whose links are relative to the page folder `dir`.
+    fn reference_views<'d>(
+        &'d self,
+        dir: &'d str,
+    ) -> ReferenceViews<'a, impl Fn(usize) -> String + 'd, impl Fn(&str) -> String + 'd> {
+        ReferenceViews {
+            framework: self.framework,
+            item_href: move |n: usize| relative_url(dir, &self.index.urls[n]),
+            document_href: move |slug: &str| relative_url(dir, &format!("references/{slug}/")),
+        }
     }
 
     fn render_reference_index(&self, page: &Page) -> Result<String, Diagnostic> {
         let dir = page.dir();
         let mut context = self.base_context(page, "Reference index");
-        let series: Vec<_> = (0..self.index.references.series.len())
-            .map(|s| self.series_view(s, dir, true))
+        let views = self.reference_views(dir);
+        let series: Vec<_> = self
+            .index
+            .references
+            .series
+            .iter()
+            .map(|entry| views.series(entry, true))
             .collect();
         context.insert("series", &series);
         let mut home = self.link(0, dir);
@@ -599,8 +547,13 @@ impl<'a> Renderer<'a> {
             });
         }
         context.insert("breadcrumbs", &crumbs);
-        context.insert("entry", &self.series_view(series, dir, false));
-        context.insert("documents", &self.document_views(series, document, dir));
+        let views = self.reference_views(dir);
+        context.insert("entry", &views.series(entry, false));
+        let documents: Vec<_> = match document {
+            Some(d) => vec![views.document(&entry.documents[d])],
+            None => entry.documents.iter().map(|d| views.document(d)).collect(),
+        };
+        context.insert("documents", &documents);
         context.insert("single", &document.is_some());
         context.insert("doc_title", &doc_title);
         context.insert("doc_url", doc_url);

@@ -14,11 +14,11 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
-use serde::Serialize;
 use serde_json::{json, Value};
 use tera::Context;
 
 use super::cells::TableBuilder;
+use super::references::ReferenceViews;
 use super::{resolve_links, Page, Renderer};
 use crate::diagnostics::Diagnostic;
 use crate::model::Node;
@@ -433,91 +433,26 @@ impl Renderer<'_> {
     /// The reference index: every cited document and clause with the items citing it,
     /// linked to their place on this page.
     fn print_references(&self, anchors: &Anchors) -> Result<String, Diagnostic> {
-        let nodes = &self.framework.nodes;
-        let cites = |list: &'_ [usize]| -> Vec<CiteView<'_>> {
-            list.iter()
-                .map(|&n| CiteView {
-                    id: &nodes[n].id,
-                    href: match anchors.targets.get(&self.index.urls[n]) {
-                        Some(anchor) => format!("#{anchor}"),
-                        None => format!("../{}", self.index.urls[n]),
-                    },
-                })
-                .collect()
+        let views = ReferenceViews {
+            framework: self.framework,
+            item_href: |n: usize| match anchors.targets.get(&self.index.urls[n]) {
+                Some(anchor) => format!("#{anchor}"),
+                None => format!("../{}", self.index.urls[n]),
+            },
+            document_href: |slug: &str| format!("#ref-{slug}"),
         };
-        let series: Vec<SeriesView<'_>> = self
+        let series: Vec<_> = self
             .index
             .references
             .series
             .iter()
-            .map(|entry| SeriesView {
-                series: &entry.series,
-                slug: &entry.slug,
-                title: entry.title.as_deref(),
-                cited_by: cites(&entry.cited_by),
-                documents: entry
-                    .documents
-                    .iter()
-                    .map(|document| DocumentView {
-                        document: &document.document,
-                        slug: &document.slug,
-                        title: document.title.as_deref(),
-                        cited_by: cites(&document.cited_by),
-                        clauses: document
-                            .clauses
-                            .iter()
-                            .map(|clause| ClauseView {
-                                clause: &clause.clause,
-                                edition: clause.edition.as_deref(),
-                                anchor: &clause.anchor,
-                                cited_by: cites(&clause.cited_by),
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            })
+            .map(|entry| views.series(entry, true))
             .collect();
         let mut context = Context::new();
         context.insert("series", &series);
         context.insert("reference_index_anchor", REFERENCE_INDEX);
         self.run("partials/print_references.html", &context)
     }
-}
-
-/// A cited series on the print page.
-#[derive(Serialize)]
-struct SeriesView<'a> {
-    series: &'a str,
-    slug: &'a str,
-    title: Option<&'a str>,
-    cited_by: Vec<CiteView<'a>>,
-    documents: Vec<DocumentView<'a>>,
-}
-
-/// A cited document on the print page.
-#[derive(Serialize)]
-struct DocumentView<'a> {
-    document: &'a str,
-    slug: &'a str,
-    title: Option<&'a str>,
-    cited_by: Vec<CiteView<'a>>,
-    clauses: Vec<ClauseView<'a>>,
-}
-
-/// A cited clause on the print page.
-#[derive(Serialize)]
-struct ClauseView<'a> {
-    clause: &'a str,
-    edition: Option<&'a str>,
-    anchor: &'a str,
-    cited_by: Vec<CiteView<'a>>,
-}
-
-/// An item citing a document or clause, linked to its place on the print page.
-#[derive(Serialize)]
-struct CiteView<'a> {
-    id: &'a str,
-    href: String,
 }
 
 /// Where `print.html` puts the sections.
