@@ -216,9 +216,15 @@ pub fn other_files(project: &Project, theme: &Theme) -> Vec<String> {
         .assets
         .iter()
         .map(|a| load::display_path(a));
+    // EXPORT_FILES must list every file that `write_exports` writes (a test checks it).
     let exports = EXPORT_FILES.iter().map(|f| f.to_string());
-    // (EXPORT_FILES must list every file that `write_exports` writes.)
-    statics.chain(assets).chain(exports).collect()
+    let cname = project
+        .framework
+        .config
+        .site
+        .cname()
+        .map(|_| "CNAME".to_string());
+    statics.chain(assets).chain(exports).chain(cname).collect()
 }
 
 /// Files every build writes beside the pages.

@@ -338,3 +338,41 @@ fn the_repository_example_builds_cleanly() {
     );
     assert_links_resolve(&out);
 }
+
+#[test]
+fn the_link_check_knows_every_export_file() {
+    use std::sync::Mutex;
+    /// Records the names of the files written.
+    struct Names(Mutex<Vec<String>>);
+    impl framewright::SiteSink for Names {
+        fn put(&self, rel: &str, _: Vec<u8>) -> anyhow::Result<()> {
+            self.0.lock().unwrap().push(rel.to_string());
+            Ok(())
+        }
+    }
+    // The crosswalk fixture writes the optional exports too; a cname adds CNAME.
+    let project = project_copy("crosswalk");
+    let toml = project.path().join("book.toml");
+    let text = fs::read_to_string(&toml).unwrap();
+    let text = if text.contains("[site]") {
+        text.replace("[site]", "[site]\ncname = \"framework.example.org\"")
+    } else {
+        format!("{text}\n[site]\ncname = \"framework.example.org\"\n")
+    };
+    fs::write(&toml, text).unwrap();
+    let opened = framewright::Project::open(project.path(), None).unwrap();
+    assert!(!opened.has_errors(), "{:?}", opened.diagnostics);
+    let names = Names(Mutex::new(Vec::new()));
+    framewright::write_exports(&opened, &names).unwrap();
+    let theme = framewright::render::Theme::load(project.path(), "default").unwrap();
+    let known = framewright::other_files(&opened, &theme);
+    let written = names.0.into_inner().unwrap();
+    assert!(written.contains(&"CNAME".to_string()));
+    assert!(written.contains(&"oscal/mapping-collection.json".to_string()));
+    for name in written {
+        assert!(
+            known.contains(&name),
+            "{name} is written but unknown to the link check"
+        );
+    }
+}
