@@ -108,8 +108,15 @@ pub struct Renderer<'a> {
     index: &'a SiteIndex,
     tera: &'a Tera,
     site: &'a SiteSection,
-    /// The sidebar, rendered once per folder depth (its links are relative).
-    sidebars: Vec<Sidebar>,
+    /// The sidebar, rendered once per folder depth (its links are relative) and per
+    /// [`SidebarVariant`]: `sidebars[depth][variant]`.
+    sidebars: Vec<Vec<Sidebar>>,
+    /// Whether every concept lists its categories in the sidebar (small frameworks), or
+    /// only the concept of the page at hand (large ones, where listing everything on every
+    /// page would make the sidebar most of the site's bytes).
+    sidebar_lists_all: bool,
+    /// The framework's concepts, as [`SiteIndex::concepts`] lists them.
+    concepts: Vec<usize>,
     /// The sidebar of 404.html, whose links start from the base path.
     not_found_sidebar: Sidebar,
 }
@@ -138,6 +145,21 @@ impl<'a> Renderer<'a> {
             site,
             sidebars: Vec::new(),
             not_found_sidebar: Sidebar::default(),
+            sidebar_lists_all: true,
+            concepts: SiteIndex::concepts(framework),
+        };
+        let concepts = renderer.concepts.clone();
+        let listed: usize = concepts
+            .iter()
+            .map(|&c| renderer.sidebar_children(c).count())
+            .sum();
+        renderer.sidebar_lists_all = listed <= SIDEBAR_FULL_LIMIT;
+        let variants = if renderer.sidebar_lists_all {
+            vec![None]
+        } else {
+            std::iter::once(None)
+                .chain(concepts.iter().copied().map(Some))
+                .collect()
         };
         let deepest = index
             .urls
@@ -147,22 +169,28 @@ impl<'a> Renderer<'a> {
             .unwrap_or(0)
             .max(2);
         for depth in 0..=deepest {
-            let sidebar = renderer.make_sidebar(&"../".repeat(depth))?;
-            renderer.sidebars.push(sidebar);
+            let root = "../".repeat(depth);
+            let sidebars = variants
+                .iter()
+                .map(|&open| renderer.make_sidebar(&root, open))
+                .collect::<Result<_, _>>()?;
+            renderer.sidebars.push(sidebars);
         }
-        renderer.not_found_sidebar = renderer.make_sidebar(&site.base_path())?;
+        renderer.not_found_sidebar = renderer.make_sidebar(&site.base_path(), None)?;
         Ok(renderer)
     }
 
-    /// The HTML that many pages share (the sidebar, once per folder depth), each with the
+    /// The HTML that many pages share (the sidebars of each folder depth), each with the
     /// path of a page at that depth. The link check verifies these once, not on every page.
     pub fn shared_fragments(&self) -> Vec<(String, &str)> {
         self.sidebars
             .iter()
             .enumerate()
-            .map(|(depth, sidebar)| {
+            .flat_map(|(depth, sidebars)| {
                 let path = format!("{}index.html", "_/".repeat(depth));
-                (path, sidebar.html.as_str())
+                sidebars
+                    .iter()
+                    .map(move |s| (path.clone(), s.html.as_str()))
             })
             .collect()
     }
@@ -260,16 +288,29 @@ impl<'a> Renderer<'a> {
             .map_err(|err| template_error(&err, template, &self.framework.config.build.theme))
     }
 
-    fn render_sidebar(&self, root: &str) -> Result<String, Diagnostic> {
-        let concepts: Vec<_> = SiteIndex::concepts(self.framework)
-            .into_iter()
-            .map(|c| {
+    /// The children of a concept that the sidebar lists: those with a page of their own.
+    fn sidebar_children(&self, concept: usize) -> impl Iterator<Item = usize> + '_ {
+        let nodes = &self.framework.nodes;
+        nodes[concept]
+            .children
+            .iter()
+            .copied()
+            .filter(|&k| nodes[k].has_page)
+    }
+
+    /// Renders the sidebar for pages `root` away from the site root. Lists the categories
+    /// of every concept, or when the sidebar is too large for that, of `open` only.
+    fn render_sidebar(&self, root: &str, open: Option<usize>) -> Result<String, Diagnostic> {
+        let concepts: Vec<_> = self
+            .concepts
+            .iter()
+            .map(|&c| {
                 let node = &self.framework.nodes[c];
-                let children: Vec<LinkView> = node
-                    .children
-                    .iter()
-                    .filter(|&&k| self.framework.nodes[k].has_page)
-                    .map(|&k| self.link(k, ""))
+                let listed = self.sidebar_lists_all || open == Some(c);
+                let children: Vec<LinkView> = self
+                    .sidebar_children(c)
+                    .filter(|_| listed)
+                    .map(|k| self.link(k, ""))
                     .collect();
                 serde_json::json!({
                     "id": node.id, "title": node.label(), "url": self.index.urls[c], "children": children,
@@ -285,11 +326,10 @@ impl<'a> Renderer<'a> {
 
     /// Renders the sidebar for pages `root` away from the site root, and finds where
     /// each page's marks go.
-    fn make_sidebar(&self, root: &str) -> Result<Sidebar, Diagnostic> {
-        let html = self.render_sidebar(root)?;
+    fn make_sidebar(&self, root: &str, open: Option<usize>) -> Result<Sidebar, Diagnostic> {
+        let html = self.render_sidebar(root, open)?;
         let wrapped = format!("{SHARED_START}{html}{SHARED_END}");
-        let concepts = SiteIndex::concepts(self.framework);
-        let concept_urls = concepts.iter().map(|&c| self.index.urls[c].as_str());
+        let concept_urls = self.concepts.iter().map(|&c| self.index.urls[c].as_str());
         Ok(Sidebar::new(wrapped, root, concept_urls))
     }
 
@@ -303,7 +343,8 @@ impl<'a> Renderer<'a> {
             PageKind::NotFound => &self.not_found_sidebar,
             _ => {
                 let depth = dir.matches('/').count();
-                match self.sidebars.get(depth).or(self.sidebars.last()) {
+                let variants = self.sidebars.get(depth).or(self.sidebars.last());
+                match variants.and_then(|v| v.get(self.sidebar_variant(page)).or(v.first())) {
                     Some(sidebar) => sidebar,
                     None => return html,
                 }
@@ -315,6 +356,25 @@ impl<'a> Renderer<'a> {
         sidebar.write_for_page(marks, &mut out);
         out.push_str(&html[at + SIDEBAR_SLOT.len()..]);
         out
+    }
+
+    /// Which of a depth's sidebars a page shows: 0 lists no concept's categories (or all of
+    /// them, for small frameworks), `i + 1` lists those of the `i`th concept, the page's own.
+    fn sidebar_variant(&self, page: &Page) -> usize {
+        if self.sidebar_lists_all {
+            return 0;
+        }
+        let PageKind::Node(mut node) = page.kind else {
+            return 0;
+        };
+        let nodes = &self.framework.nodes;
+        while let Some(parent) = nodes[node].parent.filter(|&p| p != 0) {
+            node = parent;
+        }
+        self.concepts
+            .iter()
+            .position(|&c| c == node)
+            .map_or(0, |i| i + 1)
     }
 
     /// Which sidebar entries a page marks: itself, its nearest listed ancestor, its concept.
@@ -599,6 +659,10 @@ impl<'a> Renderer<'a> {
         self.run("sitemap.xml", &context)
     }
 }
+
+/// The most categories the sidebar lists for all concepts at once; beyond it, a page's
+/// sidebar lists only its own concept's categories (the others are a link each).
+pub const SIDEBAR_FULL_LIMIT: usize = 80;
 
 /// Where a template's `{{ sidebar | safe }}` puts the sidebar; replaced after rendering,
 /// so the large shared sidebar never passes through the template engine.
