@@ -72,6 +72,9 @@ pub struct BuildReport {
     pub files: usize,
     /// Number of HTML pages among them.
     pub pages: usize,
+    /// Files written because they were new or changed (the others were already in place),
+    /// and files of the previous site removed.
+    pub changes: write::CommitSummary,
     /// Warnings found.
     pub diagnostics: Vec<Diagnostic>,
     /// Time per stage, in pipeline order.
@@ -355,15 +358,16 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     let writer = SiteWriter::create(&output)?;
     let pages = produce(&project, &theme, &templates, &writer)?.len();
     timer.lap("render+write");
-    let files = pages + other_files(&project, &theme).len() + 1;
-    let output = writer.commit()?;
-    timer.lap("swap");
+    let output = writer.destination().to_path_buf();
+    let changes = writer.commit()?;
+    timer.lap("commit");
     let mut timings = project.timings;
     timings.extend(timer.laps);
     Ok(BuildReport {
         output,
-        files,
+        files: changes.files,
         pages,
+        changes,
         diagnostics: project.diagnostics,
         timings,
     })

@@ -12,6 +12,11 @@ use cli_interop::{ExportAs, ImportSource};
 use framewright::diagnostics::{self, Diagnostic, Severity};
 use framewright::{BuildError, BuildOptions};
 
+/// mimalloc: a build allocates and frees millions of small strings on every core, where
+/// the system allocator spent a tenth of the time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Publish a cybersecurity framework (ISO/IEC TS 27110 shape) as a fast, cross-linked website.
 #[derive(Parser)]
 #[command(name = "framewright", version, about, long_about = None)]
@@ -212,8 +217,18 @@ fn build(dir: &Path, options: BuildOptions, verbose: bool) -> ExitCode {
                     eprintln!("  {stage:<13} {:>8.1} ms", time.as_secs_f64() * 1000.0);
                 }
             }
+            let changes = &report.changes;
+            let changed = if changes.changed == report.files {
+                String::new()
+            } else {
+                let removed = match changes.removed {
+                    0 => String::new(),
+                    n => format!(", {n} removed"),
+                };
+                format!(", {} changed{removed}", changes.changed)
+            };
             eprintln!(
-                "Built {} pages ({} files) into {} in {:.2} s{}",
+                "Built {} pages ({} files{changed}) into {} in {:.2} s{}",
                 report.pages,
                 report.files,
                 report.output.display(),
