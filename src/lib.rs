@@ -78,7 +78,7 @@ pub struct BuildReport {
     /// Warnings found.
     pub diagnostics: Vec<Diagnostic>,
     /// Time per stage, in pipeline order.
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Vec<StageTiming>,
 }
 
 /// A framework read and checked, ready to render.
@@ -92,7 +92,7 @@ pub struct Project {
     /// Every diagnostic found, sorted.
     pub diagnostics: Vec<Diagnostic>,
     /// Time per stage so far.
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Vec<StageTiming>,
 }
 
 impl Project {
@@ -134,10 +134,29 @@ impl Project {
     }
 }
 
+/// How long one stage of a run took, and the process's peak memory at its end.
+#[derive(Debug, Clone, Copy)]
+pub struct StageTiming {
+    /// The stage: load, index, validate, render+write, commit.
+    pub stage: &'static str,
+    /// Wall time of the stage.
+    pub time: Duration,
+    /// Peak resident memory of the process so far, in bytes (where the system tells).
+    pub peak_memory: Option<u64>,
+}
+
+/// The process's peak resident memory so far (Linux: `VmHWM` of /proc/self/status).
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
 /// Measures the stages of a run.
 struct Timer {
     start: Instant,
-    laps: Vec<(&'static str, Duration)>,
+    laps: Vec<StageTiming>,
 }
 
 impl Timer {
@@ -149,7 +168,11 @@ impl Timer {
     }
 
     fn lap(&mut self, stage: &'static str) {
-        self.laps.push((stage, self.start.elapsed()));
+        self.laps.push(StageTiming {
+            stage,
+            time: self.start.elapsed(),
+            peak_memory: peak_memory(),
+        });
         self.start = Instant::now();
     }
 }

@@ -213,8 +213,15 @@ fn build(dir: &Path, options: BuildOptions, verbose: bool) -> ExitCode {
         Ok(report) => {
             print_diagnostics(&report.diagnostics, dir);
             if verbose {
-                for (stage, time) in &report.timings {
-                    eprintln!("  {stage:<13} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                for timing in &report.timings {
+                    let memory = timing.peak_memory.map_or(String::new(), |bytes| {
+                        format!("   peak memory {:>5} MB", bytes / 1_000_000)
+                    });
+                    eprintln!(
+                        "  {:<13} {:>8.1} ms{memory}",
+                        timing.stage,
+                        timing.time.as_secs_f64() * 1000.0
+                    );
                 }
             }
             let changes = &report.changes;

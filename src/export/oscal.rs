@@ -93,30 +93,147 @@ pub fn uuid_namespace(framework: &Framework) -> Uuid {
     Uuid::new_v5(&Uuid::NAMESPACE_URL, name.as_bytes())
 }
 
-/// The catalog as JSON data.
-pub fn catalog(framework: &Framework, index: &SiteIndex) -> Value {
+/// The catalog as pretty-printed JSON bytes.
+///
+/// Written one top-level group at a time: a large framework's catalog as one JSON value
+/// tree takes several times the memory of its text, so each group's tree is serialised
+/// and dropped before the next is made.
+pub fn catalog_json(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
     let mut exporter = Exporter::new(framework, index);
     let root = framework.root();
-    let mut catalog = Map::new();
-    catalog.insert("uuid".into(), json!(exporter.uuid("catalog")));
-    catalog.insert("metadata".into(), exporter.metadata());
-    put(&mut catalog, "params", params(root));
-    let (groups, controls) = exporter.children(root, false);
-    put(&mut catalog, "groups", groups);
-    put(&mut catalog, "controls", controls);
+    let mut out = Vec::with_capacity(framework.nodes.len() * 2048);
+    out.extend_from_slice(b"{\n  \"catalog\": {");
+    let mut catalog = JsonObjectWriter::new(&mut out, 4);
+    catalog.member("uuid", &json!(exporter.uuid("catalog")));
+    catalog.member("metadata", &exporter.metadata());
+    let params = params(root);
+    if !params.is_empty() {
+        catalog.member("params", &Value::Array(params));
+    }
+    // Groups are written as they are made; controls (rare at the top) are kept for after.
+    let mut groups = 0;
+    let mut controls = JsonArrayWriter::default();
+    for &child in &root.children {
+        if exporter.is_group(child) {
+            if groups == 0 {
+                catalog.key("groups");
+                catalog.out.push(b'[');
+            }
+            push_item(catalog.out, groups == 0, &exporter.entry(child, true), 6);
+            groups += 1;
+        } else {
+            controls.push(&exporter.entry(child, false), 6);
+        }
+    }
+    if groups > 0 {
+        catalog.close_array();
+    }
+    catalog.array("controls", controls);
     let resources = exporter.back_matter();
     if !resources.is_empty() {
-        catalog.insert("back-matter".into(), json!({ "resources": resources }));
+        catalog.member("back-matter", &json!({ "resources": resources }));
     }
-    json!({ "catalog": catalog })
+    catalog.finish(2);
+    out.extend_from_slice(b"\n}\n");
+    out
 }
 
-/// The catalog as pretty-printed bytes.
-pub fn catalog_json(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
+/// Writes the members of a pretty-printed JSON object, each value serialised on its own,
+/// at a given indentation.
+struct JsonObjectWriter<'o> {
+    out: &'o mut Vec<u8>,
+    indent: usize,
+    empty: bool,
+}
+
+impl<'o> JsonObjectWriter<'o> {
+    fn new(out: &'o mut Vec<u8>, indent: usize) -> JsonObjectWriter<'o> {
+        JsonObjectWriter {
+            out,
+            indent,
+            empty: true,
+        }
+    }
+
+    fn key(&mut self, key: &str) {
+        self.out.extend_from_slice(if self.empty { b"\n" } else { b",\n" });
+        self.empty = false;
+        self.out.resize(self.out.len() + self.indent, b' ');
+        // Serialising a string into memory cannot fail.
+        let _ = serde_json::to_writer(&mut *self.out, key);
+        self.out.extend_from_slice(b": ");
+    }
+
+    fn member(&mut self, key: &str, value: &Value) {
+        self.key(key);
+        write_indented(self.out, value, self.indent);
+    }
+
+    /// An array member, unless the array is empty (OSCAL arrays hold at least one entry).
+    fn array(&mut self, key: &str, array: JsonArrayWriter) {
+        if array.items == 0 {
+            return;
+        }
+        self.key(key);
+        self.out.push(b'[');
+        self.out.extend_from_slice(&array.bytes);
+        self.close_array();
+    }
+
+    /// Ends an array member whose items were written straight after its key.
+    fn close_array(&mut self) {
+        self.out.push(b'\n');
+        self.out.resize(self.out.len() + self.indent, b' ');
+        self.out.push(b']');
+    }
+
+    fn finish(self, outer_indent: usize) {
+        if self.empty {
+            self.out.extend_from_slice(b"}");
+        } else {
+            self.out.push(b'\n');
+            self.out.resize(self.out.len() + outer_indent, b' ');
+            self.out.push(b'}');
+        }
+    }
+}
+
+/// The items of a pretty-printed JSON array, serialised one at a time.
+#[derive(Default)]
+struct JsonArrayWriter {
+    bytes: Vec<u8>,
+    items: usize,
+}
+
+impl JsonArrayWriter {
+    fn push(&mut self, value: &Value, indent: usize) {
+        push_item(&mut self.bytes, self.items == 0, value, indent);
+        self.items += 1;
+    }
+}
+
+/// Appends one item of a pretty-printed array whose items stand `indent` spaces deep.
+fn push_item(out: &mut Vec<u8>, first: bool, value: &Value, indent: usize) {
+    out.extend_from_slice(if first { b"\n" } else { b",\n" });
+    out.resize(out.len() + indent, b' ');
+    write_indented(out, value, indent);
+}
+
+/// Appends `value` pretty-printed (two spaces) as if it stood `indent` spaces deep. A line
+/// break in serialised JSON is always between tokens (strings escape theirs), so indenting
+/// every line after the first is exact.
+fn write_indented(out: &mut Vec<u8>, value: &Value, indent: usize) {
     // Serialising JSON values into memory cannot fail.
-    let mut bytes = serde_json::to_vec_pretty(&catalog(framework, index)).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+    let text = serde_json::to_vec_pretty(value).unwrap_or_default();
+    let mut lines = text.split(|&b| b == b'\n');
+    if let Some(first) = lines.next() {
+        out.extend_from_slice(first);
+    }
+    for line in lines {
+        out.push(b'\n');
+        out.resize(out.len() + indent, b' ');
+        out.extend_from_slice(line);
+    }
 }
 
 /// Inserts a list only when it is not empty (OSCAL arrays hold at least one entry).
