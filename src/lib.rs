@@ -178,6 +178,7 @@ impl Timer {
 }
 
 /// Renders every page, handing each to `sink`, and checks the links of the whole output.
+/// Returns the ids of every page, and the links whose check needed another page's ids.
 pub fn render_all(
     project: &Project,
     theme: &Theme,
@@ -186,16 +187,24 @@ pub fn render_all(
 ) -> Result<HashMap<String, linkcheck::PageLinks>, BuildError> {
     let framework = &project.framework;
     let site = &framework.config.site;
+    let base_path = site.base_path();
     let renderer = Renderer::new(framework, &project.index, templates)
         .map_err(|d| BuildError::Content(vec![d]))?;
     let pages = renderer.pages();
+    let mut files: HashSet<String> = other_files(project, theme).into_iter().collect();
+    files.extend(pages.iter().map(|p| p.path.clone()));
     let results: Vec<Result<Option<(String, linkcheck::PageLinks)>, BuildError>> = pages
         .par_iter()
         .map(|page| {
             let html = renderer
                 .render(page)
                 .map_err(|d| BuildError::Content(vec![d]))?;
-            let links = page.path.ends_with(".html").then(|| linkcheck::scan(&html));
+            let links = page.path.ends_with(".html").then(|| {
+                let mut links = linkcheck::scan(&html);
+                // Keep only what needs other pages' ids: half a million links otherwise.
+                links.drop_settled(&page.path, &files, &base_path);
+                links
+            });
             sink.put(&page.path, html.into_bytes())
                 .map_err(BuildError::Io)?;
             Ok(links.map(|links| (page.path.clone(), links)))
@@ -220,8 +229,7 @@ pub fn render_all(
         scanned.entry(path).or_insert(links);
     }
     if diagnostics.is_empty() {
-        let files: HashSet<String> = other_files(project, theme).into_iter().collect();
-        diagnostics = linkcheck::verify(&scanned, &files, &site.base_path());
+        diagnostics = linkcheck::verify(&scanned, &files, &base_path);
         linkcheck::locate_sources(&mut diagnostics, &pages, project);
     }
     if !diagnostics.is_empty() {

@@ -15,6 +15,26 @@ pub struct PageLinks {
     pub links: Vec<String>,
 }
 
+impl PageLinks {
+    /// Drops the links of the page at `page_path` that are settled without looking at any
+    /// other page: those that leave the site, those to a file in `files` without a
+    /// fragment, and those to an id of this page. What stays is checked by [`verify`],
+    /// which still finds every broken link (one to a missing file stays, too).
+    pub fn drop_settled(&mut self, page_path: &str, files: &HashSet<String>, base_path: &str) {
+        let ids = &self.ids;
+        self.links.retain(|link| match resolve(page_path, link, base_path) {
+            None => false,
+            Some((file, None)) => !files.contains(&file),
+            Some((file, Some(fragment))) => {
+                let settled = fragment.is_empty() && files.contains(&file)
+                    || file == page_path && ids.contains(&fragment);
+                !settled
+            }
+        });
+        self.links.shrink_to_fit();
+    }
+}
+
 /// Scans HTML for `id`, `href` and `src` attributes (as the theme writes them: double quotes).
 /// Shared fragments (between the render module's markers) are skipped: they are checked
 /// once on their own.
@@ -431,5 +451,23 @@ mod tests {
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert!(messages[0].contains("nope") || messages[1].contains("nope"));
         assert!(messages.iter().any(|m| m.contains("no file b/index.html")));
+    }
+
+    #[test]
+    fn settled_links_are_dropped_and_the_rest_still_verified() {
+        let html = r##"<p id="here"></p><a href="https://x.org/">out</a><a href="a/">a</a>
+            <a href="#here">self</a><a href="#gone">self, broken</a><a href="a/#x">there</a>
+            <a href="missing/">missing</a><img src="static/i.png">"##;
+        let files: HashSet<String> = ["index.html", "a/index.html", "static/i.png"]
+            .map(String::from)
+            .into();
+        let mut page = scan(html);
+        page.drop_settled("index.html", &files, "/");
+        assert_eq!(page.links, ["#gone", "a/#x", "missing/"]);
+        let mut pages = HashMap::new();
+        pages.insert("index.html".to_string(), page);
+        pages.insert("a/index.html".to_string(), scan(r#"<p id="y"></p>"#));
+        let problems = verify(&pages, &files, "/");
+        assert_eq!(problems.len(), 3, "{problems:?}");
     }
 }
