@@ -169,24 +169,22 @@ pub fn resolve(page_path: &str, link: &str, base_path: &str) -> Option<(String, 
         return None;
     }
     let (path, fragment) = match link.split_once('#') {
-        Some((path, fragment)) => (path, Some(percent_decode(fragment))),
+        Some((path, fragment)) => (path, Some(decode_if_needed(fragment))),
         None => (link, None),
     };
     let path = path.split('?').next().unwrap_or("");
-    let mut parts: Vec<String> = if let Some(absolute) = path.strip_prefix('/') {
+    // Segments of the folder the link starts from, then of the link itself.
+    let (start, path) = if let Some(absolute) = path.strip_prefix('/') {
         // Absolute paths (used by 404.html) start at the site's base path.
-        let inside = format!("/{absolute}");
-        vec![inside.strip_prefix(base_path)?.to_string()]
+        let within = base_path.strip_prefix('/').unwrap_or(base_path);
+        ("", absolute.strip_prefix(within)?)
     } else if path.is_empty() {
         return Some((page_path.to_string(), fragment));
     } else {
-        let dir = page_path.rsplit_once('/').map_or("", |(dir, _)| dir);
-        vec![dir.to_string(), path.to_string()]
+        (page_path.rsplit_once('/').map_or("", |(dir, _)| dir), path)
     };
-    parts.retain(|p| !p.is_empty());
-    let joined = parts.join("/");
-    let mut resolved: Vec<&str> = Vec::new();
-    for segment in joined.split('/') {
+    let mut resolved: Vec<&str> = Vec::with_capacity(8);
+    for segment in start.split('/').chain(path.split('/')) {
         match segment {
             "" | "." => {}
             ".." => {
@@ -195,7 +193,10 @@ pub fn resolve(page_path: &str, link: &str, base_path: &str) -> Option<(String, 
             other => resolved.push(other),
         }
     }
-    let mut file = percent_decode(&resolved.join("/"));
+    let mut file = resolved.join("/");
+    if file.contains('%') {
+        file = percent_decode(&file);
+    }
     if path.ends_with('/') || file.is_empty() {
         if !file.is_empty() {
             file.push('/');
@@ -203,6 +204,15 @@ pub fn resolve(page_path: &str, link: &str, base_path: &str) -> Option<(String, 
         file.push_str("index.html");
     }
     Some((file, fragment))
+}
+
+/// Percent-decodes text that holds a `%`; other text is taken as it is.
+fn decode_if_needed(text: &str) -> String {
+    if text.contains('%') {
+        percent_decode(text)
+    } else {
+        text.to_string()
+    }
 }
 
 /// Checks every page's links against the files written and the ids of each page.
