@@ -193,6 +193,7 @@ pub fn render_all(
     let pages = renderer.pages();
     let mut files: HashSet<String> = other_files(project, theme).into_iter().collect();
     files.extend(pages.iter().map(|p| p.path.clone()));
+    let site_files = linkcheck::SiteFiles::new(files);
     let results: Vec<Result<Option<(String, linkcheck::PageLinks)>, BuildError>> = pages
         .par_iter()
         .map(|page| {
@@ -202,7 +203,7 @@ pub fn render_all(
             let links = page.path.ends_with(".html").then(|| {
                 let mut links = linkcheck::scan(&html);
                 // Keep only what needs other pages' ids: half a million links otherwise.
-                links.drop_settled(&page.path, &files, &base_path);
+                links.drop_settled(&page.path, &site_files, &base_path);
                 links
             });
             sink.put(&page.path, html.into_bytes())
@@ -229,7 +230,7 @@ pub fn render_all(
         scanned.entry(path).or_insert(links);
     }
     if diagnostics.is_empty() {
-        diagnostics = linkcheck::verify(&scanned, &files, &base_path);
+        diagnostics = linkcheck::verify(&scanned, &site_files.files, &base_path);
         linkcheck::locate_sources(&mut diagnostics, &pages, project);
     }
     if !diagnostics.is_empty() {

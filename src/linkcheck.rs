@@ -17,22 +17,84 @@ pub struct PageLinks {
 
 impl PageLinks {
     /// Drops the links of the page at `page_path` that are settled without looking at any
-    /// other page: those that leave the site, those to a file in `files` without a
+    /// other page: those that leave the site, those to a file of the site without a
     /// fragment, and those to an id of this page. What stays is checked by [`verify`],
     /// which still finds every broken link (one to a missing file stays, too).
-    pub fn drop_settled(&mut self, page_path: &str, files: &HashSet<String>, base_path: &str) {
+    pub fn drop_settled(&mut self, page_path: &str, site: &SiteFiles, base_path: &str) {
         let ids = &self.ids;
-        self.links.retain(|link| match resolve(page_path, link, base_path) {
-            None => false,
-            Some((file, None)) => !files.contains(&file),
-            Some((file, Some(fragment))) => {
-                let settled = fragment.is_empty() && files.contains(&file)
-                    || file == page_path && ids.contains(&fragment);
-                !settled
+        let root = "../".repeat(page_path.matches('/').count());
+        self.links.retain(|link| {
+            if let Some(settled) = settled_fast(link, &root, site) {
+                return !settled;
+            }
+            match resolve(page_path, link, base_path) {
+                None => false,
+                Some((file, None)) => !site.files.contains(&file),
+                Some((file, Some(fragment))) => {
+                    let settled = fragment.is_empty() && site.files.contains(&file)
+                        || file == page_path && ids.contains(&fragment);
+                    !settled
+                }
             }
         });
         self.links.shrink_to_fit();
     }
+}
+
+/// The files of a site, and the folders whose `index.html` is among them, for looking up
+/// links without building paths.
+#[derive(Debug, Default)]
+pub struct SiteFiles {
+    /// Every file, as a `/`-separated path inside the site.
+    pub files: HashSet<String>,
+    /// `a/b/` for every `a/b/index.html` in `files` (`` for the home page).
+    folders: HashSet<String>,
+}
+
+impl SiteFiles {
+    /// Indexes `files`.
+    pub fn new(files: HashSet<String>) -> SiteFiles {
+        let folders = files
+            .iter()
+            .filter_map(|f| {
+                (f == "index.html")
+                    .then_some("")
+                    .or_else(|| f.strip_suffix("/index.html"))
+            })
+            .map(|dir| {
+                if dir.is_empty() {
+                    String::new()
+                } else {
+                    format!("{dir}/")
+                }
+            })
+            .collect();
+        SiteFiles { files, folders }
+    }
+}
+
+/// Whether a link written the way the theme writes most of them (the page's way back to
+/// the site root, then a plain site path) is settled: true when it reaches a file without
+/// naming a fragment, false when its fragment needs the target's ids or its file is
+/// missing. None for any other shape, which [`resolve`] handles.
+fn settled_fast(link: &str, root: &str, site: &SiteFiles) -> Option<bool> {
+    let rest = link.strip_prefix(root)?;
+    if rest.starts_with(['/', '.', '#'])
+        || rest.contains(['%', '&', '?', ':'])
+        || rest.contains("/.")
+    {
+        return None;
+    }
+    let (path, fragment) = match rest.split_once('#') {
+        Some((path, fragment)) => (path, fragment),
+        None => (rest, ""),
+    };
+    let exists = if path.is_empty() || path.ends_with('/') {
+        site.folders.contains(path)
+    } else {
+        site.files.contains(path)
+    };
+    Some(exists && fragment.is_empty())
 }
 
 /// Scans HTML for `id`, `href` and `src` attributes (as the theme writes them: double quotes).
@@ -472,12 +534,35 @@ mod tests {
             .map(String::from)
             .into();
         let mut page = scan(html);
-        page.drop_settled("index.html", &files, "/");
+        page.drop_settled("index.html", &SiteFiles::new(files.clone()), "/");
         assert_eq!(page.links, ["#gone", "a/#x", "missing/"]);
         let mut pages = HashMap::new();
         pages.insert("index.html".to_string(), page);
         pages.insert("a/index.html".to_string(), scan(r#"<p id="y"></p>"#));
         let problems = verify(&pages, &files, "/");
         assert_eq!(problems.len(), 3, "{problems:?}");
+    }
+
+    #[test]
+    fn links_back_through_the_root_are_settled_or_kept() {
+        let files: HashSet<String> = [
+            "index.html",
+            "a/index.html",
+            "a/b/index.html",
+            "static/x.css",
+        ]
+        .map(String::from)
+        .into();
+        let site = SiteFiles::new(files);
+        let mut page = scan(
+            r##"<a href="../../">home</a><a href="../../a/">a</a><link href="../../static/x.css">
+            <a href="../../a/#row">row</a><a href="../../nope/">nope</a><a href="../../static/y.css">y</a>
+            <a href="../../a/?q=1">query</a><a href="./">self</a>"##,
+        );
+        page.drop_settled("a/b/index.html", &site, "/");
+        assert_eq!(
+            page.links,
+            ["../../a/#row", "../../nope/", "../../static/y.css"]
+        );
     }
 }

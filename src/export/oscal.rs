@@ -156,7 +156,8 @@ impl<'o> JsonObjectWriter<'o> {
     }
 
     fn key(&mut self, key: &str) {
-        self.out.extend_from_slice(if self.empty { b"\n" } else { b",\n" });
+        self.out
+            .extend_from_slice(if self.empty { b"\n" } else { b",\n" });
         self.empty = false;
         self.out.resize(self.out.len() + self.indent, b' ');
         // Serialising a string into memory cannot fail.
