@@ -25,6 +25,17 @@ pub struct SiteWriter {
     update: bool,
     /// Every file of the new site, and which of them were staged (new or changed).
     written: Mutex<Written>,
+    /// The files and folders of the existing site, listed on a thread of its own while
+    /// the build runs (the commit needs them to find what the new site no longer has).
+    existing: Option<std::thread::JoinHandle<Listing>>,
+}
+
+/// The files and folders under a folder, as `/`-separated relative paths; folders are
+/// listed before what they hold.
+#[derive(Debug, Default)]
+struct Listing {
+    files: Vec<String>,
+    folders: Vec<String>,
 }
 
 #[derive(Default)]
@@ -62,11 +73,17 @@ impl SiteWriter {
             .prefix(&format!(".{name}.building-"))
             .tempdir_in(parent)
             .with_context(|| format!("cannot create a staging folder in {}", parent.display()))?;
+        let update = destination.is_dir();
+        let existing = update.then(|| {
+            let root = destination.to_path_buf();
+            std::thread::spawn(move || list_tree(&root))
+        });
         Ok(SiteWriter {
             destination: destination.to_path_buf(),
             staging,
-            update: destination.is_dir(),
+            update,
             written: Mutex::default(),
+            existing,
         })
     }
 
@@ -122,8 +139,12 @@ impl SiteWriter {
         for rel in &written.staged {
             move_into_place(&staging.join(rel), &self.destination.join(rel))?;
         }
+        let existing = match self.existing.map(std::thread::JoinHandle::join) {
+            Some(Ok(listing)) => listing,
+            _ => list_tree(&self.destination),
+        };
         let keep: HashSet<&str> = written.all.iter().map(String::as_str).collect();
-        let removed = remove_stale(&self.destination, &keep)?;
+        let removed = remove_stale(&self.destination, &keep, &existing)?;
         Ok(CommitSummary {
             files: written.all.len(),
             changed: written.staged.len(),
@@ -191,9 +212,36 @@ fn move_into_place(from: &Path, to: &Path) -> Result<()> {
     fs::rename(from, to).with_context(|| format!("cannot write {}", to.display()))
 }
 
-/// Removes every file and folder under `root` that is not in the new site: files not in
-/// `keep`, and folders that hold none of its files. Returns how many files went.
-fn remove_stale(root: &Path, keep: &HashSet<&str>) -> Result<usize> {
+/// Lists the files and folders under `root`.
+fn list_tree(root: &Path) -> Listing {
+    let mut listing = Listing::default();
+    let mut pending = vec![String::new()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = fs::read_dir(root.join(&dir)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = if dir.is_empty() {
+                name
+            } else {
+                format!("{dir}/{name}")
+            };
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                listing.folders.push(rel.clone());
+                pending.push(rel);
+            } else {
+                listing.files.push(rel);
+            }
+        }
+    }
+    listing
+}
+
+/// Removes the files and folders of the `existing` site under `root` that are not in the
+/// new one: files not in `keep`, and folders that hold none of its files. Returns how
+/// many files went.
+fn remove_stale(root: &Path, keep: &HashSet<&str>, existing: &Listing) -> Result<usize> {
     let mut folders: HashSet<&str> = HashSet::with_capacity(keep.len());
     for rel in keep {
         let mut at = *rel;
@@ -204,47 +252,31 @@ fn remove_stale(root: &Path, keep: &HashSet<&str>) -> Result<usize> {
             }
         }
     }
+    let stale: Vec<&String> = existing
+        .files
+        .iter()
+        .filter(|rel| !keep.contains(rel.as_str()))
+        .collect();
     let mut removed = 0;
-    let mut pending = vec![String::new()];
-    while !pending.is_empty() {
-        // One level of the tree at a time, its folders read in parallel.
-        let listed: Vec<(String, Vec<(String, bool)>)> = pending
-            .par_iter()
-            .map(|dir| {
-                let entries = fs::read_dir(root.join(dir))
-                    .map(|entries| {
-                        entries
-                            .flatten()
-                            .map(|e| {
-                                let name = e.file_name().to_string_lossy().into_owned();
-                                let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-                                (name, is_dir)
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                (dir.clone(), entries)
-            })
-            .collect();
-        pending = Vec::new();
-        for (dir, entries) in listed {
-            for (name, is_dir) in entries {
-                let rel = if dir.is_empty() {
-                    name
-                } else {
-                    format!("{dir}/{name}")
-                };
-                let path = root.join(&rel);
-                if is_dir && folders.contains(rel.as_str()) {
-                    pending.push(rel);
-                } else if is_dir {
-                    removed += remove_tree(&path);
-                } else if !keep.contains(rel.as_str()) {
-                    fs::remove_file(&path)
-                        .with_context(|| format!("cannot remove {}", path.display()))?;
-                    removed += 1;
-                }
+    for rel in stale {
+        let path = root.join(rel);
+        match fs::remove_file(&path) {
+            Ok(()) => removed += 1,
+            // Gone with a folder that a file of the new site replaced.
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) => {}
+            Err(err) => {
+                return Err(err).with_context(|| format!("cannot remove {}", path.display()))
             }
+        }
+    }
+    // Folders were listed before their contents: remove the deepest first.
+    for rel in existing.folders.iter().rev() {
+        if !folders.contains(rel.as_str()) {
+            let _ = fs::remove_dir(root.join(rel));
         }
     }
     Ok(removed)
