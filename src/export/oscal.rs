@@ -225,15 +225,29 @@ fn push_item(out: &mut Vec<u8>, first: bool, value: &Value, indent: usize) {
 /// every line after the first is exact.
 fn write_indented(out: &mut Vec<u8>, value: &Value, indent: usize) {
     // Serialising JSON values into memory cannot fail.
-    let text = serde_json::to_vec_pretty(value).unwrap_or_default();
-    let mut lines = text.split(|&b| b == b'\n');
-    if let Some(first) = lines.next() {
-        out.extend_from_slice(first);
+    let _ = serde_json::to_writer_pretty(IndentedWriter { out, indent }, value);
+}
+
+/// Writes into a buffer, adding `indent` spaces after every line break.
+struct IndentedWriter<'o> {
+    out: &'o mut Vec<u8>,
+    indent: usize,
+}
+
+impl std::io::Write for IndentedWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let mut rest = bytes;
+        while let Some(at) = memchr::memchr(b'\n', rest) {
+            self.out.extend_from_slice(&rest[..=at]);
+            self.out.resize(self.out.len() + self.indent, b' ');
+            rest = &rest[at + 1..];
+        }
+        self.out.extend_from_slice(rest);
+        Ok(bytes.len())
     }
-    for line in lines {
-        out.push(b'\n');
-        out.resize(out.len() + indent, b' ');
-        out.extend_from_slice(line);
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
