@@ -317,17 +317,7 @@ impl Renderer<'_> {
     /// `references`.
     pub(super) fn render_print(&self, page: &Page) -> Result<String, Diagnostic> {
         let anchors = Anchors::new(self);
-        let (sections, references) = rayon::join(
-            || {
-                self.index
-                    .pages
-                    .par_iter()
-                    .map(|&n| self.print_section(n, &anchors))
-                    .collect::<Result<Vec<String>, Diagnostic>>()
-            },
-            || self.print_references(&anchors),
-        );
-        let (sections, references) = (sections?, references?);
+        let references = self.print_references(&anchors)?;
         let toc: Vec<Value> = self
             .index
             .pages
@@ -348,8 +338,14 @@ impl Renderer<'_> {
             &self.framework.config.book.description.as_deref(),
         );
         let html = self.run("print.html", &context)?;
-        let size = html.len() + references.len() + sections.iter().map(String::len).sum::<usize>();
-        let mut out = String::with_capacity(size);
+        // The sections are most of the page (tens of MB for a large framework): each batch
+        // is rendered in parallel and appended at once, never all of them held twice.
+        let nodes = &self.index.pages;
+        let estimate = nodes
+            .iter()
+            .map(|&n| self.framework.nodes[n].body.html.len() * 5 / 4 + 512)
+            .sum::<usize>();
+        let mut out = String::with_capacity(html.len() + references.len() + estimate);
         let mut rest = html.as_str();
         loop {
             let next = [SECTIONS_SLOT, REFERENCES_SLOT]
@@ -359,7 +355,13 @@ impl Renderer<'_> {
             let Some((at, slot)) = next else { break };
             out.push_str(&rest[..at]);
             if slot == SECTIONS_SLOT {
-                sections.iter().for_each(|s| out.push_str(s));
+                for batch in nodes.chunks(SECTION_BATCH) {
+                    let sections = batch
+                        .par_iter()
+                        .map(|&n| self.print_section(n, &anchors))
+                        .collect::<Result<Vec<String>, Diagnostic>>()?;
+                    sections.iter().for_each(|s| out.push_str(s));
+                }
             } else {
                 out.push_str(&references);
             }
@@ -454,6 +456,9 @@ impl Renderer<'_> {
         self.run("partials/print_references.html", &context)
     }
 }
+
+/// How many sections are rendered (in parallel) before they are appended to the page.
+const SECTION_BATCH: usize = 512;
 
 /// Where `print.html` puts the sections.
 const SECTIONS_SLOT: &str = "<!--fw:print-sections-->";
