@@ -411,25 +411,30 @@ impl Renderer<'_> {
             .as_ref()
             .filter(|_| show_description)
             .map(|d| markdown(&d.html));
+        // The body (most of a section) skips the template engine: the template gets a
+        // slot, and the body, rebased on its own, goes there afterwards.
+        let body = anchors.html(&markdown(&node.body.html), dir, Pass::Rebase);
+        let section = SectionView {
+            anchor,
+            id: &node.id,
+            kind: node.kind.name(),
+            title: node.label(),
+            level: (node.depth + 1).clamp(2, 4),
+            depth: node.depth,
+            description: description.as_deref(),
+            body: if body.is_empty() { "" } else { BODY_SLOT },
+            references: &references,
+            related: &related,
+        };
         let mut context = Context::new();
-        context.insert(
-            "section",
-            &json!({
-                "anchor": anchor,
-                "id": node.id,
-                "kind": node.kind.name(),
-                "title": node.label(),
-                "level": (node.depth + 1).clamp(2, 4),
-                "depth": node.depth,
-                "description": description,
-                "body": markdown(&node.body.html),
-                "references": references,
-                "related": related,
-            }),
-        );
+        context.insert("section", &section);
         context.insert("table", &builder.table(n));
         let html = self.run("partials/print_section.html", &context)?;
-        Ok(anchors.html(&html, dir, Pass::Rebase))
+        let html = anchors.html(&html, dir, Pass::Rebase);
+        Ok(match html.split_once(BODY_SLOT) {
+            Some((before, after)) => [before, &body, after].concat(),
+            None => html,
+        })
     }
 
     /// The reference index: every cited document and clause with the items citing it,
@@ -456,6 +461,24 @@ impl Renderer<'_> {
         self.run("partials/print_references.html", &context)
     }
 }
+
+/// One node's section, as `partials/print_section.html` sees it.
+#[derive(serde::Serialize)]
+struct SectionView<'a> {
+    anchor: &'a str,
+    id: &'a str,
+    kind: &'a str,
+    title: &'a str,
+    level: usize,
+    depth: usize,
+    description: Option<&'a str>,
+    body: &'a str,
+    references: &'a str,
+    related: &'a str,
+}
+
+/// Where `partials/print_section.html` puts the body, filled in after rendering.
+const BODY_SLOT: &str = "<!--fw:print-body-->";
 
 /// How many sections are rendered (in parallel) before they are appended to the page.
 const SECTION_BATCH: usize = 512;
