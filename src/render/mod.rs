@@ -195,32 +195,16 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    /// Every page of the site: the print edition, then the others in reading order.
+    /// Every page of the site: the largest first (the print edition, the reference pages),
+    /// so that rendering them in parallel with the many small ones leaves no core idle at
+    /// the end; then the others in reading order.
     pub fn pages(&self) -> Vec<Page> {
         let nodes = &self.framework.nodes;
         let mut pages = Vec::with_capacity(self.index.pages.len() * 2 + 16);
-        // The print edition first: the largest page by far, it is best started early when
-        // pages are rendered in parallel.
         pages.push(Page {
             path: format!("{}index.html", print::DIR),
             kind: PageKind::Print,
         });
-        for &node in &self.index.pages {
-            pages.push(Page {
-                path: format!("{}index.html", self.index.urls[node]),
-                kind: PageKind::Node(node),
-            });
-        }
-        for (node, _) in nodes
-            .iter()
-            .enumerate()
-            .filter(|(i, n)| !n.id.is_empty() && self.index.ids.get(&n.id) == Some(i))
-        {
-            pages.push(Page {
-                path: format!("id/{}/index.html", nodes[node].id),
-                kind: PageKind::Permalink(node),
-            });
-        }
         pages.push(Page {
             path: "references/index.html".into(),
             kind: PageKind::ReferenceIndex,
@@ -238,6 +222,22 @@ impl<'a> Renderer<'a> {
                     });
                 }
             }
+        }
+        for &node in &self.index.pages {
+            pages.push(Page {
+                path: format!("{}index.html", self.index.urls[node]),
+                kind: PageKind::Node(node),
+            });
+        }
+        for (node, _) in nodes
+            .iter()
+            .enumerate()
+            .filter(|(i, n)| !n.id.is_empty() && self.index.ids.get(&n.id) == Some(i))
+        {
+            pages.push(Page {
+                path: format!("id/{}/index.html", nodes[node].id),
+                kind: PageKind::Permalink(node),
+            });
         }
         pages.extend(self.crosswalk_pages());
         pages.push(Page {
