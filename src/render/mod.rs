@@ -195,16 +195,12 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    /// Every page of the site: the largest first (the print edition, the reference pages),
-    /// so that rendering them in parallel with the many small ones leaves no core idle at
-    /// the end; then the others in reading order.
+    /// Every page of the site: the reference pages first (large, each rendered on one
+    /// core, so best started early), then the others in reading order, the print edition
+    /// last.
     pub fn pages(&self) -> Vec<Page> {
         let nodes = &self.framework.nodes;
         let mut pages = Vec::with_capacity(self.index.pages.len() * 2 + 16);
-        pages.push(Page {
-            path: format!("{}index.html", print::DIR),
-            kind: PageKind::Print,
-        });
         pages.push(Page {
             path: "references/index.html".into(),
             kind: PageKind::ReferenceIndex,
@@ -255,6 +251,13 @@ impl<'a> Renderer<'a> {
         pages.push(Page {
             path: "sitemap.xml".into(),
             kind: PageKind::Sitemap,
+        });
+        // The print edition last: it renders its own sections in parallel, so it keeps
+        // every core busy however late it starts, and by then the exports (made beside the
+        // pages) are done, so the two largest pieces of work are not in memory together.
+        pages.push(Page {
+            path: format!("{}index.html", print::DIR),
+            kind: PageKind::Print,
         });
         pages
     }
