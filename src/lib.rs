@@ -200,12 +200,11 @@ pub fn render_all(
             let html = renderer
                 .render(page)
                 .map_err(|d| BuildError::Content(vec![d]))?;
-            let links = page.path.ends_with(".html").then(|| {
-                let mut links = linkcheck::scan(&html);
-                // Keep only what needs other pages' ids: half a million links otherwise.
-                links.drop_settled(&page.path, &site_files, &base_path);
-                links
-            });
+            // Keep only the links that need other pages' ids: half a million otherwise.
+            let links = page
+                .path
+                .ends_with(".html")
+                .then(|| linkcheck::scan_unsettled(&html, &page.path, &site_files, &base_path));
             sink.put(&page.path, html.into_bytes())
                 .map_err(BuildError::Io)?;
             Ok(links.map(|links| (page.path.clone(), links)))

@@ -102,23 +102,80 @@ fn settled_fast(link: &str, root: &str, site: &SiteFiles) -> Option<bool> {
 /// once on their own.
 pub fn scan(html: &str) -> PageLinks {
     let mut page = PageLinks::default();
-    let mut from = 0;
-    for range in shared_ranges(html) {
-        scan_part(html, from..range.start, &mut page);
-        from = range.end;
-    }
-    scan_part(html, from..html.len(), &mut page);
+    scan_into(html, &mut page);
     page
 }
 
-fn scan_part(html: &str, range: std::ops::Range<usize>, page: &mut PageLinks) {
+/// Like [`scan`] followed by [`PageLinks::drop_settled`], but a link that is settled at
+/// once (most are) is never copied out of the page.
+pub fn scan_unsettled(html: &str, page_path: &str, site: &SiteFiles, base_path: &str) -> PageLinks {
+    let root = "../".repeat(page_path.matches('/').count());
+    let mut found = Unsettled {
+        page: PageLinks::default(),
+        root: &root,
+        site,
+    };
+    scan_into(html, &mut found);
+    let mut page = found.page;
+    page.drop_settled(page_path, site, base_path);
+    page
+}
+
+/// What a scan does with the attributes it finds.
+trait Found {
+    /// An `id` attribute's value, unescaped.
+    fn id(&mut self, value: String);
+    /// An `href` or `src` attribute's value, as written (escaped).
+    fn link(&mut self, raw: &str);
+}
+
+impl Found for PageLinks {
+    fn id(&mut self, value: String) {
+        self.ids.insert(value);
+    }
+
+    fn link(&mut self, raw: &str) {
+        self.links.push(unescape(raw).into_owned());
+    }
+}
+
+/// Keeps the links that [`settled_fast`] does not settle.
+struct Unsettled<'a> {
+    page: PageLinks,
+    root: &'a str,
+    site: &'a SiteFiles,
+}
+
+impl Found for Unsettled<'_> {
+    fn id(&mut self, value: String) {
+        self.page.ids.insert(value);
+    }
+
+    fn link(&mut self, raw: &str) {
+        let value = unescape(raw);
+        if settled_fast(&value, self.root, self.site) != Some(true) {
+            self.page.links.push(value.into_owned());
+        }
+    }
+}
+
+fn scan_into(html: &str, found: &mut impl Found) {
+    let mut from = 0;
+    for range in shared_ranges(html) {
+        scan_part(html, from..range.start, found);
+        from = range.end;
+    }
+    scan_part(html, from..html.len(), found);
+}
+
+fn scan_part(html: &str, range: std::ops::Range<usize>, found: &mut impl Found) {
     let part = &html[range];
     // Raw HTML in Markdown may quote with apostrophes; the theme never does.
     let apostrophes = memchr::memmem::find(part.as_bytes(), b"='").is_some();
     let mut values = Vec::new();
-    scan_quoted(part, b'"', &[], apostrophes.then_some(&mut values), page);
+    scan_quoted(part, b'"', &[], apostrophes.then_some(&mut values), found);
     if apostrophes {
-        scan_quoted(part, b'\'', &values, None, page);
+        scan_quoted(part, b'\'', &values, None, found);
     }
 }
 
@@ -129,7 +186,7 @@ fn scan_quoted(
     quote: u8,
     skip: &[std::ops::Range<usize>],
     mut values: Option<&mut Vec<std::ops::Range<usize>>>,
-    page: &mut PageLinks,
+    found: &mut impl Found,
 ) {
     let bytes = part.as_bytes();
     let mut skip = skip.iter().peekable();
@@ -158,12 +215,10 @@ fn scan_quoted(
         if name_start == 0 || !bytes[name_start - 1].is_ascii_whitespace() {
             continue;
         }
-        let value = || unescape(&part[value_start..value_end]);
+        let raw = &part[value_start..value_end];
         match &bytes[name_start..eq] {
-            b"id" => {
-                page.ids.insert(value());
-            }
-            b"href" | b"src" => page.links.push(value()),
+            b"id" => found.id(unescape(raw).into_owned()),
+            b"href" | b"src" => found.link(raw),
             _ => {}
         }
     }
@@ -183,9 +238,9 @@ fn shared_ranges(html: &str) -> Vec<std::ops::Range<usize>> {
     ranges
 }
 
-fn unescape(value: &str) -> String {
+fn unescape(value: &str) -> std::borrow::Cow<'_, str> {
     if !value.contains('&') {
-        return value.to_string();
+        return value.into();
     }
     value
         .replace("&quot;", "\"")
@@ -194,6 +249,7 @@ fn unescape(value: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
+        .into()
 }
 
 fn percent_decode(text: &str) -> String {
