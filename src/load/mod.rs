@@ -216,19 +216,26 @@ fn scan(
             return folder;
         }
     };
+    // The kind of each entry comes with the listing; only symbolic links need a look at
+    // what they point to (a stat per file would cost more than the listing itself).
     let mut names: Vec<_> = entries
         .filter_map(Result::ok)
-        .map(|e| e.file_name())
+        .map(|e| (e.file_name(), e.file_type().ok()))
         .collect();
-    names.sort();
-    for name in names {
+    names.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, kind) in names {
         let name_text = name.to_string_lossy();
         if name_text.starts_with('.') {
             continue;
         }
         let child_rel = rel.join(&name);
-        let path = content.join(&child_rel);
-        let Ok(meta) = fs::metadata(&path) else {
+        let kind = match kind {
+            Some(kind) if !kind.is_symlink() => Some(EntryKind::of(kind.is_dir(), kind.is_file())),
+            _ => fs::metadata(content.join(&child_rel))
+                .ok()
+                .map(|meta| EntryKind::of(meta.is_dir(), meta.is_file())),
+        };
+        let Some(meta) = kind else {
             diagnostics.push(
                 Diagnostic::warning("W0024", "broken symbolic link; skipped")
                     .at(Span::file(display(&child_rel))),
@@ -281,6 +288,33 @@ fn scan(
         }
     }
     folder
+}
+
+/// What a folder entry is (after following a symbolic link).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    Folder,
+    File,
+    /// A pipe, socket or device.
+    Other,
+}
+
+impl EntryKind {
+    fn of(is_dir: bool, is_file: bool) -> EntryKind {
+        match (is_dir, is_file) {
+            (true, _) => EntryKind::Folder,
+            (_, true) => EntryKind::File,
+            _ => EntryKind::Other,
+        }
+    }
+
+    fn is_dir(self) -> bool {
+        self == EntryKind::Folder
+    }
+
+    fn is_file(self) -> bool {
+        self == EntryKind::File
+    }
 }
 
 /// Extensions of files that belong in a site as they are (images, documents, data, media).
