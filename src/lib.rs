@@ -197,16 +197,15 @@ pub fn render_all(
     let results: Vec<Result<Option<(String, linkcheck::PageLinks)>, BuildError>> = pages
         .par_iter()
         .map(|page| {
-            let html = renderer
-                .render(page)
+            let parts = renderer
+                .render_parts(page)
                 .map_err(|d| BuildError::Content(vec![d]))?;
             // Keep only the links that need other pages' ids: half a million otherwise.
             let links = page
                 .path
                 .ends_with(".html")
-                .then(|| linkcheck::scan_unsettled(&html, &page.path, &site_files, &base_path));
-            sink.put(&page.path, html.into_bytes())
-                .map_err(BuildError::Io)?;
+                .then(|| linkcheck::scan_unsettled(&parts, &page.path, &site_files, &base_path));
+            sink.put_parts(&page.path, parts).map_err(BuildError::Io)?;
             Ok(links.map(|links| (page.path.clone(), links)))
         })
         .collect();
@@ -276,11 +275,20 @@ const EXPORT_FILES: [&str; 7] = [
 pub trait SiteSink: Sync {
     /// Stores one file at `rel`, a `/`-separated path inside the site.
     fn put(&self, rel: &str, bytes: Vec<u8>) -> anyhow::Result<()>;
+
+    /// Stores one file made of `parts`, one after the other (a page rendered in pieces).
+    fn put_parts(&self, rel: &str, parts: Vec<String>) -> anyhow::Result<()> {
+        self.put(rel, parts.concat().into_bytes())
+    }
 }
 
 impl SiteSink for SiteWriter {
     fn put(&self, rel: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
         self.write(rel, &bytes)
+    }
+
+    fn put_parts(&self, rel: &str, parts: Vec<String>) -> anyhow::Result<()> {
+        self.write_parts(rel, &parts)
     }
 }
 
@@ -365,6 +373,10 @@ struct Discard;
 
 impl SiteSink for Discard {
     fn put(&self, _: &str, _: Vec<u8>) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    fn put_parts(&self, _: &str, _: Vec<String>) -> anyhow::Result<()> {
         Ok(())
     }
 }

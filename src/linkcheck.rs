@@ -106,16 +106,24 @@ pub fn scan(html: &str) -> PageLinks {
     page
 }
 
-/// Like [`scan`] followed by [`PageLinks::drop_settled`], but a link that is settled at
-/// once (most are) is never copied out of the page.
-pub fn scan_unsettled(html: &str, page_path: &str, site: &SiteFiles, base_path: &str) -> PageLinks {
+/// Like [`scan`] followed by [`PageLinks::drop_settled`], for a page made of `parts`
+/// (whole elements each), but a link that is settled at once (most are) is never copied
+/// out of the page.
+pub fn scan_unsettled(
+    parts: &[impl AsRef<str>],
+    page_path: &str,
+    site: &SiteFiles,
+    base_path: &str,
+) -> PageLinks {
     let root = "../".repeat(page_path.matches('/').count());
     let mut found = Unsettled {
         page: PageLinks::default(),
         root: &root,
         site,
     };
-    scan_into(html, &mut found);
+    for part in parts {
+        scan_into(part.as_ref(), &mut found);
+    }
     let mut page = found.page;
     page.drop_settled(page_path, site, base_path);
     page

@@ -94,16 +94,21 @@ impl SiteWriter {
 
     /// Writes one file at `rel` (a `/`-separated path inside the site).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.write_parts(rel, &[bytes])
+    }
+
+    /// Writes one file at `rel` made of `parts`, one after the other.
+    pub fn write_parts(&self, rel: &str, parts: &[impl AsRef<[u8]>]) -> Result<()> {
         if rel
             .split('/')
             .any(|part| part == ".." || part.is_empty() && rel.starts_with('/'))
         {
             bail!("refusing to write outside the site: {rel}");
         }
-        let unchanged = self.update && same_content(&self.destination.join(rel), bytes);
+        let unchanged = self.update && same_content(&self.destination.join(rel), parts);
         if !unchanged {
             let path = self.staging.path().join(rel);
-            write_file(&path, bytes)?;
+            write_file(&path, parts)?;
         }
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         written.all.push(rel.to_string());
@@ -159,35 +164,46 @@ impl SiteWriter {
     }
 }
 
-/// Whether the file at `path` holds exactly `bytes` (false when it cannot be read).
-fn same_content(path: &Path, bytes: &[u8]) -> bool {
+/// Whether the file at `path` holds exactly `parts`, one after the other (false when it
+/// cannot be read).
+fn same_content(path: &Path, parts: &[impl AsRef<[u8]>]) -> bool {
     let Ok(mut file) = fs::File::open(path) else {
         return false;
     };
+    let len: usize = parts.iter().map(|p| p.as_ref().len()).sum();
     match file.metadata() {
-        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {}
+        Ok(meta) if meta.is_file() && meta.len() == len as u64 => {}
         _ => return false,
     }
-    let mut chunk = [0u8; 16 * 1024];
-    let mut rest = bytes;
-    loop {
-        match file.read(&mut chunk) {
-            Ok(0) => return rest.is_empty(),
-            Ok(n) if n <= rest.len() && chunk[..n] == rest[..n] => rest = &rest[n..],
-            _ => return false,
+    let mut chunk = vec![0u8; len.min(64 * 1024)];
+    for part in parts {
+        let mut rest = part.as_ref();
+        while !rest.is_empty() {
+            let want = rest.len().min(chunk.len());
+            if file.read_exact(&mut chunk[..want]).is_err() || chunk[..want] != rest[..want] {
+                return false;
+            }
+            rest = &rest[want..];
         }
     }
+    // Nothing may follow (the file could have grown since its size was read).
+    matches!(file.read(&mut [0u8; 1]), Ok(0))
 }
 
-/// Writes a file, creating its folder.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes a file made of `parts`, creating its folder.
+fn write_file(path: &Path, parts: &[impl AsRef<[u8]>]) -> Result<()> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    let mut file =
+    let file =
         fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
-    file.write_all(bytes)
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+    for part in parts {
+        out.write_all(part.as_ref())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    out.flush()
         .with_context(|| format!("cannot write {}", path.display()))
 }
 

@@ -376,3 +376,123 @@ fn the_link_check_knows_every_export_file() {
         );
     }
 }
+
+#[test]
+fn no_page_keeps_a_placeholder_of_the_renderer() {
+    let (_dir, site) = built_basic();
+    let print = fs::read_to_string(site.join("print/index.html")).unwrap();
+    assert!(
+        print.contains("class=\"nav-tree\""),
+        "the print edition has its sidebar"
+    );
+    for file in files(&site).iter().filter(|f| f.ends_with(".html")) {
+        let html = fs::read_to_string(site.join(file)).unwrap();
+        for slot in ["<!--fw:sidebar-->", "<!--fw:print-"] {
+            assert!(!html.contains(slot), "{file} still holds {slot}");
+        }
+    }
+}
+
+#[test]
+fn a_rebuild_over_a_site_equals_a_fresh_build_and_rewrites_only_changes() {
+    let project = project_copy("basic");
+    let out = project.path().join("book");
+    build_into(project.path(), &out, &[]);
+    let untouched = out.join("protect/access-control/index.html");
+    let time = |p: &std::path::Path| fs::metadata(p).unwrap().modified().unwrap();
+    let before = time(&untouched);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    // Change one description and remove one item with its own page.
+    let page = project.path().join("content/identify/asset-management.md");
+    let text = fs::read_to_string(&page).unwrap();
+    let changed = text.replacen("description:", "description: Changed.", 1);
+    assert_ne!(changed, text);
+    fs::write(&page, changed).unwrap();
+    fs::remove_file(
+        project
+            .path()
+            .join("content/identify/risk-assessment/ID.RA-01.md"),
+    )
+    .unwrap();
+    let output = build_into(project.path(), &out, &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("changed") && stderr.contains("removed"),
+        "{stderr}"
+    );
+
+    let fresh = project.path().join("fresh");
+    build_into(project.path(), &fresh, &[]);
+    assert_eq!(
+        snapshot(&out),
+        snapshot(&fresh),
+        "rebuilt site differs from a fresh one"
+    );
+    assert!(!out.join("identify/risk-assessment/id.ra-01").exists());
+    assert_eq!(
+        time(&untouched),
+        before,
+        "an unchanged page is not rewritten"
+    );
+}
+
+#[test]
+fn a_large_sidebar_lists_only_the_current_concept() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("book.toml"), "[book]\ntitle = \"Wide\"\n").unwrap();
+    let content = root.join("content");
+    fs::create_dir_all(&content).unwrap();
+    fs::write(
+        content.join("_index.md"),
+        "---\ntitle: Wide\n---\nA wide framework.\n",
+    )
+    .unwrap();
+    // 5 concepts of 20 categories: more than the sidebar lists for all concepts at once.
+    for (concept, prefix) in ["Identify", "Protect", "Detect", "Respond", "Recover"]
+        .iter()
+        .zip(["ID", "PR", "DE", "RS", "RC"])
+    {
+        let folder = content.join(concept.to_lowercase());
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(
+            folder.join("_index.md"),
+            format!("---\nid: {prefix}\ntitle: {concept}\n---\nThe {concept} concept.\n"),
+        )
+        .unwrap();
+        for n in 1..=20 {
+            fs::write(
+                folder.join(format!("c{n:02}.md")),
+                format!("---\nid: {prefix}.C{n:02}\ntitle: Category {n}\n---\nCategory {n} of {concept}.\n"),
+            )
+            .unwrap();
+        }
+    }
+    let out = root.join("book");
+    let output = build_into(root, &out, &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let page = fs::read_to_string(out.join("protect/c07/index.html")).unwrap();
+    assert!(
+        page.contains("href=\"../../protect/c01/\""),
+        "own concept listed"
+    );
+    assert!(page.contains("aria-current=\"page\" href=\"../../protect/c07/\""));
+    assert!(
+        !page.contains("href=\"../../identify/c01/\""),
+        "other concepts collapsed"
+    );
+    assert!(page.contains("class=\"nav-concept-link\"><a href=\"../../identify/\""));
+    let home = fs::read_to_string(out.join("index.html")).unwrap();
+    let start = home.find("class=\"nav-tree\"").unwrap();
+    let sidebar = &home[start..start + home[start..].find("</ul>\n").unwrap()];
+    assert!(
+        !sidebar.contains("/c01/"),
+        "no concept open on the home page"
+    );
+    assert_links_resolve(&out);
+}

@@ -268,6 +268,22 @@ impl<'a> Renderer<'a> {
         Ok(self.place_sidebar(html, page))
     }
 
+    /// Renders one page as parts to be written one after the other: one for most pages,
+    /// many for the print edition (tens of MB for a large framework, never copied into
+    /// one string).
+    pub fn render_parts(&self, page: &Page) -> Result<Vec<String>, Diagnostic> {
+        match page.kind {
+            PageKind::Print => {
+                let mut parts = self.render_print(page)?;
+                if let Some(first) = parts.first_mut() {
+                    *first = self.place_sidebar(std::mem::take(first), page);
+                }
+                Ok(parts)
+            }
+            _ => Ok(vec![self.render(page)?]),
+        }
+    }
+
     fn render_template(&self, page: &Page) -> Result<String, Diagnostic> {
         match page.kind {
             PageKind::Node(node) => self.render_node(page, node),
@@ -275,7 +291,7 @@ impl<'a> Renderer<'a> {
             PageKind::ReferenceIndex => self.render_reference_index(page),
             PageKind::ReferenceSeries(s) => self.render_reference_page(page, s, None),
             PageKind::ReferenceDocument(s, d) => self.render_reference_page(page, s, Some(d)),
-            PageKind::Print => self.render_print(page),
+            PageKind::Print => Ok(self.render_print(page)?.concat()),
             PageKind::Search => self.render_search(page),
             PageKind::Conformance => self.render_conformance(page),
             PageKind::NotFound => self.render_not_found(),

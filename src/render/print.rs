@@ -315,9 +315,9 @@ impl Renderer<'_> {
     /// parallel with `partials/print_section.html`) and its reference index
     /// (`partials/print_references.html`) go where `print.html` writes `sections` and
     /// `references`.
-    pub(super) fn render_print(&self, page: &Page) -> Result<String, Diagnostic> {
+    pub(super) fn render_print(&self, page: &Page) -> Result<Vec<String>, Diagnostic> {
         let anchors = Anchors::new(self);
-        let references = self.print_references(&anchors)?;
+        let mut references = self.print_references(&anchors)?;
         let toc: Vec<Value> = self
             .index
             .pages
@@ -339,13 +339,9 @@ impl Renderer<'_> {
         );
         let html = self.run("print.html", &context)?;
         // The sections are most of the page (tens of MB for a large framework): each batch
-        // is rendered in parallel and appended at once, never all of them held twice.
+        // is rendered in parallel, and the page stays a list of parts.
         let nodes = &self.index.pages;
-        let estimate = nodes
-            .iter()
-            .map(|&n| self.framework.nodes[n].body.html.len() * 5 / 4 + 512)
-            .sum::<usize>();
-        let mut out = String::with_capacity(html.len() + references.len() + estimate);
+        let mut parts = Vec::with_capacity(nodes.len() + 8);
         let mut rest = html.as_str();
         loop {
             let next = [SECTIONS_SLOT, REFERENCES_SLOT]
@@ -353,22 +349,22 @@ impl Renderer<'_> {
                 .filter_map(|slot| rest.find(slot).map(|at| (at, slot)))
                 .min();
             let Some((at, slot)) = next else { break };
-            out.push_str(&rest[..at]);
+            parts.push(rest[..at].to_string());
             if slot == SECTIONS_SLOT {
                 for batch in nodes.chunks(SECTION_BATCH) {
                     let sections = batch
                         .par_iter()
                         .map(|&n| self.print_section(n, &anchors))
                         .collect::<Result<Vec<String>, Diagnostic>>()?;
-                    sections.iter().for_each(|s| out.push_str(s));
+                    parts.extend(sections);
                 }
             } else {
-                out.push_str(&references);
+                parts.push(std::mem::take(&mut references));
             }
             rest = &rest[at + slot.len()..];
         }
-        out.push_str(rest);
-        Ok(out)
+        parts.push(rest.to_string());
+        Ok(parts)
     }
 
     /// One node's section: heading, description, prose, citations, related items, table.
