@@ -121,6 +121,30 @@ pub struct Renderer<'a> {
     not_found_sidebar: Sidebar,
 }
 
+/// A node as its page's template sees it (`node.…`).
+#[derive(Serialize)]
+struct NodeView<'a> {
+    id: &'a str,
+    kind: &'a str,
+    title: &'a str,
+    /// Its description as HTML.
+    description: Option<&'a str>,
+    /// False when the description merely repeats the body's first paragraph.
+    show_description: bool,
+    /// Its prose as HTML.
+    body: &'a str,
+    /// Its citations as HTML.
+    references: &'a str,
+    /// Its related items as HTML.
+    related: &'a str,
+    /// Its crosswalk mappings as HTML.
+    mappings: &'a str,
+    url: &'a str,
+    source: &'a str,
+    /// Its other front-matter keys.
+    extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
+}
+
 /// A link for templates: where and what.
 #[derive(Debug, Clone, Serialize)]
 struct LinkView {
@@ -466,28 +490,34 @@ impl<'a> Renderer<'a> {
         let description = node
             .description
             .as_ref()
-            .map(|d| resolve_links(&d.html, dir, self.index).into_owned());
+            .map(|d| resolve_links(&d.html, dir, self.index));
         context.insert(
             "description",
             &node.description.as_ref().map(|d| truncate(&d.plain, 300)),
         );
+        let body = resolve_links(&node.body.html, dir, self.index);
+        let (references, related) = (builder.citations(&node.references), builder.related(node));
+        let mappings = crosswalk::mappings_cell(self.framework, &node.id, dir);
         context.insert(
             "node",
-            &serde_json::json!({
-                "id": node.id,
-                "kind": node.kind.name(),
-                "title": node.label(),
-                "description": description,
+            &NodeView {
+                id: &node.id,
+                kind: node.kind.name(),
+                title: node.label(),
+                description: description.as_deref(),
                 // A description that merely repeats the body's first paragraph is not shown twice.
-                "show_description": node.description.as_ref().is_some_and(|d| !node.body.plain.starts_with(&d.plain)),
-                "body": resolve_links(&node.body.html, dir, self.index),
-                "references": builder.citations(&node.references),
-                "related": builder.related(node),
-                "mappings": crosswalk::mappings_cell(self.framework, &node.id, dir),
-                "url": self.index.urls[node_index],
-                "source": node.source,
-                "extra": node.extra,
-            }),
+                show_description: node
+                    .description
+                    .as_ref()
+                    .is_some_and(|d| !node.body.plain.starts_with(&d.plain)),
+                body: &body,
+                references: &references,
+                related: &related,
+                mappings: &mappings,
+                url: &self.index.urls[node_index],
+                source: &node.source,
+                extra: &node.extra,
+            },
         );
         context.insert("table", &builder.table(node_index));
         context.insert("breadcrumbs", &self.breadcrumbs(node, dir));
