@@ -31,6 +31,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--json", help="also write the medians (seconds, bytes) to this file")
     parser.add_argument("commands", nargs="+")
     args = parser.parse_args()
     times = {c: [] for c in args.commands}
@@ -51,6 +52,17 @@ def main():
             f" (min {min(times[command]):.3f}, max {max(times[command]):.3f}),"
             f" peak memory {max(peaks[command]) / 1e6:.0f} MB (median {statistics.median(peaks[command]) / 1e6:.0f})"
         )
+    if args.json:
+        import json
+
+        with open(args.json, "w") as out:
+            json.dump(
+                [
+                    {"command": c, "median": statistics.median(times[c]), "peak": max(peaks[c])}
+                    for c in args.commands
+                ],
+                out,
+            )
     for command in args.commands[1:]:
         ratio = statistics.median(times[first]) / statistics.median(times[command])
         print(f"  ratio {os.path.basename(first.split()[0])}/{os.path.basename(command.split()[0])} {ratio:.3f}")
