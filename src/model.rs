@@ -75,11 +75,23 @@ pub struct Markdown {
     pub html: String,
     /// Every `[text](@ID)` and `[[ID]]` in the source, with its place.
     pub links: Vec<IdLink>,
-    /// The text without markup, for search and page descriptions.
+    /// The text without markup, for search and page descriptions. Kept for descriptions
+    /// and table cells; a node's body drops it after loading (use [`Markdown::text`]).
     pub plain: String,
     /// Problems found while converting (a code block in an unknown language), to be
     /// reported with the file's other diagnostics.
     pub warnings: Vec<crate::diagnostics::Diagnostic>,
+}
+
+impl Markdown {
+    /// The text without markup: `plain` when kept, else taken from the HTML.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        if self.plain.is_empty() {
+            crate::markdown::html_text(&self.html).into()
+        } else {
+            self.plain.as_str().into()
+        }
+    }
 }
 
 /// A link to an item by id, as written in Markdown.
@@ -139,7 +151,10 @@ pub struct Node {
     pub title: Option<String>,
     /// Short text for the parent's table (Markdown, rendered inline).
     pub description: Option<Markdown>,
-    /// The node's own prose.
+    /// True when the description's text is how the body begins (a description taken
+    /// from the first paragraph, or one that repeats it): pages then do not show it twice.
+    pub description_repeats_body: bool,
+    /// The node's own prose. Its `plain` text is not kept (see [`Markdown::text`]).
     pub body: Markdown,
     /// Citations of standards.
     pub references: Vec<Reference>,

@@ -140,7 +140,8 @@ fn write_node(out: &mut Vec<u8>, node: &Node, url: &str, concept: i64) {
         .as_ref()
         .map_or("", |d| d.plain.as_str())
         .trim();
-    let body = node.body.plain.trim();
+    let body = node.body.text();
+    let body = body.trim();
     // The description often is the body's first paragraph: do not ship it twice.
     let rest = body
         .strip_prefix(description)

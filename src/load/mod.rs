@@ -447,6 +447,7 @@ fn parse_text(text: &str, display: &str) -> ParsedFile {
             )
         });
     }
+    node.settle_text();
     ParsedFile {
         node,
         diagnostics: reader.diagnostics,
@@ -531,6 +532,7 @@ impl Tree<'_> {
             kind,
             title: raw.title,
             description: raw.description,
+            description_repeats_body: raw.description_repeats_body,
             body: raw.body,
             references: raw.references,
             related: raw.related,
@@ -763,6 +765,7 @@ pub fn reload_file(framework: &mut Framework, project: &Path, file: &Path) -> Re
     for ((raw, _), &index) in fresh.into_iter().zip(&targets) {
         let node = &mut framework.nodes[index];
         node.description = raw.description;
+        node.description_repeats_body = raw.description_repeats_body;
         node.body = raw.body;
         node.references = raw.references;
         node.related = raw.related;

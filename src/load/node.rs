@@ -27,6 +27,24 @@ pub struct RawNode {
     pub extra: BTreeMap<String, serde_json::Value>,
     pub extra_html: BTreeMap<String, Markdown>,
     pub span: Span,
+    /// Whether the description's text is how the body begins (see [`RawNode::settle_text`]).
+    pub description_repeats_body: bool,
+}
+
+impl RawNode {
+    /// Notes whether the description merely repeats the body's beginning, then drops the
+    /// body's plain text (the largest part of the model that no stage needs any more:
+    /// search reads the body's HTML), for this node and its inline items.
+    pub fn settle_text(&mut self) {
+        self.description_repeats_body = self
+            .description
+            .as_ref()
+            .is_some_and(|d| self.body.plain.starts_with(&d.plain));
+        self.body.plain = String::new();
+        for item in &mut self.items {
+            item.settle_text();
+        }
+    }
 }
 
 /// Reads the fields of one node from its front-matter mapping.

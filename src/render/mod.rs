@@ -506,10 +506,7 @@ impl<'a> Renderer<'a> {
                 title: node.label(),
                 description: description.as_deref(),
                 // A description that merely repeats the body's first paragraph is not shown twice.
-                show_description: node
-                    .description
-                    .as_ref()
-                    .is_some_and(|d| !node.body.plain.starts_with(&d.plain)),
+                show_description: node.description.is_some() && !node.description_repeats_body,
                 body: &body,
                 references: &references,
                 related: &related,

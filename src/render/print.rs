@@ -383,7 +383,7 @@ impl Renderer<'_> {
         let show_description = node
             .description
             .as_ref()
-            .is_some_and(|d| !node.body.plain.starts_with(&d.plain));
+            .is_some_and(|_| !node.description_repeats_body);
         // Citations and related items that the parent's table shows are not repeated.
         let in_table = |key: &str| {
             node.parent
