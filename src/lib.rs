@@ -383,6 +383,13 @@ impl SiteSink for Discard {
 
 /// Builds the site of the project at `root`: all or nothing.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    // The commit needs to know what the existing site holds: list it while the content
+    // loads (the destination is read from book.toml again below, with all its checks).
+    let early_output = options.dest_dir.clone().or_else(|| {
+        let (config, _) = Config::load_checked(root).ok()?;
+        Some(root.join(&config.build.build_dir))
+    });
+    let listing = early_output.as_deref().and_then(write::SiteListing::start);
     let project = Project::open(root, options.base_url.as_deref())?;
     if project.has_errors() {
         return Err(BuildError::Content(project.diagnostics));
@@ -398,7 +405,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     }
     let theme = Theme::load(root, &config.build.theme).map_err(|d| BuildError::Content(vec![d]))?;
     let templates = Templates::compile(&theme, config).map_err(|d| BuildError::Content(vec![d]))?;
-    let writer = SiteWriter::create(&output)?;
+    let writer = SiteWriter::create_with(&output, listing)?;
     let pages = produce(&project, &theme, &templates, &writer)?.len();
     timer.lap("render+write");
     let output = writer.destination().to_path_buf();

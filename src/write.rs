@@ -27,7 +27,32 @@ pub struct SiteWriter {
     written: Mutex<Written>,
     /// The files and folders of the existing site, listed on a thread of its own while
     /// the build runs (the commit needs them to find what the new site no longer has).
-    existing: Option<std::thread::JoinHandle<Listing>>,
+    existing: Option<SiteListing>,
+}
+
+/// A listing of an existing site, made on a thread of its own.
+pub struct SiteListing {
+    root: PathBuf,
+    handle: std::thread::JoinHandle<Listing>,
+}
+
+impl SiteListing {
+    /// Starts listing the site at `destination`, when there is one. A build starts this
+    /// before it loads the content, so the listing is ready by the commit.
+    pub fn start(destination: &Path) -> Option<SiteListing> {
+        destination.is_dir().then(|| {
+            let root = destination.to_path_buf();
+            let walk = root.clone();
+            SiteListing {
+                root,
+                handle: std::thread::spawn(move || list_tree(&walk)),
+            }
+        })
+    }
+
+    fn finish(self) -> Listing {
+        self.handle.join().unwrap_or_else(|_| list_tree(&self.root))
+    }
 }
 
 /// The files and folders under a folder, as `/`-separated relative paths; folders are
@@ -59,6 +84,12 @@ impl SiteWriter {
     /// Prepares a staging folder beside `destination` (same file system, so moving files
     /// into place is a rename).
     pub fn create(destination: &Path) -> Result<SiteWriter> {
+        SiteWriter::create_with(destination, None)
+    }
+
+    /// Like [`SiteWriter::create`], with a listing of the destination already under way
+    /// (one of another folder is ignored).
+    pub fn create_with(destination: &Path, listing: Option<SiteListing>) -> Result<SiteWriter> {
         let parent = destination
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -74,10 +105,11 @@ impl SiteWriter {
             .tempdir_in(parent)
             .with_context(|| format!("cannot create a staging folder in {}", parent.display()))?;
         let update = destination.is_dir();
-        let existing = update.then(|| {
-            let root = destination.to_path_buf();
-            std::thread::spawn(move || list_tree(&root))
-        });
+        let existing = match listing {
+            Some(listing) if listing.root == destination => Some(listing),
+            _ if update => SiteListing::start(destination),
+            _ => None,
+        };
         Ok(SiteWriter {
             destination: destination.to_path_buf(),
             staging,
@@ -140,14 +172,15 @@ impl SiteWriter {
                 removed: 0,
             });
         }
+        // The listing is of the site as it was: finish it before anything moves.
+        let existing = match self.existing {
+            Some(listing) => listing.finish(),
+            None => list_tree(&self.destination),
+        };
         let staging = self.staging.path();
         for rel in &written.staged {
             move_into_place(&staging.join(rel), &self.destination.join(rel))?;
         }
-        let existing = match self.existing.map(std::thread::JoinHandle::join) {
-            Some(Ok(listing)) => listing,
-            _ => list_tree(&self.destination),
-        };
         let keep: HashSet<&str> = written.all.iter().map(String::as_str).collect();
         let removed = remove_stale(&self.destination, &keep, &existing)?;
         Ok(CommitSummary {
@@ -308,10 +341,11 @@ fn remove_stale(root: &Path, keep: &HashSet<&str>, existing: &Listing) -> Result
             }
         }
     }
+    // A file of the old site where the new one has a folder went when that folder moved in.
     let stale: Vec<&String> = existing
         .files
         .iter()
-        .filter(|rel| !keep.contains(rel.as_str()))
+        .filter(|rel| !keep.contains(rel.as_str()) && !folders.contains(rel.as_str()))
         .collect();
     let mut removed = 0;
     for rel in stale {
