@@ -28,6 +28,7 @@ pub mod write;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -79,6 +80,8 @@ pub struct BuildReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Time per stage, in pipeline order.
     pub timings: Vec<StageTiming>,
+    /// Time per kind of work during render+write, summed over threads.
+    pub work: Vec<(&'static str, Duration)>,
 }
 
 /// A framework read and checked, ready to render.
@@ -145,6 +148,36 @@ pub struct StageTiming {
     pub peak_memory: Option<u64>,
 }
 
+/// Time spent on each kind of work while the pages render, summed over the threads that
+/// share it (render and write are interleaved page by page, so wall time cannot split them).
+#[derive(Debug, Default)]
+pub struct WorkTimes {
+    render: AtomicU64,
+    links: AtomicU64,
+    write: AtomicU64,
+    exports: AtomicU64,
+}
+
+impl WorkTimes {
+    fn add(counter: &AtomicU64, since: Instant) {
+        let nanos = u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        counter.fetch_add(nanos, Ordering::Relaxed);
+    }
+
+    /// Each kind of work with its summed time: render, link scan, write, exports.
+    pub fn summary(&self) -> Vec<(&'static str, Duration)> {
+        [
+            ("render", &self.render),
+            ("link scan", &self.links),
+            ("write", &self.write),
+            ("exports", &self.exports),
+        ]
+        .into_iter()
+        .map(|(name, nanos)| (name, Duration::from_nanos(nanos.load(Ordering::Relaxed))))
+        .collect()
+    }
+}
+
 /// The process's peak resident memory so far (Linux: `VmHWM` of /proc/self/status).
 fn peak_memory() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -184,6 +217,7 @@ pub fn render_all(
     theme: &Theme,
     templates: &Templates,
     sink: &dyn SiteSink,
+    work: &WorkTimes,
 ) -> Result<HashMap<String, linkcheck::PageLinks>, BuildError> {
     let framework = &project.framework;
     let site = &framework.config.site;
@@ -197,15 +231,21 @@ pub fn render_all(
     let results: Vec<Result<Option<(String, linkcheck::PageLinks)>, BuildError>> = pages
         .par_iter()
         .map(|page| {
+            let started = Instant::now();
             let parts = renderer
                 .render_parts(page)
                 .map_err(|d| BuildError::Content(vec![d]))?;
+            WorkTimes::add(&work.render, started);
+            let started = Instant::now();
             // Keep only the links that need other pages' ids: half a million otherwise.
             let links = page
                 .path
                 .ends_with(".html")
                 .then(|| linkcheck::scan_unsettled(&parts, &page.path, &site_files, &base_path));
+            WorkTimes::add(&work.links, started);
+            let started = Instant::now();
             sink.put_parts(&page.path, parts).map_err(BuildError::Io)?;
+            WorkTimes::add(&work.write, started);
             Ok(links.map(|links| (page.path.clone(), links)))
         })
         .collect();
@@ -299,12 +339,18 @@ pub fn produce(
     theme: &Theme,
     templates: &Templates,
     sink: &dyn SiteSink,
+    work: &WorkTimes,
 ) -> Result<HashMap<String, linkcheck::PageLinks>, BuildError> {
     let framework = &project.framework;
     // The exports need no page: make them while the pages render.
     let (pages, exported) = rayon::join(
-        || render_all(project, theme, templates, sink),
-        || write_exports(project, sink),
+        || render_all(project, theme, templates, sink, work),
+        || {
+            let started = Instant::now();
+            let exported = write_exports(project, sink);
+            WorkTimes::add(&work.exports, started);
+            exported
+        },
     );
     let pages = pages?;
     exported?;
@@ -359,7 +405,13 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>, BuildError> {
             .map_err(|d| BuildError::Content(vec![d]))?;
         let templates = Templates::compile(&theme, &project.framework.config)
             .map_err(|d| BuildError::Content(vec![d]))?;
-        match render_all(&project, &theme, &templates, &Discard) {
+        match render_all(
+            &project,
+            &theme,
+            &templates,
+            &Discard,
+            &WorkTimes::default(),
+        ) {
             Ok(_) => {}
             Err(BuildError::Content(found)) => diagnostics.extend(found),
             Err(io) => return Err(io),
@@ -406,7 +458,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     let theme = Theme::load(root, &config.build.theme).map_err(|d| BuildError::Content(vec![d]))?;
     let templates = Templates::compile(&theme, config).map_err(|d| BuildError::Content(vec![d]))?;
     let writer = SiteWriter::create_with(&output, listing)?;
-    let pages = produce(&project, &theme, &templates, &writer)?.len();
+    let work = WorkTimes::default();
+    let pages = produce(&project, &theme, &templates, &writer, &work)?.len();
     timer.lap("render+write");
     let output = writer.destination().to_path_buf();
     let changes = writer.commit()?;
@@ -420,5 +473,6 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
         changes,
         diagnostics: project.diagnostics,
         timings,
+        work: work.summary(),
     })
 }

@@ -223,6 +223,12 @@ fn build(dir: &Path, options: BuildOptions, verbose: bool) -> ExitCode {
                         timing.time.as_secs_f64() * 1000.0
                     );
                 }
+                let work: Vec<String> = report
+                    .work
+                    .iter()
+                    .map(|(what, time)| format!("{what} {:.1} ms", time.as_secs_f64() * 1000.0))
+                    .collect();
+                eprintln!("  render+write, summed over threads: {}", work.join(", "));
             }
             let changes = &report.changes;
             let changed = if changes.changed == report.files {

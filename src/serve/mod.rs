@@ -99,7 +99,13 @@ impl LiveSite {
         let templates =
             Templates::compile(&theme, config).map_err(|d| BuildError::Content(vec![d]))?;
         let sink = MemorySink::default();
-        let links = crate::produce(&project, &theme, &templates, &sink)?;
+        let links = crate::produce(
+            &project,
+            &theme,
+            &templates,
+            &sink,
+            &crate::WorkTimes::default(),
+        )?;
         let files = sink.0.into_inner().unwrap_or_default();
         self.shared.replace_all(files);
         let report = RebuildReport {
