@@ -90,6 +90,12 @@ impl SiteWriter {
     /// Like [`SiteWriter::create`], with a listing of the destination already under way
     /// (one of another folder is ignored).
     pub fn create_with(destination: &Path, listing: Option<SiteListing>) -> Result<SiteWriter> {
+        if destination.exists() && !destination.is_dir() {
+            bail!(
+                "{} exists and is not a folder; choose another destination or remove it",
+                destination.display()
+            );
+        }
         let parent = destination
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -497,6 +503,18 @@ mod tests {
         assert_eq!(fs::read_to_string(dest.join("index.html")).unwrap(), "home");
         assert!(!dest.join("other.html").exists());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn refuses_a_destination_that_is_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("book");
+        fs::write(&dest, "not a site").unwrap();
+        let err = SiteWriter::create(&dest)
+            .err()
+            .expect("a file is no destination");
+        assert!(err.to_string().contains("not a folder"), "{err}");
+        assert_eq!(fs::read_to_string(&dest).unwrap(), "not a site");
     }
 
     #[test]
