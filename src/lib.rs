@@ -1,7 +1,7 @@
 //! framewright: a static-site generator for cybersecurity frameworks.
 //!
 //! The pipeline runs one way: [`load`] → [`model`] → [`validate`] → [`index`] → [`render`]
-//! → [`write`]. [`build`] and [`check`] run it for the command line and for tests.
+//! → [`write`](mod@write). [`build`] and [`check`] run it for the command line and for tests.
 
 // A Diagnostic is the error of most stages; it is rare and carries what the user needs
 // (span, help, related places), so it is returned by value rather than boxed.
