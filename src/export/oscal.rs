@@ -17,6 +17,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
@@ -165,7 +166,7 @@ impl<'o> JsonObjectWriter<'o> {
         self.out.extend_from_slice(b": ");
     }
 
-    fn member(&mut self, key: &str, value: &Value) {
+    fn member(&mut self, key: &str, value: &impl Serialize) {
         self.key(key);
         write_indented(self.out, value, self.indent);
     }
@@ -207,14 +208,14 @@ struct JsonArrayWriter {
 }
 
 impl JsonArrayWriter {
-    fn push(&mut self, value: &Value, indent: usize) {
+    fn push(&mut self, value: &impl Serialize, indent: usize) {
         push_item(&mut self.bytes, self.items == 0, value, indent);
         self.items += 1;
     }
 }
 
 /// Appends one item of a pretty-printed array whose items stand `indent` spaces deep.
-fn push_item(out: &mut Vec<u8>, first: bool, value: &Value, indent: usize) {
+fn push_item(out: &mut Vec<u8>, first: bool, value: &impl Serialize, indent: usize) {
     out.extend_from_slice(if first { b"\n" } else { b",\n" });
     out.resize(out.len() + indent, b' ');
     write_indented(out, value, indent);
@@ -223,7 +224,7 @@ fn push_item(out: &mut Vec<u8>, first: bool, value: &Value, indent: usize) {
 /// Appends `value` pretty-printed (two spaces) as if it stood `indent` spaces deep. A line
 /// break in serialised JSON is always between tokens (strings escape theirs), so indenting
 /// every line after the first is exact.
-fn write_indented(out: &mut Vec<u8>, value: &Value, indent: usize) {
+fn write_indented(out: &mut Vec<u8>, value: &impl Serialize, indent: usize) {
     // Serialising JSON values into memory cannot fail.
     let _ = serde_json::to_writer_pretty(IndentedWriter { out, indent }, value);
 }
@@ -256,6 +257,71 @@ fn put(map: &mut Map<String, Value>, key: &str, values: Vec<Value>) {
     if !values.is_empty() {
         map.insert(key.into(), Value::Array(values));
     }
+}
+
+/// A group or control, its keys in OSCAL's order; empty lists are left out (OSCAL arrays
+/// hold at least one entry).
+#[derive(Serialize)]
+struct Entry {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    class: String,
+    title: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    params: Vec<Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    props: Vec<Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    links: Vec<Link>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    parts: Vec<Part>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    groups: Vec<Entry>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    controls: Vec<Entry>,
+}
+
+/// A part of a control (statement, item, guidance, …), its keys in OSCAL's order.
+#[derive(Serialize)]
+struct Part {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    props: Vec<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prose: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    parts: Vec<Part>,
+}
+
+impl Part {
+    fn named(name: String) -> Part {
+        Part {
+            id: None,
+            name,
+            title: None,
+            props: Vec::new(),
+            prose: None,
+            parts: Vec::new(),
+        }
+    }
+}
+
+/// A link of a control: to a cited document's resource or a related control, or one
+/// kept from an imported catalog as it was.
+#[derive(Serialize, PartialEq)]
+#[serde(untagged)]
+enum Link {
+    Made {
+        href: String,
+        rel: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+    Kept(Value),
 }
 
 /// A back-matter resource collected from citations.
@@ -336,7 +402,7 @@ impl<'a> Exporter<'a> {
     }
 
     /// The groups and controls made of a node's children.
-    fn children(&mut self, node: &Node, in_control: bool) -> (Vec<Value>, Vec<Value>) {
+    fn children(&mut self, node: &Node, in_control: bool) -> (Vec<Entry>, Vec<Entry>) {
         let mut groups = Vec::new();
         let mut controls = Vec::new();
         for &child in &node.children {
@@ -359,29 +425,28 @@ impl<'a> Exporter<'a> {
     }
 
     /// A group or control for a node, with its descendants.
-    fn entry(&mut self, index: usize, group: bool) -> Value {
+    fn entry(&mut self, index: usize, group: bool) -> Entry {
         let framework = self.framework;
         let node = &framework.nodes[index];
-        let mut map = Map::new();
         // A group imported without an id (`oscal-id: ""`) stays without one.
         let idless = group && node.extra.get("oscal-id").and_then(Value::as_str) == Some("");
-        if !idless {
-            map.insert("id".into(), json!(self.ids[index]));
-        }
         let class = text_field(node, "class")
             .filter(|c| is_token(c))
             .unwrap_or(node.kind.name());
-        map.insert("class".into(), json!(class));
         let title = node.title.as_deref().unwrap_or(&node.id);
-        map.insert("title".into(), json!(single_line(title)));
-        put(&mut map, "params", params(node));
-        put(&mut map, "props", self.props(index));
-        put(&mut map, "links", self.links(node));
-        put(&mut map, "parts", self.parts(index));
-        let (groups, controls) = self.children(node, !group);
-        put(&mut map, "groups", groups);
-        put(&mut map, "controls", controls);
-        Value::Object(map)
+        let mut entry = Entry {
+            id: (!idless).then(|| self.ids[index].clone()),
+            class: class.to_string(),
+            title: single_line(title),
+            params: params(node),
+            props: self.props(index),
+            links: self.links(node),
+            parts: self.parts(index),
+            groups: Vec::new(),
+            controls: Vec::new(),
+        };
+        (entry.groups, entry.controls) = self.children(node, !group);
+        entry
     }
 
     fn props(&self, index: usize) -> Vec<Value> {
@@ -397,7 +462,7 @@ impl<'a> Exporter<'a> {
         props
     }
 
-    fn links(&mut self, node: &Node) -> Vec<Value> {
+    fn links(&mut self, node: &Node) -> Vec<Link> {
         let mut links = Vec::new();
         for reference in &node.references {
             for citation in &reference.citations {
@@ -406,8 +471,11 @@ impl<'a> Exporter<'a> {
                     .clone()
                     .unwrap_or_else(|| citation.cite.clone());
                 let url = reference.url.clone();
-                let href = format!("#{}", self.resource(&key, url));
-                let link = json!({ "href": href, "rel": "reference", "text": single_line(&citation.cite) });
+                let link = Link::Made {
+                    href: format!("#{}", self.resource(&key, url)),
+                    rel: "reference",
+                    text: Some(single_line(&citation.cite)),
+                };
                 if !links.contains(&link) {
                     links.push(link);
                 }
@@ -415,13 +483,17 @@ impl<'a> Exporter<'a> {
         }
         for related in &node.related {
             if let Some(target) = self.index.node(&related.value) {
-                let link = json!({ "href": format!("#{}", self.ids[target]), "rel": "related" });
+                let link = Link::Made {
+                    href: format!("#{}", self.ids[target]),
+                    rel: "related",
+                    text: None,
+                };
                 if !links.contains(&link) {
                     links.push(link);
                 }
             }
         }
-        links.extend(kept_links(node));
+        links.extend(kept_links(node).into_iter().map(Link::Kept));
         links
     }
 
@@ -459,7 +531,7 @@ impl<'a> Exporter<'a> {
             .collect()
     }
 
-    fn parts(&mut self, index: usize) -> Vec<Value> {
+    fn parts(&mut self, index: usize) -> Vec<Part> {
         let node = &self.framework.nodes[index];
         let base = self.ids[index].clone();
         let mut parts = Vec::new();
@@ -486,69 +558,58 @@ impl<'a> Exporter<'a> {
         for section in sections(body) {
             let name = section.name();
             let id = self.unique(format!("{base}_{}", short_name(&name)));
-            let mut part = Map::new();
-            part.insert("id".into(), json!(id));
-            part.insert("name".into(), json!(name));
-            if let Some(title) = section.title() {
-                part.insert("title".into(), json!(single_line(title)));
-            }
-            let prose = self.prose(section.text.trim());
-            if !prose.is_empty() {
-                part.insert("prose".into(), json!(prose));
-            }
-            parts.push(Value::Object(part));
+            parts.push(Part {
+                id: Some(id),
+                title: section.title().map(single_line),
+                prose: Some(self.prose(section.text.trim())).filter(|p| !p.is_empty()),
+                ..Part::named(name)
+            });
         }
         parts.extend(self.text_parts(node));
         parts
     }
 
     /// Multi-line text fields, which cannot be props, as parts named after the field.
-    fn text_parts(&self, node: &Node) -> Vec<Value> {
+    fn text_parts(&self, node: &Node) -> Vec<Part> {
         node.extra
             .iter()
             .filter(|(key, _)| !STRUCTURAL_KEYS.contains(&key.as_str()) && is_token(key))
             .filter_map(|(key, value)| {
                 let text = value.as_str()?.trim();
-                text.contains('\n')
-                    .then(|| json!({ "name": key, "prose": self.prose(text) }))
+                text.contains('\n').then(|| Part {
+                    prose: Some(self.prose(text)),
+                    ..Part::named(key.clone())
+                })
             })
             .collect()
     }
 
     /// The `statement` part: lead prose, then `- **label** text` items as `item` parts.
-    fn statement(&mut self, id: &str, markdown: &str) -> Value {
+    fn statement(&mut self, id: &str, markdown: &str) -> Part {
         let (lead, items) = statement_items(markdown);
-        let mut part = Map::new();
-        part.insert("id".into(), json!(id));
-        part.insert("name".into(), json!("statement"));
-        let prose = self.prose(lead.trim());
-        if !prose.is_empty() {
-            part.insert("prose".into(), json!(prose));
+        Part {
+            id: Some(id.to_string()),
+            prose: Some(self.prose(lead.trim())).filter(|p| !p.is_empty()),
+            parts: items.iter().map(|item| self.item(id, item)).collect(),
+            ..Part::named("statement".into())
         }
-        let items = items.iter().map(|item| self.item(id, item)).collect();
-        put(&mut part, "parts", items);
-        Value::Object(part)
     }
 
-    fn item(&mut self, parent: &str, item: &Item) -> Value {
+    fn item(&mut self, parent: &str, item: &Item) -> Part {
         let label = item.label.trim_end_matches('.');
         let id = self.unique(format!("{parent}.{}", short_name(label)));
-        let mut part = Map::new();
-        part.insert("id".into(), json!(id));
-        part.insert("name".into(), json!("item"));
-        if !item.label.is_empty() {
-            part.insert(
-                "props".into(),
-                json!([{ "name": "label", "value": single_line(&item.label) }]),
-            );
+        let props = if item.label.is_empty() {
+            Vec::new()
+        } else {
+            vec![json!({ "name": "label", "value": single_line(&item.label) })]
+        };
+        Part {
+            props,
+            prose: Some(self.prose(item.text.trim())).filter(|p| !p.is_empty()),
+            parts: item.items.iter().map(|c| self.item(&id, c)).collect(),
+            id: Some(id),
+            ..Part::named("item".into())
         }
-        let prose = self.prose(item.text.trim());
-        if !prose.is_empty() {
-            part.insert("prose".into(), json!(prose));
-        }
-        let children = item.items.iter().map(|c| self.item(&id, c)).collect();
-        put(&mut part, "parts", children);
-        Value::Object(part)
     }
 
     /// Markdown as OSCAL prose: id links point at OSCAL ids, parameter placeholders become
