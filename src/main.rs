@@ -41,6 +41,9 @@ enum Command {
         title: String,
     },
     /// Build the site. All or nothing: a failed build leaves the previous output untouched.
+    ///
+    /// A rebuild updates the existing site in place: only files whose bytes changed are
+    /// written, and files the new site no longer has are removed.
     Build {
         /// The project folder (where book.toml is).
         #[arg(default_value = ".")]
@@ -51,7 +54,8 @@ enum Command {
         /// Override `[site] base-url` (e.g. `/repo/` or `https://org.github.io/repo/`).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
-        /// Print the time spent in each stage.
+        /// Print the time and peak memory of each stage, and how the render+write time
+        /// divides between rendering, the link scan, writing and the exports.
         #[arg(long, short)]
         verbose: bool,
     },
