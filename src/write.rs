@@ -381,31 +381,18 @@ fn remove_stale(root: &Path, keep: &HashSet<&str>, existing: &Listing) -> Result
 /// Removes a folder tree, deleting files in parallel (large sites have many thousands).
 /// Returns how many files went.
 fn remove_tree(root: &Path) -> usize {
-    let mut files = Vec::new();
-    let mut folders = vec![root.to_path_buf()];
-    let mut index = 0;
-    while index < folders.len() {
-        if let Ok(entries) = fs::read_dir(&folders[index]) {
-            for entry in entries.flatten() {
-                match entry.file_type() {
-                    Ok(kind) if kind.is_dir() => folders.push(entry.path()),
-                    _ => files.push(entry.path()),
-                }
-            }
-        }
-        index += 1;
-    }
-    files.par_iter().for_each(|file| {
-        let _ = fs::remove_file(file);
+    let listing = list_tree(root);
+    listing.files.par_iter().for_each(|file| {
+        let _ = fs::remove_file(root.join(file));
     });
-    // Children were found after their parents: remove in reverse.
-    for folder in folders.iter().rev() {
-        let _ = fs::remove_dir(folder);
+    // Folders were listed before what they hold: remove in reverse.
+    for folder in listing.folders.iter().rev() {
+        let _ = fs::remove_dir(root.join(folder));
     }
-    if root.exists() {
+    if fs::remove_dir(root).is_err() && root.exists() {
         let _ = fs::remove_dir_all(root);
     }
-    files.len()
+    listing.files.len()
 }
 
 #[cfg(test)]
