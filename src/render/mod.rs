@@ -109,7 +109,7 @@ pub struct Renderer<'a> {
     tera: &'a Tera,
     site: &'a SiteSection,
     /// The sidebar, rendered once per folder depth (its links are relative) and per
-    /// [`SidebarVariant`]: `sidebars[depth][variant]`.
+    /// variant (which concept it opens, see `sidebar_variant`): `sidebars[depth][variant]`.
     sidebars: Vec<Vec<Sidebar>>,
     /// Whether every concept lists its categories in the sidebar (small frameworks), or
     /// only the concept of the page at hand (large ones, where listing everything on every
@@ -172,17 +172,17 @@ impl<'a> Renderer<'a> {
             sidebar_lists_all: true,
             concepts: SiteIndex::concepts(framework),
         };
-        let concepts = renderer.concepts.clone();
-        let listed: usize = concepts
+        let listed: usize = renderer
+            .concepts
             .iter()
             .map(|&c| renderer.sidebar_children(c).count())
             .sum();
         renderer.sidebar_lists_all = listed <= SIDEBAR_FULL_LIMIT;
-        let variants = if renderer.sidebar_lists_all {
+        let variants: Vec<Option<usize>> = if renderer.sidebar_lists_all {
             vec![None]
         } else {
             std::iter::once(None)
-                .chain(concepts.iter().copied().map(Some))
+                .chain(renderer.concepts.iter().copied().map(Some))
                 .collect()
         };
         let deepest = index
