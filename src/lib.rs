@@ -233,7 +233,7 @@ pub fn render_all(
         .map(|page| {
             let started = Instant::now();
             let parts = renderer
-                .render_parts(page)
+                .render_parts(page, sink.keeps_pages())
                 .map_err(|d| BuildError::Content(vec![d]))?;
             WorkTimes::add(&work.render, started);
             let started = Instant::now();
@@ -319,6 +319,11 @@ pub trait SiteSink: Sync {
     /// Stores one file made of `parts`, one after the other (a page rendered in pieces).
     fn put_parts(&self, rel: &str, parts: Vec<String>) -> anyhow::Result<()> {
         self.put(rel, parts.concat().into_bytes())
+    }
+
+    /// False for a sink that keeps nothing: pages for it need not be assembled whole.
+    fn keeps_pages(&self) -> bool {
+        true
     }
 }
 
@@ -430,6 +435,10 @@ impl SiteSink for Discard {
 
     fn put_parts(&self, _: &str, _: Vec<String>) -> anyhow::Result<()> {
         Ok(())
+    }
+
+    fn keeps_pages(&self) -> bool {
+        false
     }
 }
 

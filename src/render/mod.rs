@@ -294,18 +294,19 @@ impl<'a> Renderer<'a> {
 
     /// Renders one page as parts to be written one after the other: one for most pages,
     /// many for the print edition (tens of MB for a large framework, never copied into
-    /// one string).
-    pub fn render_parts(&self, page: &Page) -> Result<Vec<String>, Diagnostic> {
-        match page.kind {
-            PageKind::Print => {
-                let mut parts = self.render_print(page)?;
-                if let Some(first) = parts.first_mut() {
-                    *first = self.place_sidebar(std::mem::take(first), page);
-                }
-                Ok(parts)
+    /// one string). Without `sidebar`, the sidebar's slot is left empty: for a check,
+    /// which reads a page's own links and checks the shared sidebars once on their own.
+    pub fn render_parts(&self, page: &Page, sidebar: bool) -> Result<Vec<String>, Diagnostic> {
+        let mut parts = match page.kind {
+            PageKind::Print => self.render_print(page)?,
+            _ => vec![self.render_template(page)?],
+        };
+        if sidebar {
+            if let Some(first) = parts.first_mut() {
+                *first = self.place_sidebar(std::mem::take(first), page);
             }
-            _ => Ok(vec![self.render(page)?]),
         }
+        Ok(parts)
     }
 
     fn render_template(&self, page: &Page) -> Result<String, Diagnostic> {
