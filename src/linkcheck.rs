@@ -79,10 +79,15 @@ impl SiteFiles {
 /// missing. None for any other shape, which [`resolve`] handles.
 fn settled_fast(link: &str, root: &str, site: &SiteFiles) -> Option<bool> {
     let rest = link.strip_prefix(root)?;
-    if rest.starts_with(['/', '.', '#'])
-        || rest.contains(['%', '&', '?', ':'])
-        || rest.contains("/.")
-    {
+    // One pass for what only `resolve` handles: escapes, queries, schemes, `.` segments.
+    let mut previous = b'/';
+    for &byte in rest.as_bytes() {
+        if matches!(byte, b'%' | b'&' | b'?' | b':') || previous == b'/' && byte == b'.' {
+            return None;
+        }
+        previous = byte;
+    }
+    if rest.starts_with(['/', '#']) {
         return None;
     }
     let (path, fragment) = match rest.split_once('#') {
@@ -233,12 +238,12 @@ fn scan_quoted(
 }
 
 fn shared_ranges(html: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = html.as_bytes();
     let mut ranges = Vec::new();
     let mut from = 0;
-    while let Some(start) = html[from..].find(SHARED_START) {
+    while let Some(start) = memchr::memmem::find(&bytes[from..], SHARED_START.as_bytes()) {
         let start = from + start;
-        let end = html[start..]
-            .find(SHARED_END)
+        let end = memchr::memmem::find(&bytes[start..], SHARED_END.as_bytes())
             .map_or(html.len(), |e| start + e);
         ranges.push(start..end);
         from = end;
