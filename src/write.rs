@@ -21,12 +21,11 @@ use rayon::prelude::*;
 pub struct SiteWriter {
     destination: PathBuf,
     staging: tempfile::TempDir,
-    /// Whether the destination is an existing site to update (else it is replaced).
-    update: bool,
     /// Every file of the new site, and which of them were staged (new or changed).
     written: Mutex<Written>,
     /// The files and folders of the existing site, listed on a thread of its own while
     /// the build runs (the commit needs them to find what the new site no longer has).
+    /// None when there is no site yet: then the staging folder becomes the site.
     existing: Option<SiteListing>,
 }
 
@@ -110,24 +109,16 @@ impl SiteWriter {
             .prefix(&format!(".{name}.building-"))
             .tempdir_in(parent)
             .with_context(|| format!("cannot create a staging folder in {}", parent.display()))?;
-        let update = destination.is_dir();
         let existing = match listing {
             Some(listing) if listing.root == destination => Some(listing),
-            _ if update => SiteListing::start(destination),
-            _ => None,
+            _ => SiteListing::start(destination),
         };
         Ok(SiteWriter {
             destination: destination.to_path_buf(),
             staging,
-            update,
             written: Mutex::default(),
             existing,
         })
-    }
-
-    /// The folder being written.
-    pub fn staging_dir(&self) -> &Path {
-        self.staging.path()
     }
 
     /// Writes one file at `rel` (a `/`-separated path inside the site).
@@ -143,7 +134,8 @@ impl SiteWriter {
         {
             bail!("refusing to write outside the site: {rel}");
         }
-        let unchanged = self.update && same_content(&self.destination.join(rel), parts);
+        let update = self.existing.is_some();
+        let unchanged = update && same_content(&self.destination.join(rel), parts);
         if !unchanged {
             let path = self.staging.path().join(rel);
             write_file(&path, parts)?;
@@ -156,18 +148,12 @@ impl SiteWriter {
         Ok(())
     }
 
-    /// Copies a file into the site.
-    pub fn copy(&self, from: &Path, rel: &str) -> Result<()> {
-        let bytes = fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
-        self.write(rel, &bytes)
-    }
-
     /// Puts the new site in place: renames the staging folder over a first build's
     /// destination, or moves the changed files of a rebuild into the existing site and
     /// removes the files it no longer has.
     pub fn commit(self) -> Result<CommitSummary> {
         let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
-        if !self.update {
+        let Some(listing) = self.existing else {
             let staging = self.staging.keep();
             fs::rename(&staging, &self.destination).with_context(|| {
                 format!("cannot move the new site to {}", self.destination.display())
@@ -177,12 +163,9 @@ impl SiteWriter {
                 changed: written.staged.len(),
                 removed: 0,
             });
-        }
-        // The listing is of the site as it was: finish it before anything moves.
-        let existing = match self.existing {
-            Some(listing) => listing.finish(),
-            None => list_tree(&self.destination),
         };
+        // The listing is of the site as it was: finish it before anything moves.
+        let existing = listing.finish();
         let staging = self.staging.path();
         for rel in &written.staged {
             move_into_place(&staging.join(rel), &self.destination.join(rel))?;
