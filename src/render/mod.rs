@@ -608,14 +608,7 @@ impl<'a> Renderer<'a> {
         let dir = page.dir();
         let mut context = self.base_context(page, "Reference index");
         let views = self.reference_views(dir);
-        let series: Vec<_> = self
-            .index
-            .references
-            .series
-            .iter()
-            .map(|entry| views.series(entry, true))
-            .collect();
-        context.insert("series", &series);
+        context.insert("series", &views.every_series(&self.index.references));
         let mut home = self.link(0, dir);
         home.title = "Overview".into();
         context.insert("breadcrumbs", &vec![home]);

@@ -444,15 +444,8 @@ impl Renderer<'_> {
             },
             document_href: |slug: &str| format!("#ref-{slug}"),
         };
-        let series: Vec<_> = self
-            .index
-            .references
-            .series
-            .iter()
-            .map(|entry| views.series(entry, true))
-            .collect();
         let mut context = Context::new();
-        context.insert("series", &series);
+        context.insert("series", &views.every_series(&self.index.references));
         context.insert("reference_index_anchor", REFERENCE_INDEX);
         self.run("partials/print_references.html", &context)
     }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::index::references::{DocumentEntry, SeriesEntry};
+use crate::index::references::{DocumentEntry, ReferenceIndex, SeriesEntry};
 use crate::model::Framework;
 
 /// An item citing a series, document or clause.
@@ -98,6 +98,15 @@ where
             cited_by: self.cited_by(&document.cited_by),
             clauses,
         }
+    }
+
+    /// Every cited series of the reference index, each with its documents.
+    pub fn every_series(&self, index: &'a ReferenceIndex) -> Vec<SeriesView<'a>> {
+        index
+            .series
+            .iter()
+            .map(|entry| self.series(entry, true))
+            .collect()
     }
 
     /// A series; with its documents only when `with_documents` (they are large).
