@@ -318,8 +318,18 @@ fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Turns a name into a URL segment: lower case, letters, digits, `.`, `_` and `-`.
 pub fn slugify(text: &str) -> String {
+    let text = text.trim();
+    if text.is_ascii() {
+        slugify_ascii(text)
+    } else {
+        slugify_chars(text)
+    }
+}
+
+/// [`slugify`] of any text, character by character.
+fn slugify_chars(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
-    for c in text.trim().chars().flat_map(char::to_lowercase) {
+    for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() || c == '.' || c == '_' {
             slug.push(c);
         } else if !slug.ends_with('-') {
@@ -327,6 +337,24 @@ pub fn slugify(text: &str) -> String {
         }
     }
     slug.trim_matches('-').to_string()
+}
+
+/// [`slugify`] of ASCII text (ids, standard numbers, file names: nearly every call),
+/// byte by byte.
+fn slugify_ascii(text: &str) -> String {
+    let mut slug = Vec::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'.' || b == b'_' {
+            slug.push(b.to_ascii_lowercase());
+        } else if slug.last().is_some_and(|&last| last != b'-') {
+            slug.push(b'-');
+        }
+    }
+    if slug.last() == Some(&b'-') {
+        slug.pop();
+    }
+    // Only ASCII bytes were pushed.
+    String::from_utf8(slug).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -339,6 +367,28 @@ mod tests {
             line: 10,
             column: 1,
         }
+    }
+
+    #[test]
+    fn ascii_slugs_match_the_general_rule() {
+        for text in [
+            "ID.AM-01",
+            "  ISO/IEC 27001:2022 ",
+            "--a--b--",
+            "Category 1 (all parts)",
+            "x_y.z",
+            "!!!",
+            "",
+            "A  B",
+        ] {
+            assert_eq!(
+                slugify_ascii(text.trim()),
+                slugify_chars(text.trim()),
+                "{text:?}"
+            );
+        }
+        assert_eq!(slugify(" ISO/IEC 27001:2022 "), "iso-iec-27001-2022");
+        assert_eq!(slugify("Über Maß"), "über-maß");
     }
 
     #[test]

@@ -29,6 +29,17 @@ pub struct SiteIndex {
 impl SiteIndex {
     /// Builds the index of a framework.
     pub fn build(framework: &Framework) -> SiteIndex {
+        // The reference index is the larger half: build it beside the rest.
+        let (mut index, references) = rayon::join(
+            || SiteIndex::build_nodes(framework),
+            || ReferenceIndex::build(framework),
+        );
+        index.references = references;
+        index
+    }
+
+    /// Everything but the reference index.
+    fn build_nodes(framework: &Framework) -> SiteIndex {
         let nodes = &framework.nodes;
         let mut ids = HashMap::with_capacity(nodes.len());
         for (index, node) in nodes.iter().enumerate() {
@@ -63,7 +74,7 @@ impl SiteIndex {
             page_of,
             pages,
             page_position,
-            references: ReferenceIndex::build(framework),
+            references: ReferenceIndex::default(),
         }
     }
 

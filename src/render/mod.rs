@@ -726,12 +726,16 @@ pub fn relative_url(from: &str, target: &str) -> String {
     {
         return fragment.to_string();
     }
-    let url = format!("{}{target}", root_prefix(from));
-    if url.is_empty() {
-        "./".into()
-    } else {
-        url
+    let depth = from.matches('/').count();
+    if depth == 0 && target.is_empty() {
+        return "./".into();
     }
+    let mut url = String::with_capacity(3 * depth + target.len());
+    for _ in 0..depth {
+        url.push_str("../");
+    }
+    url.push_str(target);
+    url
 }
 
 fn truncate(text: &str, max: usize) -> String {
