@@ -230,6 +230,7 @@ pub fn render_all(
     let site_files = linkcheck::SiteFiles::new(files);
     let results: Vec<Result<Option<(String, linkcheck::PageLinks)>, BuildError>> = pages
         .par_iter()
+        .with_max_len(load::PARALLEL_PIECE)
         .map(|page| {
             let started = Instant::now();
             let parts = renderer

@@ -45,6 +45,9 @@ struct ParsedFile {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// Most files (or pages) one parallel task takes at a time.
+pub const PARALLEL_PIECE: usize = 32;
+
 /// Reads the project at `project` into a framework. Returns the framework (as complete as
 /// the sources allow) and every problem found on the way.
 pub fn load(project: &Path, config: Config) -> (Framework, Vec<Diagnostic>) {
@@ -92,6 +95,9 @@ pub fn load(project: &Path, config: Config) -> (Framework, Vec<Diagnostic>) {
     collect_files(&root_folder, &mut files);
     let parsed: Vec<ParsedFile> = files
         .par_iter()
+        // Small pieces, so that neither thread waits at the end for the other's last
+        // quarter of the files (rayon splits in a few large pieces by default).
+        .with_max_len(PARALLEL_PIECE)
         .map(|rel| parse_file(&content.join(rel), &display(rel)))
         .collect();
     let mut parsed: std::collections::HashMap<&Path, ParsedFile> =
@@ -144,22 +150,47 @@ pub fn load(project: &Path, config: Config) -> (Framework, Vec<Diagnostic>) {
 /// refused (reading them could block or never end), and so are larger files.
 pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<String> {
     use std::io::{Error, ErrorKind, Read};
-    let meta = fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
-    }
     let too_large = || Error::new(ErrorKind::InvalidData, format!("larger than {limit} bytes"));
-    if meta.len() > limit {
+    let (file, len) = open_regular_file(path)?;
+    if len > limit {
         return Err(too_large());
     }
-    let mut bytes = Vec::new();
-    fs::File::open(path)?
-        .take(limit + 1)
-        .read_to_end(&mut bytes)?;
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(too_large());
     }
     String::from_utf8(bytes).map_err(|_| Error::new(ErrorKind::InvalidData, "not valid UTF-8"))
+}
+
+/// Opens `path` for reading if it is a regular file, with its length. Pipes, devices and
+/// folders are refused: reading them could block or never end.
+fn open_regular_file(path: &Path) -> std::io::Result<(fs::File, u64)> {
+    use std::io::{Error, ErrorKind};
+    let not_regular = || Error::new(ErrorKind::InvalidInput, "not a regular file");
+    // Open first and ask the open file what it is: one path lookup instead of two (a
+    // large framework has thousands of files). Without blocking, opening a pipe returns
+    // at once instead of waiting for a writer.
+    #[cfg(unix)]
+    let file = {
+        use std::os::unix::fs::OpenOptionsExt;
+        fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)?
+    };
+    #[cfg(not(unix))]
+    let file = {
+        if !fs::metadata(path)?.is_file() {
+            return Err(not_regular());
+        }
+        fs::File::open(path)?
+    };
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    Ok((file, meta.len()))
 }
 
 /// A project-relative path with `/` separators, as diagnostics show it.
@@ -466,18 +497,14 @@ fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
         )
         .at(Span::file(display))
     };
-    let meta = fs::metadata(path).map_err(|err| cannot_read(err.to_string()))?;
-    if !meta.is_file() {
-        // Opening a pipe would wait for a writer; a device may never end.
-        return Err(cannot_read("not a regular file".into()));
-    }
-    if meta.len() > MAX_FILE_BYTES {
+    let (file, len) = open_regular_file(path).map_err(|err| cannot_read(err.to_string()))?;
+    if len > MAX_FILE_BYTES {
         return Err(too_big());
     }
     // Read at most one byte past the limit, in case the file grows meanwhile.
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    fs::File::open(path)
-        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(|err| cannot_read(err.to_string()))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_big());
