@@ -17,14 +17,14 @@ import time
 
 
 def run(command):
-    """Wall seconds and peak resident memory (bytes) of one run."""
+    """Wall seconds, peak resident memory (bytes) and CPU seconds (user + system) of one run."""
     start = time.perf_counter()
     process = subprocess.Popen(command.split(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: {command}")
-    return wall, usage.ru_maxrss * 1024
+    return wall, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
 
 
 def main():
@@ -35,14 +35,16 @@ def main():
     parser.add_argument("commands", nargs="+")
     args = parser.parse_args()
     times = {c: [] for c in args.commands}
+    cpus = {c: [] for c in args.commands}
     peaks = {c: [] for c in args.commands}
     for _ in range(args.warmup):
         for command in args.commands:
             run(command)
     for _ in range(args.runs):
         for command in args.commands:
-            wall, peak = run(command)
+            wall, peak, cpu = run(command)
             times[command].append(wall)
+            cpus[command].append(cpu)
             peaks[command].append(peak)
     first = args.commands[0]
     for command in args.commands:
@@ -50,7 +52,8 @@ def main():
         print(
             f"  {os.path.basename(command.split()[0]):12} median {median:.3f} s"
             f" (min {min(times[command]):.3f}, max {max(times[command]):.3f}),"
-            f" peak memory {max(peaks[command]) / 1e6:.0f} MB (median {statistics.median(peaks[command]) / 1e6:.0f})"
+            f" peak memory {max(peaks[command]) / 1e6:.0f} MB (median {statistics.median(peaks[command]) / 1e6:.0f}),"
+            f" CPU {statistics.median(cpus[command]):.3f} s"
         )
     if args.json:
         import json
