@@ -28,7 +28,7 @@ pub mod write;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -418,21 +418,34 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>, BuildError> {
             &Discard,
             &WorkTimes::default(),
         ) {
-            Ok(scanned) => free_in_background(scanned),
+            Ok(scanned) => dispose(scanned),
             Err(BuildError::Content(found)) => diagnostics.extend(found),
             Err(io) => return Err(io),
         }
-        free_in_background((theme, templates));
+        dispose((theme, templates));
     }
-    free_in_background(project);
+    dispose(project);
     Ok(diagnostics)
 }
 
-/// Frees `value` on a thread of its own. A large framework is millions of small
-/// allocations that take tens of milliseconds to free one by one at the end of a run, while
-/// the command-line tool exits right after it (and the system takes the memory back at
-/// once); a long-running caller gets the memory back a moment later.
-fn free_in_background<T: Send + 'static>(value: T) {
+/// Whether runs leave their large data for the end of the process to take back.
+static FREE_AT_EXIT: AtomicBool = AtomicBool::new(false);
+
+/// Tells [`build`] and [`check`] not to free the framework and the site's pages at the end:
+/// for a program that exits right after one run (the command-line tool), where the system
+/// takes the memory back at once. Freeing a large framework's millions of allocations one
+/// by one takes tens of milliseconds. A program that runs many builds leaves this off.
+pub fn leave_memory_to_exit() {
+    FREE_AT_EXIT.store(true, Ordering::Relaxed);
+}
+
+/// Lets go of `value` without making the caller wait for it to be freed: left to the end
+/// of the process ([`leave_memory_to_exit`]), or freed on a thread of its own.
+fn dispose<T: Send + 'static>(value: T) {
+    if FREE_AT_EXIT.load(Ordering::Relaxed) {
+        std::mem::forget(value);
+        return;
+    }
     // Should the thread not start, the value is freed here, as usual.
     let _ = std::thread::Builder::new()
         .name("free".into())
@@ -484,7 +497,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     let work = WorkTimes::default();
     let scanned = produce(&project, &theme, &templates, &writer, &work)?;
     let pages = scanned.len();
-    free_in_background((scanned, theme, templates));
+    dispose((scanned, theme, templates));
     timer.lap("render+write");
     let output = writer.destination().to_path_buf();
     let changes = writer.commit()?;
@@ -492,7 +505,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     let mut timings = std::mem::take(&mut project.timings);
     timings.extend(timer.laps);
     let diagnostics = std::mem::take(&mut project.diagnostics);
-    free_in_background(project);
+    dispose(project);
     Ok(BuildReport {
         output,
         files: changes.files,

@@ -116,6 +116,10 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Build { .. } | Command::Check { .. }) {
+        // One run, then exit: the system takes the memory back faster than freeing it.
+        framewright::leave_memory_to_exit();
+    }
     match cli.command {
         Command::Init { dir, title } => init(&dir, &title),
         Command::Build {
