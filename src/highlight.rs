@@ -87,6 +87,12 @@ fn find_syntax<'s>(set: &'s SyntaxSet, language: &str) -> Option<&'s SyntaxRefer
         .filter(|syntax| syntax.name != "Plain Text")
 }
 
+/// True when `language` (as returned by [`language`], and not plain) is one the
+/// highlighter knows.
+pub fn is_known(language: &str) -> bool {
+    find_syntax(syntaxes(), language).is_some()
+}
+
 /// Highlights `code` written in `language` (as returned by [`language`]).
 pub fn highlight(language: &str, code: &str) -> Highlighted {
     if is_plain(language) {

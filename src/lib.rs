@@ -36,6 +36,7 @@ use rayon::prelude::*;
 use config::Config;
 use diagnostics::Diagnostic;
 use index::SiteIndex;
+use markdown::CodeBlocks;
 use model::Framework;
 use render::{Renderer, Templates, Theme};
 use write::SiteWriter;
@@ -102,6 +103,16 @@ impl Project {
     /// Runs load, index and validate. Content errors are in `diagnostics`; only an
     /// unreadable book.toml stops here.
     pub fn open(root: &Path, base_url: Option<&str>) -> Result<Project, BuildError> {
+        Project::open_with(root, base_url, CodeBlocks::Highlight)
+    }
+
+    /// [`Project::open`], doing with code blocks as `code` says (a project opened to be
+    /// checked need not highlight them).
+    pub fn open_with(
+        root: &Path,
+        base_url: Option<&str>,
+        code: CodeBlocks,
+    ) -> Result<Project, BuildError> {
         let mut timer = Timer::new();
         // Problems in book.toml are reported with the content's (checked with the defaults
         // for the entries in error); only a file that is not TOML at all stops here.
@@ -110,7 +121,7 @@ impl Project {
         if let Some(base_url) = base_url {
             config.site.base_url = base_url.to_string();
         }
-        let (mut framework, mut diagnostics) = load::load(root, config);
+        let (mut framework, mut diagnostics) = load::load_with(root, config, code);
         diagnostics.extend(config_problems);
         timer.lap("load");
         let index = SiteIndex::build(&framework);
@@ -403,7 +414,8 @@ pub fn write_exports(project: &Project, sink: &dyn SiteSink) -> anyhow::Result<(
 
 /// Checks a project without writing anything: every diagnostic, sorted.
 pub fn check(root: &Path) -> Result<Vec<Diagnostic>, BuildError> {
-    let project = Project::open(root, None)?;
+    // Code is not highlighted: the problems found are the same, sooner.
+    let project = Project::open_with(root, None, CodeBlocks::Plain)?;
     let mut diagnostics = project.diagnostics.clone();
     if !project.has_errors() {
         // Rendering finds template errors and broken output links; render without writing.

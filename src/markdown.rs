@@ -29,18 +29,35 @@ fn options() -> Options {
         | Options::ENABLE_WIKILINKS
 }
 
+/// What becomes of fenced code blocks that name a language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CodeBlocks {
+    /// Highlighted with syntect, for pages.
+    #[default]
+    Highlight,
+    /// Left plain, with the same warning for a language the highlighter does not know: for
+    /// runs that only look for problems (`check`). Highlighted code has no links, ids or
+    /// errors of its own, and highlighting can be most of the time spent loading content.
+    Plain,
+}
+
 /// Converts a block of Markdown (a body) to HTML.
 pub fn to_html(source: &str, origin: Origin<'_>) -> Markdown {
-    convert(source, origin, false)
+    convert(source, origin, false, CodeBlocks::Highlight)
+}
+
+/// Converts a body, doing with its code blocks as `code` says.
+pub fn to_html_with(source: &str, origin: Origin<'_>, code: CodeBlocks) -> Markdown {
+    convert(source, origin, false, code)
 }
 
 /// Converts a short piece of Markdown (a description or table cell) to HTML without the
 /// paragraph that would wrap it, when it is a single paragraph.
 pub fn to_inline_html(source: &str, origin: Origin<'_>) -> Markdown {
-    convert(source, origin, true)
+    convert(source, origin, true, CodeBlocks::Highlight)
 }
 
-fn convert(source: &str, origin: Origin<'_>, inline: bool) -> Markdown {
+fn convert(source: &str, origin: Origin<'_>, inline: bool, code_blocks: CodeBlocks) -> Markdown {
     let mut links = Vec::new();
     let mut plain = String::new();
     let mut events: Vec<Event<'_>> = Vec::new();
@@ -101,7 +118,9 @@ fn convert(source: &str, origin: Origin<'_>, inline: bool) -> Markdown {
                 if let (Event::End(TagEnd::CodeBlock), Some((start, offset))) = (&event, code) {
                     code = None;
                     let at = || span_of(source, origin, offset);
-                    if let Some(html) = highlight_code_block(&events[start..], at, &mut warnings) {
+                    let block = &events[start..];
+                    if let Some(html) = highlight_code_block(block, at, code_blocks, &mut warnings)
+                    {
                         events.truncate(start);
                         events.push(Event::Html(CowStr::from(html)));
                         continue;
@@ -141,6 +160,7 @@ fn convert(source: &str, origin: Origin<'_>, inline: bool) -> Markdown {
 fn highlight_code_block(
     block: &[Event<'_>],
     at: impl Fn() -> Span,
+    code_blocks: CodeBlocks,
     warnings: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let Some(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))) = block.first() else {
@@ -150,14 +170,22 @@ fn highlight_code_block(
     if highlight::is_plain(&language) {
         return None;
     }
-    let code: String = block[1..]
-        .iter()
-        .filter_map(|event| match event {
-            Event::Text(text) => Some(text.as_ref()),
-            _ => None,
-        })
-        .collect();
-    match highlight::highlight(&language, &code) {
+    // The block's text: the events after its start.
+    let code = || -> String {
+        block[1..]
+            .iter()
+            .filter_map(|event| match event {
+                Event::Text(text) => Some(text.as_ref()),
+                _ => None,
+            })
+            .collect()
+    };
+    let highlighted = match code_blocks {
+        CodeBlocks::Highlight => highlight::highlight(&language, &code()),
+        CodeBlocks::Plain if highlight::is_known(&language) => Highlighted::Plain,
+        CodeBlocks::Plain => Highlighted::Unknown,
+    };
+    match highlighted {
         Highlighted::Html(html) => Some(html),
         Highlighted::Plain => None,
         Highlighted::Unknown => {
@@ -477,6 +505,27 @@ mod highlight_tests {
         assert!(md.html.contains("<span class=\"hl-"), "{}", md.html);
         assert!(md.warnings.is_empty());
         assert!(md.plain.contains("review: yearly"), "{}", md.plain);
+    }
+
+    #[test]
+    fn plain_code_blocks_warn_as_highlighted_ones_do() {
+        let source =
+            "```yaml\nkey: \"<a href=x>\"\n```\n\n```klingon\nqapla'\n```\n\n```\nnone\n```\n";
+        let highlighted = to_html(source, origin());
+        let plain = to_html_with(source, origin(), CodeBlocks::Plain);
+        assert!(highlighted.html.contains("hl-code"), "{}", highlighted.html);
+        assert!(!plain.html.contains("hl-"), "{}", plain.html);
+        assert!(
+            plain
+                .html
+                .contains("<pre><code class=\"language-yaml\">key: \"&lt;a href=x&gt;\""),
+            "{}",
+            plain.html
+        );
+        assert_eq!(plain.warnings, highlighted.warnings);
+        assert_eq!(plain.warnings.len(), 1, "only klingon is unknown");
+        assert_eq!(plain.plain, highlighted.plain);
+        assert_eq!(plain.links, highlighted.links);
     }
 
     #[test]

@@ -93,7 +93,8 @@ fn read_project(dir: &Path) -> Result<Read, String> {
         return Err("a folder without a content folder is no framewright project".into());
     }
     let title = config.book.title.clone();
-    let (framework, _) = crate::load::load(dir, config);
+    // Only its ids are needed: its code blocks need no highlighting.
+    let (framework, _) = crate::load::load_with(dir, config, crate::markdown::CodeBlocks::Plain);
     let nodes = &framework.nodes;
     let items = framework
         .site_order()

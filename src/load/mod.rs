@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Span};
-use crate::markdown::{self, slugify, Origin};
+use crate::markdown::{self, slugify, CodeBlocks, Origin};
 use crate::model::{DeclaredDocument, Framework, Kind, Node};
 pub use frontmatter::{split, Split};
 pub use node::{default_column_title, KNOWN_KEYS};
@@ -51,6 +51,11 @@ pub const PARALLEL_PIECE: usize = 32;
 /// Reads the project at `project` into a framework. Returns the framework (as complete as
 /// the sources allow) and every problem found on the way.
 pub fn load(project: &Path, config: Config) -> (Framework, Vec<Diagnostic>) {
+    load_with(project, config, CodeBlocks::Highlight)
+}
+
+/// [`load`], doing with the bodies' code blocks as `code` says.
+pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework, Vec<Diagnostic>) {
     let content_rel = config.build.content_dir.clone();
     let content = project.join(&content_rel);
     let mut diagnostics = Vec::new();
@@ -98,7 +103,7 @@ pub fn load(project: &Path, config: Config) -> (Framework, Vec<Diagnostic>) {
         // Small pieces, so that neither thread waits at the end for the other's last
         // quarter of the files (rayon splits in a few large pieces by default).
         .with_max_len(PARALLEL_PIECE)
-        .map(|rel| parse_file(&content.join(rel), &display(rel)))
+        .map(|rel| parse_file(&content.join(rel), &display(rel), code))
         .collect();
     let mut parsed: std::collections::HashMap<&Path, ParsedFile> =
         files.iter().map(PathBuf::as_path).zip(parsed).collect();
@@ -401,9 +406,9 @@ fn collect_files(folder: &Folder, out: &mut Vec<PathBuf>) {
 }
 
 /// Reads one Markdown file: front matter fields, inline items and the body's HTML.
-fn parse_file(path: &Path, display: &str) -> ParsedFile {
+fn parse_file(path: &Path, display: &str, code: CodeBlocks) -> ParsedFile {
     match read_text(path, display) {
-        Ok(text) => parse_text(&text, display),
+        Ok(text) => parse_text(&text, display, code),
         Err(diagnostic) => ParsedFile {
             node: RawNode {
                 span: Span::at(display, 1, 1),
@@ -418,11 +423,11 @@ fn parse_file(path: &Path, display: &str) -> ParsedFile {
 /// without the file system). Returns the problems found.
 #[doc(hidden)]
 pub fn check_markdown_text(text: &str, display: &str) -> Vec<Diagnostic> {
-    parse_text(text, display).diagnostics
+    parse_text(text, display, CodeBlocks::Highlight).diagnostics
 }
 
 /// Reads the text of one Markdown file: front matter fields, inline items and the body's HTML.
-fn parse_text(text: &str, display: &str) -> ParsedFile {
+fn parse_text(text: &str, display: &str, code: CodeBlocks) -> ParsedFile {
     let mut diagnostics = Vec::new();
     let fallback = Span::at(display, 1, 1);
     if text.trim().is_empty() {
@@ -458,13 +463,14 @@ fn parse_text(text: &str, display: &str) -> ParsedFile {
         diagnostics,
     };
     let mut node = reader.read(&value, fallback);
-    node.body = markdown::to_html(
+    node.body = markdown::to_html_with(
         split.body,
         Origin {
             path: display,
             line: split.body_line,
             column: 1,
         },
+        code,
     );
     reader.diagnostics.append(&mut node.body.warnings);
     if node.description.is_none() {
@@ -751,7 +757,7 @@ pub fn reload_file(framework: &mut Framework, project: &Path, file: &Path) -> Re
     if old.is_empty() {
         return Reload::Structural;
     }
-    let parsed = parse_file(&project.join(file), &display);
+    let parsed = parse_file(&project.join(file), &display, CodeBlocks::Highlight);
     if parsed.diagnostics.iter().any(Diagnostic::is_error) {
         return Reload::Failed(parsed.diagnostics);
     }
