@@ -29,6 +29,19 @@ fn main() {
     let files: HashSet<String> = pages.iter().map(|(rel, _)| rel.clone()).collect();
     let site = framewright::linkcheck::SiteFiles::new(files);
     let bytes: usize = pages.iter().map(|(_, html)| html.len()).sum();
+    if std::env::var_os("SCAN_LINKS_TOP").is_some() {
+        let mut counts: Vec<(usize, &str)> = pages
+            .iter()
+            .map(|(rel, html)| {
+                let kept = framewright::linkcheck::scan_unsettled(&[html], rel, &site, "/");
+                (kept.links.len(), rel.as_str())
+            })
+            .collect();
+        counts.sort_unstable_by(|a, b| b.cmp(a));
+        for (kept, rel) in counts.iter().take(10) {
+            println!("{kept:8} {rel}");
+        }
+    }
     for _ in 0..3 {
         let started = std::time::Instant::now();
         let kept: usize = pages

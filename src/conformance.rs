@@ -2,7 +2,7 @@
 //! what each concept holds, and what is missing. Read by `validate` (diagnostics) and by
 //! `render` (the site's conformance page).
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 use serde::Serialize;
 
@@ -101,11 +101,12 @@ pub fn report(framework: &Framework) -> Report {
         })
         .collect();
     let mut totals = Counts::default();
-    let mut all_documents = BTreeSet::new();
+    // Counted, never listed: no order needed, and no copies of the names.
+    let mut all_documents = HashSet::new();
     let concepts: Vec<ConceptSummary> = concept_nodes
         .iter()
         .map(|&c| {
-            let mut documents = BTreeSet::new();
+            let mut documents = HashSet::new();
             let mut counts = count(framework, c, &mut documents);
             counts.documents = documents.len();
             all_documents.extend(documents);
@@ -139,7 +140,7 @@ pub fn report(framework: &Framework) -> Report {
             totals.citations += 1;
             match &citation.document {
                 Some(document) => {
-                    all_documents.insert(document.clone());
+                    all_documents.insert(document.as_str());
                 }
                 None => totals.unparsed += 1,
             }
@@ -171,14 +172,14 @@ fn descendants(framework: &Framework, node: usize) -> Vec<usize> {
     out
 }
 
-fn count(framework: &Framework, concept: usize, documents: &mut BTreeSet<String>) -> Counts {
+fn count<'f>(framework: &'f Framework, concept: usize, documents: &mut HashSet<&'f str>) -> Counts {
     let mut counts = Counts::default();
-    let mut cite = |node: &Node, counts: &mut Counts| {
+    let mut cite = |node: &'f Node, counts: &mut Counts| {
         for citation in node.references.iter().flat_map(|r| &r.citations) {
             counts.citations += 1;
             match &citation.document {
                 Some(document) => {
-                    documents.insert(document.clone());
+                    documents.insert(document.as_str());
                 }
                 None => counts.unparsed += 1,
             }

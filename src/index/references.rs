@@ -101,21 +101,25 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
     }
 }
 
-/// Collects citations: series → document → (clause, edition) → citing nodes.
+/// Collects citations: series → document → (clause, edition) → citing nodes. Names are
+/// borrowed from the model (a large framework has tens of thousands of citations of a few
+/// hundred documents).
 #[derive(Default)]
-struct Collector {
-    series: BTreeMap<String, (Vec<usize>, BTreeMap<String, DocumentDraft>)>,
+struct Collector<'f> {
+    series: BTreeMap<&'f str, (Vec<usize>, BTreeMap<&'f str, DocumentDraft<'f>>)>,
 }
 
 #[derive(Default)]
-struct DocumentDraft {
-    part: Option<String>,
+struct DocumentDraft<'f> {
+    part: Option<&'f str>,
     cited_by: Vec<usize>,
-    clauses: BTreeMap<(String, Option<String>), Vec<usize>>,
+    clauses: BTreeMap<(&'f str, Option<&'f str>), Vec<usize>>,
 }
 
+/// Adds `node` to `list` unless it is there. Nodes are collected one at a time, each with
+/// all its citations: when a node is in a list, it is the last one.
 fn push_once(list: &mut Vec<usize>, node: usize) {
-    if list.last() != Some(&node) && !list.contains(&node) {
+    if list.last() != Some(&node) {
         list.push(node);
     }
 }
@@ -131,18 +135,18 @@ impl ReferenceIndex {
                     continue;
                 };
                 let (series_cited_by, documents) =
-                    collector.series.entry(series.clone()).or_default();
+                    collector.series.entry(series.as_str()).or_default();
                 if citation.all_parts {
                     push_once(series_cited_by, node_index);
                     continue;
                 }
-                let draft = documents.entry(document.clone()).or_default();
-                draft.part = citation.part.clone();
+                let draft = documents.entry(document.as_str()).or_default();
+                draft.part = citation.part.as_deref();
                 if citation.clauses.is_empty() {
                     push_once(&mut draft.cited_by, node_index);
                 }
                 for clause in &citation.clauses {
-                    let key = (clause.clone(), citation.edition.clone());
+                    let key = (clause.as_str(), citation.edition.as_deref());
                     push_once(draft.clauses.entry(key).or_default(), node_index);
                 }
             }
@@ -157,12 +161,12 @@ impl ReferenceIndex {
                     .map(|(document, draft)| document_entry(document, draft, declared))
                     .collect();
                 documents.sort_by(|a, b| natural_cmp(&a.document, &b.document));
-                let own = declared(&name);
+                let own = declared(name);
                 SeriesEntry {
-                    slug: slugify(&name),
+                    slug: slugify(name),
                     title: own.and_then(|d| d.title.clone()),
                     url: own.and_then(|d| d.url.clone()),
-                    series: name,
+                    series: name.to_string(),
                     cited_by,
                     documents,
                 }
@@ -190,32 +194,32 @@ impl ReferenceIndex {
 }
 
 fn document_entry<'a>(
-    document: String,
-    draft: DocumentDraft,
+    document: &str,
+    draft: DocumentDraft<'_>,
     declared: impl Fn(&str) -> Option<&'a DeclaredDocument>,
 ) -> DocumentEntry {
     let mut clauses: Vec<ClauseEntry> = draft
         .clauses
         .into_iter()
         .map(|((clause, edition), cited_by)| ClauseEntry {
-            anchor: clause_anchor(&clause, edition.as_deref()),
-            clause,
-            edition,
+            anchor: clause_anchor(clause, edition),
+            clause: clause.to_string(),
+            edition: edition.map(str::to_string),
             cited_by,
         })
         .collect();
     clauses.sort_by(|a, b| {
         compare_clauses(&a.clause, &b.clause).then_with(|| a.edition.cmp(&b.edition))
     });
-    let own = declared(&document);
+    let own = declared(document);
     DocumentEntry {
-        slug: slugify(&document),
+        slug: slugify(document),
         title: own.and_then(|d| d.title.clone()),
         url: own.and_then(|d| d.url.clone()),
-        part: draft.part,
+        part: draft.part.map(str::to_string),
         cited_by: draft.cited_by,
         clauses,
-        document,
+        document: document.to_string(),
     }
 }
 

@@ -45,6 +45,10 @@ struct ParsedFile {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// The files read, by path. Keyed by the path's bytes: the paths all come from one scan,
+/// spelled the same way, and hashing a `Path` walks its components (slow for thousands).
+type ParsedFiles<'a> = std::collections::HashMap<&'a std::ffi::OsStr, ParsedFile>;
+
 /// Most files (or pages) one parallel task takes at a time.
 pub const PARALLEL_PIECE: usize = 32;
 
@@ -105,8 +109,7 @@ pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework
         .with_max_len(PARALLEL_PIECE)
         .map(|rel| parse_file(&content.join(rel), &display(rel), code))
         .collect();
-    let mut parsed: std::collections::HashMap<&Path, ParsedFile> =
-        files.iter().map(PathBuf::as_path).zip(parsed).collect();
+    let mut parsed: ParsedFiles<'_> = files.iter().map(|f| f.as_os_str()).zip(parsed).collect();
     for file in parsed.values_mut() {
         diagnostics.append(&mut file.diagnostics);
     }
@@ -117,7 +120,11 @@ pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework
         nodes: Vec::with_capacity(files.len() + 1),
         display: &display,
     };
-    let root = match root_folder.index.as_deref().and_then(|p| parsed.remove(p)) {
+    let root = match root_folder
+        .index
+        .as_deref()
+        .and_then(|p| parsed.remove(p.as_os_str()))
+    {
         Some(file) => file.node,
         None => RawNode {
             span: Span::file(display(Path::new(INDEX_FILE))),
@@ -601,11 +608,11 @@ impl Tree<'_> {
         &mut self,
         folder: &Folder,
         parent: usize,
-        parsed: &mut std::collections::HashMap<&Path, ParsedFile>,
+        parsed: &mut ParsedFiles<'_>,
     ) {
         let depth = self.nodes[parent].depth + 1;
         for file in &folder.files {
-            let Some(parsed_file) = parsed.remove(file.as_path()) else {
+            let Some(parsed_file) = parsed.remove(file.as_os_str()) else {
                 continue;
             };
             let stem = file
@@ -629,7 +636,11 @@ impl Tree<'_> {
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let source = (self.display)(&child.rel.join(INDEX_FILE));
-            let raw = match child.index.as_deref().and_then(|p| parsed.remove(p)) {
+            let raw = match child
+                .index
+                .as_deref()
+                .and_then(|p| parsed.remove(p.as_os_str()))
+            {
                 Some(file) => file.node,
                 None => RawNode {
                     span: Span::file((self.display)(&child.rel)),
