@@ -1,8 +1,6 @@
 //! Times the output link scan alone over a built site, single-threaded:
 //! `cargo run --release --example scan_links -- /dev/shm/w10k/fw-out`.
 
-use std::collections::HashSet;
-
 fn main() {
     let Some(root) = std::env::args().nth(1) else {
         eprintln!("usage: scan_links SITE_FOLDER");
@@ -26,7 +24,7 @@ fn main() {
             }
         }
     }
-    let files: HashSet<String> = pages.iter().map(|(rel, _)| rel.clone()).collect();
+    let files: framewright::linkcheck::Paths = pages.iter().map(|(rel, _)| rel.clone()).collect();
     let site = framewright::linkcheck::SiteFiles::new(files);
     let bytes: usize = pages.iter().map(|(_, html)| html.len()).sum();
     if std::env::var_os("SCAN_LINKS_TOP").is_some() {

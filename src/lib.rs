@@ -26,7 +26,6 @@ pub mod serve;
 pub mod validate;
 pub mod write;
 
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -229,14 +228,14 @@ pub fn render_all(
     templates: &Templates,
     sink: &dyn SiteSink,
     work: &WorkTimes,
-) -> Result<HashMap<String, linkcheck::PageLinks>, BuildError> {
+) -> Result<linkcheck::ScannedPages, BuildError> {
     let framework = &project.framework;
     let site = &framework.config.site;
     let base_path = site.base_path();
     let renderer = Renderer::new(framework, &project.index, templates)
         .map_err(|d| BuildError::Content(vec![d]))?;
     let pages = renderer.pages();
-    let mut files: HashSet<String> = other_files(project, theme).into_iter().collect();
+    let mut files: linkcheck::Paths = other_files(project, theme).into_iter().collect();
     files.extend(pages.iter().map(|p| p.path.clone()));
     let site_files = linkcheck::SiteFiles::new(files);
     let results: Vec<Result<Option<(String, linkcheck::PageLinks)>, BuildError>> = pages
@@ -262,7 +261,8 @@ pub fn render_all(
         })
         .collect();
     let mut diagnostics = Vec::new();
-    let mut scanned = HashMap::with_capacity(pages.len());
+    let mut scanned =
+        linkcheck::ScannedPages::with_capacity_and_hasher(pages.len(), Default::default());
     for result in results {
         match result {
             Ok(Some((path, links))) => {
@@ -357,7 +357,7 @@ pub fn produce(
     templates: &Templates,
     sink: &dyn SiteSink,
     work: &WorkTimes,
-) -> Result<HashMap<String, linkcheck::PageLinks>, BuildError> {
+) -> Result<linkcheck::ScannedPages, BuildError> {
     let framework = &project.framework;
     // The exports need no page: make them while the pages render.
     let (pages, exported) = rayon::join(

@@ -1,10 +1,16 @@
 //! Output link check: every internal `href`/`src` in the rendered pages must reach a file
 //! that the build writes, and every `#fragment` an element id on that page.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::diagnostics::{Diagnostic, Span};
 use crate::render::{SHARED_END, SHARED_START};
+
+/// Every page's ids and the links that still need checking, by page path.
+pub type ScannedPages = HashMap<String, PageLinks>;
+
+/// A set of paths (or ids) of the site.
+pub type Paths = HashSet<String>;
 
 /// The ids and links found in one rendered page.
 #[derive(Debug, Clone, Default)]
@@ -601,7 +607,8 @@ mod tests {
             <a href="missing/">missing</a><img src="static/i.png">"##;
         let files: HashSet<String> = ["index.html", "a/index.html", "static/i.png"]
             .map(String::from)
-            .into();
+            .into_iter()
+            .collect();
         let mut page = scan(html);
         page.drop_settled("index.html", &SiteFiles::new(files.clone()), "/");
         assert_eq!(page.links, ["#gone", "a/#x", "missing/"]);
@@ -621,7 +628,8 @@ mod tests {
             "static/x.css",
         ]
         .map(String::from)
-        .into();
+        .into_iter()
+        .collect();
         let site = SiteFiles::new(files);
         let mut page = scan(
             r##"<a href="../../">home</a><a href="../../a/">a</a><link href="../../static/x.css">

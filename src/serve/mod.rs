@@ -14,7 +14,7 @@ use anyhow::{bail, Context as _, Result};
 
 use crate::diagnostics::{self, Diagnostic};
 use crate::index::references::ReferenceIndex;
-use crate::linkcheck::{self, PageLinks};
+use crate::linkcheck;
 use crate::load::{self, Reload};
 use crate::model::{Kind, Reference};
 use crate::render::{PageKind, Renderer, Templates, Theme};
@@ -53,7 +53,7 @@ struct Built {
     project: Project,
     theme: Theme,
     templates: Templates,
-    links: HashMap<String, PageLinks>,
+    links: linkcheck::ScannedPages,
 }
 
 /// What one rebuild did, for the terminal line.
@@ -281,7 +281,7 @@ impl LiveSite {
         for (path, html) in &rendered {
             built.links.insert(path.clone(), linkcheck::scan(html));
         }
-        let files: HashSet<String> = crate::other_files(project, &built.theme)
+        let files: linkcheck::Paths = crate::other_files(project, &built.theme)
             .into_iter()
             .collect();
         let which: Vec<&str> = rendered.iter().map(|(p, _)| p.as_str()).collect();
