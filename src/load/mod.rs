@@ -163,18 +163,38 @@ pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework
 /// Reads a regular file of at most `limit` bytes as text. Pipes, devices and folders are
 /// refused (reading them could block or never end), and so are larger files.
 pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<String> {
-    use std::io::{Error, ErrorKind, Read};
+    use std::io::{Error, ErrorKind};
     let too_large = || Error::new(ErrorKind::InvalidData, format!("larger than {limit} bytes"));
     let (file, len) = open_regular_file(path)?;
     if len > limit {
         return Err(too_large());
     }
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.take(limit + 1).read_to_end(&mut bytes)?;
+    let bytes = read_open_file(file, len, limit)?;
     if bytes.len() as u64 > limit {
         return Err(too_large());
     }
     String::from_utf8(bytes).map_err(|_| Error::new(ErrorKind::InvalidData, "not valid UTF-8"))
+}
+
+/// Reads an open file whose metadata gave `len` (at most `limit`) to its end, or to one byte
+/// past `limit` should it have grown. One `read` when it still has that length: asked for
+/// a byte more, it gives `len` bytes and so shows its end (where reading to the end
+/// would take a second call that reads nothing, for each of thousands of files).
+fn read_open_file(mut file: fs::File, len: u64, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{ErrorKind, Read};
+    let mut bytes = vec![0; usize::try_from(len.min(limit)).unwrap_or(0) + 1];
+    let read = match file.read(&mut bytes) {
+        Ok(read) => read,
+        Err(err) if err.kind() == ErrorKind::Interrupted => 0,
+        Err(err) => return Err(err),
+    };
+    bytes.truncate(read);
+    if read as u64 != len {
+        // Shorter or longer than it was: read on to the end (or just past the limit).
+        file.take((limit + 1).saturating_sub(read as u64))
+            .read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
 }
 
 /// Opens `path` for reading if it is a regular file, with its length. Pipes, devices and
@@ -501,7 +521,6 @@ fn parse_text(text: &str, display: &str, code: CodeBlocks) -> ParsedFile {
 }
 
 fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
-    use std::io::Read;
     let cannot_read = |err: String| {
         Diagnostic::error("E0023", format!("cannot read file: {err}")).at(Span::file(display))
     };
@@ -517,10 +536,8 @@ fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
         return Err(too_big());
     }
     // Read at most one byte past the limit, in case the file grows meanwhile.
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|err| cannot_read(err.to_string()))?;
+    let bytes =
+        read_open_file(file, len, MAX_FILE_BYTES).map_err(|err| cannot_read(err.to_string()))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_big());
     }
@@ -833,5 +850,29 @@ fn flatten(mut raw: RawNode, parent: Option<String>, out: &mut Vec<(RawNode, Opt
     out.push((raw, parent));
     for item in items {
         flatten(item, id.clone(), out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_files_are_read_whole_whatever_length_they_were_said_to_have() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.md");
+        fs::write(&path, "0123456789").unwrap();
+        let read = |len: u64, limit: u64| {
+            read_open_file(fs::File::open(&path).unwrap(), len, limit).unwrap()
+        };
+        // As stated; grown since (stated shorter); shrunk since (stated longer).
+        for len in [10, 4, 0, 15] {
+            assert_eq!(read(len, 100), b"0123456789", "stated {len}");
+        }
+        // Longer than the limit: one byte past it, for the caller to refuse.
+        assert_eq!(read(4, 6), b"0123456");
+        assert_eq!(read_regular_file(&path, 100).unwrap(), "0123456789");
+        assert!(read_regular_file(&path, 9).is_err());
+        assert!(read_regular_file(dir.path(), 100).is_err(), "a folder");
     }
 }
