@@ -1,7 +1,7 @@
 //! The reference index: cited series → documents (parts) → clauses → the nodes citing each.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use foldhash::HashMap;
 
 use crate::citation::compare_clauses;
 use crate::markdown::slugify;
@@ -103,17 +103,17 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 
 /// Collects citations: series → document → (clause, edition) → citing nodes. Names are
 /// borrowed from the model (a large framework has tens of thousands of citations of a few
-/// hundred documents).
+/// hundred documents), and the entries are put in order once, at the end.
 #[derive(Default)]
 struct Collector<'f> {
-    series: BTreeMap<&'f str, (Vec<usize>, BTreeMap<&'f str, DocumentDraft<'f>>)>,
+    series: HashMap<&'f str, (Vec<usize>, HashMap<&'f str, DocumentDraft<'f>>)>,
 }
 
 #[derive(Default)]
 struct DocumentDraft<'f> {
     part: Option<&'f str>,
     cited_by: Vec<usize>,
-    clauses: BTreeMap<(&'f str, Option<&'f str>), Vec<usize>>,
+    clauses: HashMap<(&'f str, Option<&'f str>), Vec<usize>>,
 }
 
 /// Adds `node` to `list` unless it is there. Nodes are collected one at a time, each with
@@ -160,6 +160,7 @@ impl ReferenceIndex {
                     .into_iter()
                     .map(|(document, draft)| document_entry(document, draft, declared))
                     .collect();
+                // natural_cmp is a total order: the map's order does not show.
                 documents.sort_by(|a, b| natural_cmp(&a.document, &b.document));
                 let own = declared(name);
                 SeriesEntry {
@@ -208,6 +209,7 @@ fn document_entry<'a>(
             cited_by,
         })
         .collect();
+    // A total order (compare_clauses ends on plain string order): the map's does not show.
     clauses.sort_by(|a, b| {
         compare_clauses(&a.clause, &b.clause).then_with(|| a.edition.cmp(&b.edition))
     });
