@@ -221,33 +221,108 @@ fn push_item(out: &mut Vec<u8>, first: bool, value: &impl Serialize, indent: usi
     write_indented(out, value, indent);
 }
 
-/// Appends `value` pretty-printed (two spaces) as if it stood `indent` spaces deep. A line
-/// break in serialised JSON is always between tokens (strings escape theirs), so indenting
-/// every line after the first is exact.
+/// Appends `value` pretty-printed (two spaces) as if it stood `indent` spaces deep.
 fn write_indented(out: &mut Vec<u8>, value: &impl Serialize, indent: usize) {
+    let formatter = NestedPretty {
+        level: indent / 2,
+        has_value: false,
+    };
+    let mut serializer = serde_json::Serializer::with_formatter(out, formatter);
     // Serialising JSON values into memory cannot fail.
-    let _ = serde_json::to_writer_pretty(IndentedWriter { out, indent }, value);
+    let _ = value.serialize(&mut serializer);
 }
 
-/// Writes into a buffer, adding `indent` spaces after every line break.
-struct IndentedWriter<'o> {
-    out: &'o mut Vec<u8>,
-    indent: usize,
+/// serde_json's pretty format (two spaces per level), starting `level` levels deep: the
+/// same bytes as pretty-printing the value where it stands in the whole document.
+struct NestedPretty {
+    level: usize,
+    has_value: bool,
 }
 
-impl std::io::Write for IndentedWriter<'_> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        let mut rest = bytes;
-        while let Some(at) = memchr::memchr(b'\n', rest) {
-            self.out.extend_from_slice(&rest[..=at]);
-            self.out.resize(self.out.len() + self.indent, b' ');
-            rest = &rest[at + 1..];
+impl NestedPretty {
+    fn indent<W: ?Sized + std::io::Write>(&self, out: &mut W) -> std::io::Result<()> {
+        for _ in 0..self.level {
+            out.write_all(b"  ")?;
         }
-        self.out.extend_from_slice(rest);
-        Ok(bytes.len())
+        Ok(())
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            out.write_all(b"\n")?;
+            self.indent(out)?;
+        }
+        out.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + std::io::Write>(&self, out: &mut W, first: bool) -> std::io::Result<()> {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(out)
+    }
+}
+
+impl serde_json::ser::Formatter for NestedPretty {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.open(out, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.close(out, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(out, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.open(out, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.close(out, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(out, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+    ) -> std::io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
         Ok(())
     }
 }

@@ -1,7 +1,7 @@
 //! The reference index: cited series → documents (parts) → clauses → the nodes citing each.
 
-use std::cmp::Ordering;
 use foldhash::HashMap;
+use std::cmp::Ordering;
 
 use crate::citation::compare_clauses;
 use crate::markdown::slugify;
