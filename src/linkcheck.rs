@@ -131,24 +131,35 @@ pub fn scan_unsettled(
         page: PageLinks::default(),
         root: &root,
         site,
+        fragments: Vec::new(),
     };
     for part in parts {
         scan_into(part.as_ref(), &mut found);
     }
-    let mut page = found.page;
+    let Unsettled {
+        mut page,
+        fragments,
+        ..
+    } = found;
+    // Now that all the page's ids are known, its links to them are settled.
+    for fragment in fragments {
+        if !page.ids.contains(fragment) {
+            page.links.push(format!("#{fragment}"));
+        }
+    }
     page.drop_settled(page_path, site, base_path);
     page
 }
 
-/// What a scan does with the attributes it finds.
-trait Found {
+/// What a scan of HTML that lives for `'h` does with the attributes it finds.
+trait Found<'h> {
     /// An `id` attribute's value, unescaped.
     fn id(&mut self, value: String);
     /// An `href` or `src` attribute's value, as written (escaped).
-    fn link(&mut self, raw: &str);
+    fn link(&mut self, raw: &'h str);
 }
 
-impl Found for PageLinks {
+impl Found<'_> for PageLinks {
     fn id(&mut self, value: String) {
         self.ids.insert(value);
     }
@@ -159,18 +170,31 @@ impl Found for PageLinks {
 }
 
 /// Keeps the links that [`settled_fast`] does not settle.
-struct Unsettled<'a> {
+struct Unsettled<'a, 'h> {
     page: PageLinks,
     root: &'a str,
     site: &'a SiteFiles,
+    /// Links to an id of the page itself (`#x`), left in the page until its ids are all
+    /// known: the print edition has a hundred thousand of them.
+    fragments: Vec<&'h str>,
 }
 
-impl Found for Unsettled<'_> {
+impl<'h> Found<'h> for Unsettled<'_, 'h> {
     fn id(&mut self, value: String) {
         self.page.ids.insert(value);
     }
 
-    fn link(&mut self, raw: &str) {
+    fn link(&mut self, raw: &'h str) {
+        // A plain `#id` (nothing escaped or encoded, no spaces) means that id as written.
+        if let Some(fragment) = raw.strip_prefix('#').filter(|f| {
+            !f.is_empty()
+                && !f
+                    .bytes()
+                    .any(|b| matches!(b, b'&' | b'%') || b.is_ascii_whitespace())
+        }) {
+            self.fragments.push(fragment);
+            return;
+        }
         let value = unescape(raw);
         if settled_fast(&value, self.root, self.site) != Some(true) {
             self.page.links.push(value.into_owned());
@@ -178,7 +202,7 @@ impl Found for Unsettled<'_> {
     }
 }
 
-fn scan_into(html: &str, found: &mut impl Found) {
+fn scan_into<'h>(html: &'h str, found: &mut impl Found<'h>) {
     let mut from = 0;
     for range in shared_ranges(html) {
         scan_part(html, from..range.start, found);
@@ -187,7 +211,7 @@ fn scan_into(html: &str, found: &mut impl Found) {
     scan_part(html, from..html.len(), found);
 }
 
-fn scan_part(html: &str, range: std::ops::Range<usize>, found: &mut impl Found) {
+fn scan_part<'h>(html: &'h str, range: std::ops::Range<usize>, found: &mut impl Found<'h>) {
     let part = &html[range];
     // Raw HTML in Markdown may quote with apostrophes; the theme never does.
     let apostrophes = memchr::memmem::find(part.as_bytes(), b"='").is_some();
@@ -200,12 +224,12 @@ fn scan_part(html: &str, range: std::ops::Range<usize>, found: &mut impl Found) 
 
 /// Collects `id`, `href` and `src` attributes whose values are quoted with `quote`, except
 /// inside the `skip` ranges (sorted); records where every value stands in `values`.
-fn scan_quoted(
-    part: &str,
+fn scan_quoted<'h>(
+    part: &'h str,
     quote: u8,
     skip: &[std::ops::Range<usize>],
     mut values: Option<&mut Vec<std::ops::Range<usize>>>,
-    found: &mut impl Found,
+    found: &mut impl Found<'h>,
 ) {
     let bytes = part.as_bytes();
     let mut skip = skip.iter().peekable();
@@ -617,6 +641,24 @@ mod tests {
         pages.insert("a/index.html".to_string(), scan(r#"<p id="y"></p>"#));
         let problems = verify(&pages, &files, "/");
         assert_eq!(problems.len(), 3, "{problems:?}");
+    }
+
+    #[test]
+    fn links_to_the_page_itself_are_settled_by_its_ids_wherever_they_stand() {
+        // Links before and after their ids, a missing id, an empty, an encoded and an
+        // escaped fragment, split over two parts as the print edition is.
+        let parts = [
+            r##"<a href="#later">x</a><a href="#gone">x</a><a href="#">top</a><p id="a b"></p>"##,
+            r##"<a href="#a%20b">x</a><a href="#q&amp;a">x</a><h2 id="later"></h2><h2 id="q&amp;a"></h2>"##,
+        ];
+        let files: HashSet<String> = ["index.html".to_string()].into_iter().collect();
+        let site = SiteFiles::new(files);
+        let kept = scan_unsettled(&parts, "index.html", &site, "/");
+        let mut reference = scan(&parts.concat());
+        reference.drop_settled("index.html", &site, "/");
+        assert_eq!(kept.links, ["#gone"]);
+        assert_eq!(kept.links, reference.links);
+        assert_eq!(kept.ids, reference.ids);
     }
 
     #[test]
