@@ -2,7 +2,7 @@
 //! what each concept holds, and what is missing. Read by `validate` (diagnostics) and by
 //! `render` (the site's conformance page).
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use serde::Serialize;
 

@@ -47,7 +47,7 @@ struct ParsedFile {
 
 /// The files read, by path. Keyed by the path's bytes: the paths all come from one scan,
 /// spelled the same way, and hashing a `Path` walks its components (slow for thousands).
-type ParsedFiles<'a> = std::collections::HashMap<&'a std::ffi::OsStr, ParsedFile>;
+type ParsedFiles<'a> = foldhash::HashMap<&'a std::ffi::OsStr, ParsedFile>;
 
 /// Most files (or pages) one parallel task takes at a time.
 pub const PARALLEL_PIECE: usize = 32;
@@ -573,6 +573,15 @@ struct Tree<'a> {
     display: &'a dyn Fn(&Path) -> String,
 }
 
+/// `text` without surrounding white space, copied only when it has some.
+fn trimmed(text: String) -> String {
+    if text.trim().len() == text.len() {
+        text
+    } else {
+        text.trim().to_string()
+    }
+}
+
 impl Tree<'_> {
     /// Adds a node and, recursively, its inline items; returns its index.
     fn add(
@@ -587,7 +596,7 @@ impl Tree<'_> {
         let index = self.nodes.len();
         let kind = raw.kind.unwrap_or_else(|| Kind::from_depth(depth));
         self.nodes.push(Node {
-            id: raw.id.unwrap_or_default().trim().to_string(),
+            id: trimmed(raw.id.unwrap_or_default()),
             kind,
             title: raw.title,
             description: raw.description,
