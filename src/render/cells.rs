@@ -15,6 +15,12 @@ use crate::model::{Column, Framework, Node, Reference};
 /// Escapes text for HTML.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    push_escaped(&mut out, text);
+    out
+}
+
+/// Appends `text` to `out`, escaped for HTML text and attribute values.
+pub fn push_escaped(out: &mut String, text: &str) {
     let mut rest = text;
     // Copy runs of ordinary text whole: most text has nothing to escape.
     while let Some(at) = rest
@@ -32,7 +38,6 @@ pub fn escape(text: &str) -> String {
         rest = &rest[at + 1..];
     }
     out.push_str(rest);
-    out
 }
 
 /// Replaces `href="@ID"` placeholders in HTML with the URL of the id, relative to `dir`.
@@ -215,16 +220,21 @@ impl<'a> TableBuilder<'a> {
 
     fn cell(&self, node_index: usize, key: &str) -> String {
         let node = &self.framework.nodes[node_index];
-        let url = relative_url(self.dir, &self.index.urls[node_index]);
+        let link = |class: &str, text: &str| {
+            let url = relative_url(self.dir, &self.index.urls[node_index]);
+            let mut html = String::with_capacity(url.len() + text.len() + 40);
+            html.push_str("<a");
+            html.push_str(class);
+            html.push_str(" href=\"");
+            push_escaped(&mut html, &url);
+            html.push_str("\">");
+            push_escaped(&mut html, text);
+            html.push_str("</a>");
+            html
+        };
         match key {
-            "id" => format!(
-                "<a class=\"item-id\" href=\"{}\">{}</a>",
-                escape(&url),
-                escape(&node.id)
-            ),
-            "title" if node.has_page => {
-                format!("<a href=\"{}\">{}</a>", escape(&url), escape(node.label()))
-            }
+            "id" => link(" class=\"item-id\"", &node.id),
+            "title" if node.has_page => link("", node.label()),
             "title" => escape(node.title.as_deref().unwrap_or("")),
             "description" => node
                 .description
@@ -280,37 +290,38 @@ impl<'a> TableBuilder<'a> {
 
     fn citation(&self, citation: &crate::citation::Citation, html: &mut String) {
         let (Some(document), Some(series)) = (&citation.document, &citation.series) else {
-            let _ = write!(
-                html,
-                "<span class=\"cite-unparsed\">{}</span>",
-                escape(&citation.cite)
-            );
+            html.push_str("<span class=\"cite-unparsed\">");
+            push_escaped(html, &citation.cite);
+            html.push_str("</span>");
             return;
         };
         let target = if citation.all_parts { series } else { document };
-        let page = format!("references/{}/", slugify(target));
-        let page_url = relative_url(self.dir, &page);
-        let mut label = escape(target);
+        // The reference page from here. Slugs need no escaping (letters, digits, `.`, `_`
+        // and `-` only), and neither do clause anchors, made of slugs.
+        let mut page_url = super::root_prefix(self.dir);
+        page_url.push_str("references/");
+        page_url.push_str(&slugify(target));
+        page_url.push('/');
+        html.push_str("<a class=\"cite-doc\" href=\"");
+        html.push_str(&page_url);
+        html.push_str("\">");
+        push_escaped(html, target);
         if let Some(edition) = &citation.edition {
-            let _ = write!(label, ":{}", escape(edition));
+            html.push(':');
+            push_escaped(html, edition);
         }
         if citation.all_parts {
-            label.push_str(" (all parts)");
+            html.push_str(" (all parts)");
         }
-        let _ = write!(
-            html,
-            "<a class=\"cite-doc\" href=\"{}\">{label}</a>",
-            escape(&page_url)
-        );
+        html.push_str("</a>");
         for clause in &citation.clauses {
-            let anchor = clause_anchor(clause, citation.edition.as_deref());
-            let _ = write!(
-                html,
-                ", <a class=\"cite-clause\" href=\"{}#{}\">{}</a>",
-                escape(&page_url),
-                escape(&anchor),
-                escape(clause)
-            );
+            html.push_str(", <a class=\"cite-clause\" href=\"");
+            html.push_str(&page_url);
+            html.push('#');
+            html.push_str(&clause_anchor(clause, citation.edition.as_deref()));
+            html.push_str("\">");
+            push_escaped(html, clause);
+            html.push_str("</a>");
         }
     }
 
