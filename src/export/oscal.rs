@@ -713,7 +713,13 @@ fn text_field<'n>(node: &'n Node, key: &str) -> Option<&'n str> {
 
 /// OSCAL's single-line strings: no line breaks, no surrounding space, never empty.
 fn single_line(text: &str) -> String {
-    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut joined = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(word);
+    }
     if joined.is_empty() {
         "-".into()
     } else {
@@ -982,13 +988,13 @@ pub fn restore_inserts(markdown: &str) -> String {
     loop {
         let next = [(&param, true), (&link, false)]
             .into_iter()
-            .filter_map(|(open, is_param)| rest.find(open.as_str()).map(|at| (at, open, is_param)))
+            .filter_map(|(open, is_param)| find(rest, open).map(|at| (at, open, is_param)))
             .min();
         let Some((at, open, is_param)) = next else {
             break;
         };
         let after = &rest[at + open.len()..];
-        let (Some(quote), Some(close)) = (after.find('"'), after.find("</span>")) else {
+        let (Some(quote), Some(close)) = (after.find('"'), find(after, "</span>")) else {
             break;
         };
         let value = unescape(&after[..quote]);
@@ -1005,6 +1011,11 @@ pub fn restore_inserts(markdown: &str) -> String {
     out
 }
 
+/// Where `needle` first stands in `text` (memchr's search: these run over every body).
+fn find(text: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::find(text.as_bytes(), needle.as_bytes())
+}
+
 /// Reverses [`crate::render::escape`].
 fn unescape(text: &str) -> String {
     text.replace("&lt;", "<")
@@ -1018,7 +1029,7 @@ fn unescape(text: &str) -> String {
 fn rewrite_id_links(text: &str, map: impl Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find("](@") {
+    while let Some(at) = find(rest, "](@") {
         let after = &rest[at + 3..];
         let Some(end) = after.find(')') else { break };
         out.push_str(&rest[..at]);
@@ -1033,12 +1044,9 @@ fn rewrite_id_links(text: &str, map: impl Fn(&str) -> String) -> String {
 fn rewrite_wiki_links(text: &str, map: impl Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find("[[") {
+    while let Some(at) = find(rest, "[[") {
         let after = &rest[at + 2..];
-        let Some(end) = after
-            .find("]]")
-            .filter(|&e| !after[..e].contains(['[', '\n']))
-        else {
+        let Some(end) = find(after, "]]").filter(|&e| !after[..e].contains(['[', '\n'])) else {
             out.push_str(&rest[..at + 2]);
             rest = after;
             continue;
