@@ -217,8 +217,10 @@ impl<'a> Locator<'a> {
     /// front matter's lines), without moving the cursor.
     pub fn text(&self, text: &str, from: usize) -> Span {
         let needle = text.lines().next().unwrap_or(text);
+        // Called for every citation of every file: one searcher for all the lines.
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
         for index in from..self.lines.len() {
-            if let Some(column) = self.lines[index].find(needle) {
+            if let Some(column) = finder.find(self.lines[index].as_bytes()) {
                 return self.span(index, column, needle.len());
             }
         }
