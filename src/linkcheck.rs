@@ -281,18 +281,10 @@ fn shared_ranges(html: &str) -> Vec<std::ops::Range<usize>> {
     ranges
 }
 
+/// An attribute value as text. Raw HTML written by hand in Markdown may use the hex
+/// form of the apostrophe too.
 fn unescape(value: &str) -> std::borrow::Cow<'_, str> {
-    if !value.contains('&') {
-        return value.into();
-    }
-    value
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-        .into()
+    crate::render::unescape_with(value, &[("&#x27;", "'")])
 }
 
 fn percent_decode(text: &str) -> String {

@@ -997,7 +997,7 @@ pub fn restore_inserts(markdown: &str) -> String {
         let (Some(quote), Some(close)) = (after.find('"'), find(after, "</span>")) else {
             break;
         };
-        let value = unescape(&after[..quote]);
+        let value = crate::render::unescape(&after[..quote]);
         out.push_str(&rest[..at]);
         if is_param {
             out.push_str(&format!("{{{{ insert: param, {value} }}}}"));
@@ -1014,15 +1014,6 @@ pub fn restore_inserts(markdown: &str) -> String {
 /// Where `needle` first stands in `text` (memchr's search: these run over every body).
 fn find(text: &str, needle: &str) -> Option<usize> {
     memchr::memmem::find(text.as_bytes(), needle.as_bytes())
-}
-
-/// Reverses [`crate::render::escape`].
-fn unescape(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// Rewrites `[text](@ID)` links with `map(ID)` as the fragment: `[text](#OSCAL-ID)`.

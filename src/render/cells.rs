@@ -40,6 +40,32 @@ pub fn push_escaped(out: &mut String, text: &str) {
     out.push_str(rest);
 }
 
+/// Reverses [`escape`]: text with the entities it writes decoded (`&amp;` last, so that
+/// an escaped entity stays as written).
+pub fn unescape(text: &str) -> Cow<'_, str> {
+    unescape_with(text, &[])
+}
+
+/// [`unescape`], decoding the entities in `more` too (as `(entity, text)` pairs).
+pub fn unescape_with<'t>(text: &'t str, more: &[(&str, &str)]) -> Cow<'t, str> {
+    if !text.contains('&') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = text.to_string();
+    let entities = [
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+    ];
+    for (entity, decoded) in entities.iter().chain(more) {
+        if out.contains(entity) {
+            out = out.replace(entity, decoded);
+        }
+    }
+    Cow::Owned(out.replace("&amp;", "&"))
+}
+
 /// Replaces `href="@ID"` placeholders in HTML with the URL of the id, relative to `dir`.
 pub fn resolve_links<'h>(html: &'h str, dir: &str, index: &SiteIndex) -> Cow<'h, str> {
     const MARK: &str = "href=\"@";
@@ -412,5 +438,27 @@ fn document_names(children: &[&Node]) -> String {
         String::new()
     } else {
         serde_json::to_string(&names).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unescape_reverses_escape() {
+        let text = r#"a < b & "c" > 'd' &amp;"#;
+        assert_eq!(
+            escape(text),
+            "a &lt; b &amp; &quot;c&quot; &gt; &#39;d&#39; &amp;amp;"
+        );
+        assert_eq!(unescape(&escape(text)), text);
+        assert!(matches!(unescape("plain"), Cow::Borrowed("plain")));
+        // Other entities only when asked for, and an escaped one stays as written.
+        assert_eq!(unescape("&#x27;"), "&#x27;");
+        assert_eq!(
+            unescape_with("&#x27; &amp;#x27;", &[("&#x27;", "'")]),
+            "' &#x27;"
+        );
     }
 }

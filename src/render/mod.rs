@@ -19,7 +19,7 @@ use crate::diagnostics::{Diagnostic, Span};
 use crate::index::SiteIndex;
 use crate::model::{Framework, Kind, Node};
 use cells::TableBuilder;
-pub use cells::{escape, resolve_links};
+pub use cells::{escape, push_escaped, resolve_links, unescape, unescape_with};
 use references::ReferenceViews;
 use sidebar::{Marks, Sidebar};
 pub use theme::Theme;

@@ -10,7 +10,6 @@
 //! other files are made relative to `print/`. Ids that Markdown gave headings and footnotes
 //! are prefixed with their node's id (`ID.AM--scope`), so that they stay unique on the page.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
@@ -19,7 +18,7 @@ use tera::Context;
 
 use super::cells::TableBuilder;
 use super::references::ReferenceViews;
-use super::{resolve_links, Page, Renderer};
+use super::{push_escaped, resolve_links, unescape, Page, Renderer};
 use crate::diagnostics::Diagnostic;
 use crate::model::Node;
 
@@ -198,31 +197,6 @@ fn push_prefixed(out: &mut String, prefix: &str, value: &str, lead: &str) {
     push_escaped(out, prefix);
     out.push_str("--");
     out.push_str(value);
-}
-
-/// Writes `text` escaped for an attribute value.
-fn push_escaped(out: &mut String, text: &str) {
-    if text.contains(['&', '<', '>', '"', '\'']) {
-        out.push_str(&super::escape(text));
-    } else {
-        out.push_str(text);
-    }
-}
-
-/// An attribute value as text (the few entities the theme and Markdown write).
-fn unescape(value: &str) -> Cow<'_, str> {
-    if value.contains('&') {
-        Cow::Owned(
-            value
-                .replace("&quot;", "\"")
-                .replace("&#39;", "'")
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&amp;", "&"),
-        )
-    } else {
-        Cow::Borrowed(value)
-    }
 }
 
 /// True for a relative link (not `https://…`, not `/…`, not `mailto:…`).
