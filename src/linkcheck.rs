@@ -4,7 +4,7 @@
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::diagnostics::{Diagnostic, Span};
-use crate::render::{SHARED_END, SHARED_START};
+use crate::render::{root_prefix, SHARED_END, SHARED_START};
 
 /// Every page's ids and the links that still need checking, by page path.
 pub type ScannedPages = HashMap<String, PageLinks>;
@@ -27,10 +27,20 @@ impl PageLinks {
     /// fragment, and those to an id of this page. What stays is checked by [`verify`],
     /// which still finds every broken link (one to a missing file stays, too).
     pub fn drop_settled(&mut self, page_path: &str, site: &SiteFiles, base_path: &str) {
+        self.drop_settled_from(&root_prefix(page_path), page_path, site, base_path);
+    }
+
+    /// [`PageLinks::drop_settled`] with the page's way back to the site root (`root`).
+    fn drop_settled_from(
+        &mut self,
+        root: &str,
+        page_path: &str,
+        site: &SiteFiles,
+        base_path: &str,
+    ) {
         let ids = &self.ids;
-        let root = "../".repeat(page_path.matches('/').count());
         self.links.retain(|link| {
-            if let Some(settled) = settled_fast(link, &root, site) {
+            if let Some(settled) = settled_fast(link, root, site) {
                 return !settled;
             }
             match resolve(page_path, link, base_path) {
@@ -126,7 +136,7 @@ pub fn scan_unsettled(
     site: &SiteFiles,
     base_path: &str,
 ) -> PageLinks {
-    let root = "../".repeat(page_path.matches('/').count());
+    let root = root_prefix(page_path);
     let mut found = Unsettled {
         page: PageLinks::default(),
         root: &root,
@@ -147,7 +157,7 @@ pub fn scan_unsettled(
             page.links.push(format!("#{fragment}"));
         }
     }
-    page.drop_settled(page_path, site, base_path);
+    page.drop_settled_from(&root, page_path, site, base_path);
     page
 }
 

@@ -726,16 +726,13 @@ pub fn relative_url(from: &str, target: &str) -> String {
     {
         return fragment.to_string();
     }
-    let depth = from.matches('/').count();
-    if depth == 0 && target.is_empty() {
-        return "./".into();
-    }
-    let mut url = String::with_capacity(3 * depth + target.len());
-    for _ in 0..depth {
-        url.push_str("../");
-    }
+    let mut url = root_prefix(from);
     url.push_str(target);
-    url
+    if url.is_empty() {
+        "./".into()
+    } else {
+        url
+    }
 }
 
 fn truncate(text: &str, max: usize) -> String {
