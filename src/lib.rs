@@ -415,9 +415,10 @@ pub fn write_exports(project: &Project, sink: &dyn SiteSink) -> anyhow::Result<(
 /// Checks a project without writing anything: every diagnostic, sorted.
 pub fn check(root: &Path) -> Result<Vec<Diagnostic>, BuildError> {
     // Code is not highlighted: the problems found are the same, sooner.
-    let project = Project::open_with(root, None, CodeBlocks::Plain)?;
-    let mut diagnostics = project.diagnostics.clone();
-    if !project.has_errors() {
+    let mut project = Project::open_with(root, None, CodeBlocks::Plain)?;
+    let has_errors = project.has_errors();
+    let mut diagnostics = std::mem::take(&mut project.diagnostics);
+    if !has_errors {
         // Rendering finds template errors and broken output links; render without writing.
         let theme = Theme::load(root, &project.framework.config.build.theme)
             .map_err(|d| BuildError::Content(vec![d]))?;
