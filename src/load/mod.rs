@@ -164,16 +164,34 @@ pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework
 /// refused (reading them could block or never end), and so are larger files.
 pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<String> {
     use std::io::{Error, ErrorKind};
-    let too_large = || Error::new(ErrorKind::InvalidData, format!("larger than {limit} bytes"));
-    let (file, len) = open_regular_file(path)?;
-    if len > limit {
-        return Err(too_large());
-    }
-    let bytes = read_open_file(file, len, limit)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large());
-    }
+    let bytes = read_limited(path, limit).map_err(|failure| match failure {
+        ReadFailure::Io(err) => err,
+        ReadFailure::TooLarge => {
+            Error::new(ErrorKind::InvalidData, format!("larger than {limit} bytes"))
+        }
+    })?;
     String::from_utf8(bytes).map_err(|_| Error::new(ErrorKind::InvalidData, "not valid UTF-8"))
+}
+
+/// Why a file was not read.
+enum ReadFailure {
+    Io(std::io::Error),
+    /// It holds more than the limit.
+    TooLarge,
+}
+
+/// The bytes of the regular file at `path`, refused when it holds more than `limit`.
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadFailure> {
+    let (file, len) = open_regular_file(path).map_err(ReadFailure::Io)?;
+    if len > limit {
+        return Err(ReadFailure::TooLarge);
+    }
+    // Read at most one byte past the limit, in case the file grows meanwhile.
+    let bytes = read_open_file(file, len, limit).map_err(ReadFailure::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadFailure::TooLarge);
+    }
+    Ok(bytes)
 }
 
 /// Reads an open file whose metadata gave `len` (at most `limit`) to its end, or to one byte
@@ -521,26 +539,16 @@ fn parse_text(text: &str, display: &str, code: CodeBlocks) -> ParsedFile {
 }
 
 fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
-    let cannot_read = |err: String| {
-        Diagnostic::error("E0023", format!("cannot read file: {err}")).at(Span::file(display))
-    };
-    let too_big = || {
-        Diagnostic::error(
+    let bytes = read_limited(path, MAX_FILE_BYTES).map_err(|failure| match failure {
+        ReadFailure::Io(err) => {
+            Diagnostic::error("E0023", format!("cannot read file: {err}")).at(Span::file(display))
+        }
+        ReadFailure::TooLarge => Diagnostic::error(
             "E0027",
             format!("file is larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024),
         )
-        .at(Span::file(display))
-    };
-    let (file, len) = open_regular_file(path).map_err(|err| cannot_read(err.to_string()))?;
-    if len > MAX_FILE_BYTES {
-        return Err(too_big());
-    }
-    // Read at most one byte past the limit, in case the file grows meanwhile.
-    let bytes =
-        read_open_file(file, len, MAX_FILE_BYTES).map_err(|err| cannot_read(err.to_string()))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_big());
-    }
+        .at(Span::file(display)),
+    })?;
     String::from_utf8(bytes).map_err(|err| {
         let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or("");
