@@ -106,8 +106,10 @@ pub fn report(framework: &Framework) -> Report {
     let concepts: Vec<ConceptSummary> = concept_nodes
         .iter()
         .map(|&c| {
+            // Everything below the concept, listed once for the counts and the lists.
+            let below = descendants(framework, c);
             let mut documents = HashSet::new();
-            let mut counts = count(framework, c, &mut documents);
+            let mut counts = count(framework, c, &below, &mut documents);
             counts.documents = documents.len();
             all_documents.extend(documents);
             totals.categories += counts.categories;
@@ -123,7 +125,7 @@ pub fn report(framework: &Framework) -> Report {
                     .find(|r| r.node == Some(c))
                     .map(|r| r.name.clone()),
                 counts,
-                empty_categories: descendants(framework, c)
+                empty_categories: below
                     .into_iter()
                     .filter(|&n| {
                         let node = &framework.nodes[n];
@@ -172,7 +174,13 @@ fn descendants(framework: &Framework, node: usize) -> Vec<usize> {
     out
 }
 
-fn count<'f>(framework: &'f Framework, concept: usize, documents: &mut HashSet<&'f str>) -> Counts {
+/// The counts of `concept`, whose descendants are `below`.
+fn count<'f>(
+    framework: &'f Framework,
+    concept: usize,
+    below: &[usize],
+    documents: &mut HashSet<&'f str>,
+) -> Counts {
     let mut counts = Counts::default();
     let mut cite = |node: &'f Node, counts: &mut Counts| {
         for citation in node.references.iter().flat_map(|r| &r.citations) {
@@ -186,7 +194,7 @@ fn count<'f>(framework: &'f Framework, concept: usize, documents: &mut HashSet<&
         }
     };
     cite(&framework.nodes[concept], &mut counts);
-    for n in descendants(framework, concept) {
+    for &n in below {
         let node = &framework.nodes[n];
         match node.kind {
             Kind::Category => counts.categories += 1,
@@ -196,16 +204,20 @@ fn count<'f>(framework: &'f Framework, concept: usize, documents: &mut HashSet<&
         }
         cite(node, &mut counts);
     }
-    counts.unreferenced = unreferenced(framework, concept).len();
+    counts.unreferenced = unreferenced_among(framework, concept, below).len();
     counts
 }
 
 /// The items below `concept` that cite nothing, with nothing cited above them (below the
 /// concept) or below them: the topmost node of each such branch.
 fn unreferenced(framework: &Framework, concept: usize) -> Vec<usize> {
+    unreferenced_among(framework, concept, &descendants(framework, concept))
+}
+
+/// [`unreferenced`], given the concept's descendants (`below`, parents before children).
+fn unreferenced_among(framework: &Framework, concept: usize, below: &[usize]) -> Vec<usize> {
     let nodes = &framework.nodes;
     // cites_below[n]: n or a descendant cites something (computed children first).
-    let below = descendants(framework, concept);
     let mut cites_below = std::collections::HashMap::with_capacity(below.len());
     for &n in below.iter().rev() {
         let node = &nodes[n];
