@@ -1,32 +1,65 @@
-//! Write: the only stage that touches the output folder. Nothing reaches the destination
-//! until the whole build has succeeded, so a failed build never leaves a half-written site.
+//! Write: the only stage that touches the output folder.
 //!
-//! A first build writes into a staging folder beside the destination and renames it into
-//! place. A rebuild over an existing site compares each file with the one already there:
-//! only files that differ are staged, and at the end they are moved into place and files
-//! the new site no longer has are removed. Unchanged files keep their bytes and their
-//! modification times (deploy tools that compare times upload only what changed), and the
-//! cost of deleting and recreating tens of thousands of files is gone.
+//! A build writes the whole new site into a staging folder beside the destination, then
+//! puts it in place in one step: an atomic exchange of the two folders where the system
+//! has one (Linux's `renameat2(RENAME_EXCHANGE)`), a rename of a folder over an empty one
+//! otherwise. A build that fails, is killed or runs out of space at any instant leaves
+//! either the old site or the new one, never a mix.
+//!
+//! - Files whose bytes did not change are hard-linked from the old site into the new one,
+//!   so they keep their modification times (deploy tools that compare times upload only
+//!   what changed) and cost no space or inode.
+//! - Every site carries a manifest, [`MANIFEST`], of the files framewright wrote. A build
+//!   writes only into a folder that is new, empty, or holds such a manifest, and files the
+//!   manifest does not list (a user's own) are carried into the new site untouched: a
+//!   build never deletes what it did not write.
+//! - Staging folders left by killed builds are removed by the next build.
 
 use std::collections::HashSet;
 use std::fs;
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
 
 use anyhow::{bail, Context as _, Result};
 use rayon::prelude::*;
+
+/// The file in every built site that lists the files framewright wrote there, one
+/// `/`-separated path a line after a header line.
+pub const MANIFEST: &str = ".framewright-manifest";
+
+/// The first line of a [`MANIFEST`]; a folder whose manifest does not start with it is
+/// not taken for a site of ours.
+const MANIFEST_HEADER: &str =
+    "# framewright: the files of this site that framewright wrote; it removes no others";
+
+/// The file in a staging folder that names the process building into it (its pid), so
+/// that a later build knows whether the folder was abandoned.
+const STAGING_MARK: &str = ".framewright-staging";
+
+/// How old a staging folder without a mark must be before a build takes it for abandoned
+/// (a build running beside this one writes its mark right after creating the folder).
+const UNMARKED_GRACE: Duration = Duration::from_secs(60);
 
 /// Writes a site so that it appears all at once, when the build has succeeded.
 pub struct SiteWriter {
     destination: PathBuf,
     staging: tempfile::TempDir,
-    /// Every file of the new site, and which of them were staged (new or changed).
+    /// Every file of the new site, and which of them were written (new or changed) rather
+    /// than linked from the old site.
     written: Mutex<Written>,
-    /// The files and folders of the existing site, listed on a thread of its own while
-    /// the build runs (the commit needs them to find what the new site no longer has).
-    /// None when there is no site yet: then the staging folder becomes the site.
-    existing: Option<SiteListing>,
+    /// The site already at the destination, when there is one.
+    existing: Option<ExistingSite>,
+}
+
+/// A site of ours already at the destination.
+struct ExistingSite {
+    /// The files its manifest lists: the only ones a build may replace or drop.
+    ours: HashSet<String>,
+    /// All its files and folders, listed on a thread of its own while the build runs (the
+    /// commit needs them to carry over what is not ours).
+    listing: SiteListing,
 }
 
 /// A listing of an existing site, made on a thread of its own.
@@ -80,15 +113,25 @@ pub struct CommitSummary {
 }
 
 impl SiteWriter {
-    /// Prepares a staging folder beside `destination` (same file system, so moving files
-    /// into place is a rename).
+    /// Prepares a staging folder beside `destination` (same file system, so putting the
+    /// site in place is a rename).
     pub fn create(destination: &Path) -> Result<SiteWriter> {
         SiteWriter::create_with(destination, None)
     }
 
     /// Like [`SiteWriter::create`], with a listing of the destination already under way
     /// (one of another folder is ignored).
+    ///
+    /// Fails, changing nothing, when the destination is a file, or a folder that holds
+    /// files but no [`MANIFEST`]: framewright did not build it.
     pub fn create_with(destination: &Path, listing: Option<SiteListing>) -> Result<SiteWriter> {
+        // A destination that is a link to a folder is built where it points.
+        let destination = match fs::symlink_metadata(destination) {
+            Ok(meta) if meta.file_type().is_symlink() => destination
+                .canonicalize()
+                .with_context(|| format!("cannot follow {}", destination.display()))?,
+            _ => destination.to_path_buf(),
+        };
         if destination.exists() && !destination.is_dir() {
             bail!(
                 "{} exists and is not a folder; choose another destination or remove it",
@@ -105,16 +148,23 @@ impl SiteWriter {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "site".into());
+        let prefix = format!(".{name}.building-");
+        remove_abandoned_staging(parent, &prefix);
+        let ours = previous_site(&destination)?;
         let staging = tempfile::Builder::new()
-            .prefix(&format!(".{name}.building-"))
+            .prefix(&prefix)
             .tempdir_in(parent)
             .with_context(|| format!("cannot create a staging folder in {}", parent.display()))?;
-        let existing = match listing {
-            Some(listing) if listing.root == destination => Some(listing),
-            _ => SiteListing::start(destination),
-        };
+        mark_staging(staging.path())?;
+        let existing = ours.map(|ours| ExistingSite {
+            ours,
+            listing: match listing {
+                Some(listing) if listing.root == destination => listing,
+                _ => SiteListing::start(&destination).expect("the destination is a folder"),
+            },
+        });
         Ok(SiteWriter {
-            destination: destination.to_path_buf(),
+            destination,
             staging,
             written: Mutex::default(),
             existing,
@@ -126,64 +176,300 @@ impl SiteWriter {
         self.write_parts(rel, &[bytes])
     }
 
-    /// Writes one file at `rel` made of `parts`, one after the other.
+    /// Writes one file at `rel` made of `parts`, one after the other. A file of the old
+    /// site with the same bytes is linked instead of written.
     pub fn write_parts(&self, rel: &str, parts: &[impl AsRef<[u8]>]) -> Result<()> {
-        if rel
-            .split('/')
-            .any(|part| part == ".." || part.is_empty() && rel.starts_with('/'))
+        if rel.is_empty()
+            || rel == MANIFEST
+            || rel
+                .split('/')
+                .any(|part| part == ".." || part.is_empty() && rel.starts_with('/'))
         {
             bail!("refusing to write outside the site: {rel}");
         }
-        let update = self.existing.is_some();
-        let unchanged = update && same_content(&self.destination.join(rel), parts);
-        if !unchanged {
-            let path = self.staging.path().join(rel);
+        let path = self.staging.path().join(rel);
+        let old = self.destination.join(rel);
+        let linked = self
+            .existing
+            .as_ref()
+            .is_some_and(|site| site.ours.contains(rel))
+            && same_content(&old, parts)
+            && link_file(&old, &path).is_ok();
+        if !linked {
             write_file(&path, parts)?;
         }
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         written.all.push(rel.to_string());
-        if !unchanged {
+        if !linked {
             written.staged.push(rel.to_string());
         }
         Ok(())
     }
 
-    /// Puts the new site in place: renames the staging folder over a first build's
-    /// destination, or moves the changed files of a rebuild into the existing site and
-    /// removes the files it no longer has.
+    /// Puts the new site in place in one step. Files of the old site that framewright
+    /// did not write are carried over first; if one stands where the new site has a file,
+    /// nothing changes and the commit fails.
     pub fn commit(self) -> Result<CommitSummary> {
         let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
-        let Some(listing) = self.existing else {
-            let staging = self.staging.keep();
-            fs::rename(&staging, &self.destination).with_context(|| {
-                format!("cannot move the new site to {}", self.destination.display())
-            })?;
-            return Ok(CommitSummary {
-                files: written.all.len(),
-                changed: written.staged.len(),
-                removed: 0,
-            });
-        };
-        // The listing is of the site as it was: finish it before anything moves.
-        let existing = listing.finish();
         let staging = self.staging.path();
-        for rel in &written.staged {
-            move_into_place(&staging.join(rel), &self.destination.join(rel))?;
+        let mut removed = 0;
+        if let Some(site) = self.existing {
+            let listing = site.listing.finish();
+            let new: HashSet<&str> = written.all.iter().map(String::as_str).collect();
+            carry_over_others(&self.destination, staging, &listing, &site.ours, &new)?;
+            removed = site
+                .ours
+                .iter()
+                .filter(|rel| !new.contains(rel.as_str()))
+                .count();
         }
-        let keep: HashSet<&str> = written.all.iter().map(String::as_str).collect();
-        let removed = remove_stale(&self.destination, &keep, &existing)?;
+        write_manifest(staging, &written.all)?;
+        fs::remove_file(staging.join(STAGING_MARK))
+            .with_context(|| format!("cannot write {}", staging.display()))?;
+        let staging = self.staging.keep();
+        if let Err(err) = put_in_place(&staging, &self.destination) {
+            remove_staging(&staging);
+            return Err(err);
+        }
         Ok(CommitSummary {
             files: written.all.len(),
             changed: written.staged.len(),
             removed,
         })
-        // The staging folder, now holding only empty folders, goes when `self.staging` drops.
     }
 
     /// The destination folder.
     pub fn destination(&self) -> &Path {
         &self.destination
     }
+}
+
+/// The files the manifest of the site at `destination` lists; None when there is no site
+/// there (no folder, or an empty one). Fails when the folder holds files but no manifest.
+fn previous_site(destination: &Path) -> Result<Option<HashSet<String>>> {
+    let Ok(mut entries) = fs::read_dir(destination) else {
+        return Ok(None);
+    };
+    if entries.next().is_none() {
+        return Ok(None);
+    }
+    let manifest = fs::read_to_string(destination.join(MANIFEST)).unwrap_or_default();
+    let mut lines = manifest.lines();
+    if lines.next() != Some(MANIFEST_HEADER) {
+        bail!(
+            "{} is not empty and was not built by framewright (it has no {MANIFEST}); a build \
+             never deletes files it did not write. Choose a new or empty folder with --dest-dir \
+             or `[build] build-dir`, or empty this one yourself",
+            destination.display()
+        );
+    }
+    Ok(Some(lines.map(str::to_string).collect()))
+}
+
+/// Writes the manifest of a site whose files are `files`.
+fn write_manifest(staging: &Path, files: &[String]) -> Result<()> {
+    let mut sorted: Vec<&str> = files.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    let mut text = String::with_capacity(files.len() * 48 + MANIFEST_HEADER.len());
+    text.push_str(MANIFEST_HEADER);
+    text.push('\n');
+    for rel in sorted {
+        text.push_str(rel);
+        text.push('\n');
+    }
+    write_file(&staging.join(MANIFEST), &[text])
+}
+
+/// Links the files and folders of the old site that are not in its manifest (a user's
+/// own) into the staging folder, so the new site keeps them. Fails when one stands where
+/// the new site has a file or a folder of its own.
+fn carry_over_others(
+    destination: &Path,
+    staging: &Path,
+    listing: &Listing,
+    ours: &HashSet<String>,
+    new: &HashSet<&str>,
+) -> Result<()> {
+    let in_the_way = |rel: &str| {
+        anyhow::anyhow!(
+            "{} was not written by framewright and the new site needs its place; move it \
+             away and build again (the site was not changed)",
+            destination.join(rel).display()
+        )
+    };
+    // Folders that hold files of the new site or of the old one are the sites'; the
+    // others (empty, or holding only the user's files) are carried over.
+    let new_folders = folders_of(new.iter().copied());
+    let our_folders = folders_of(ours.iter().map(String::as_str));
+    for rel in &listing.folders {
+        let folder = rel.as_str();
+        if new_folders.contains(folder) || our_folders.contains(folder) {
+            continue;
+        }
+        if new.contains(folder) {
+            return Err(in_the_way(rel));
+        }
+        fs::create_dir_all(staging.join(rel)).map_err(|_| in_the_way(rel))?;
+    }
+    for rel in &listing.files {
+        if rel == MANIFEST || ours.contains(rel) {
+            continue;
+        }
+        if new.contains(rel.as_str()) || staging.join(rel).is_dir() {
+            return Err(in_the_way(rel));
+        }
+        link_file(&destination.join(rel), &staging.join(rel)).map_err(|_| in_the_way(rel))?;
+    }
+    Ok(())
+}
+
+/// The folders that hold the `/`-separated `files`, at any depth.
+fn folders_of<'a>(files: impl ExactSizeIterator<Item = &'a str>) -> HashSet<&'a str> {
+    let mut folders = HashSet::with_capacity(files.len());
+    for rel in files {
+        let mut at = rel;
+        while let Some(slash) = at.rfind('/') {
+            at = &at[..slash];
+            if !folders.insert(at) {
+                break;
+            }
+        }
+    }
+    folders
+}
+
+/// Hard-links `from` at `to`, creating `to`'s folder.
+fn link_file(from: &Path, to: &Path) -> std::io::Result<()> {
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::hard_link(from, to)
+}
+
+/// Makes the staging folder the site: exchanged with the old site in one step, or
+/// renamed into place when there is none; then the old site (now at `staging`) is removed.
+fn put_in_place(staging: &Path, destination: &Path) -> Result<()> {
+    let moved = || format!("cannot move the new site to {}", destination.display());
+    if !destination.exists() {
+        return fs::rename(staging, destination).with_context(moved);
+    }
+    match exchange(staging, destination) {
+        Ok(()) => {}
+        // No atomic exchange here: move the old site aside and the new one in. A crash
+        // between the two renames leaves the old site at `staging`, which the next build
+        // finds abandoned and removes.
+        Err(_) => {
+            let mut aside = staging.as_os_str().to_owned();
+            aside.push("-old");
+            let aside = PathBuf::from(aside);
+            fs::rename(destination, &aside).with_context(moved)?;
+            if let Err(err) = fs::rename(staging, destination) {
+                let _ = fs::rename(&aside, destination);
+                return Err(err).with_context(moved);
+            }
+            fs::rename(&aside, staging).with_context(moved)?;
+        }
+    }
+    // The old site, now at `staging`: marked as this build's, so that a later build
+    // removes it should this one be stopped while removing it.
+    let _ = mark_staging(staging);
+    remove_staging(staging);
+    Ok(())
+}
+
+/// Exchanges two folders in one atomic step.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt as _;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are NUL-terminated strings that outlive the call.
+    let result = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Exchanges two folders in one atomic step (not available: the caller falls back).
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// Writes this process's mark into a new staging folder.
+fn mark_staging(staging: &Path) -> Result<()> {
+    fs::write(staging.join(STAGING_MARK), std::process::id().to_string())
+        .with_context(|| format!("cannot write in {}", staging.display()))
+}
+
+/// Removes the staging folders named `prefix…` in `parent` that builds which no longer
+/// run left behind (killed, or out of space).
+fn remove_abandoned_staging(parent: &Path, prefix: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let is_staging = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(prefix))
+            && entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_staging && is_abandoned(&entry.path()) {
+            remove_staging(&entry.path());
+        }
+    }
+}
+
+/// Whether the staging folder at `path` belongs to no running build.
+fn is_abandoned(path: &Path) -> bool {
+    match fs::read_to_string(path.join(STAGING_MARK)) {
+        Ok(mark) => mark
+            .trim()
+            .parse::<u32>()
+            .map_or(true, |pid| !process_runs(pid)),
+        // A build beside this one may not have marked its folder yet; a folder whose
+        // removal was stopped lost its mark last, and holds no file.
+        Err(_) => {
+            list_tree(path).files.is_empty()
+                || fs::metadata(path)
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|time| SystemTime::now().duration_since(time).ok())
+                    .is_none_or(|age| age > UNMARKED_GRACE)
+        }
+    }
+}
+
+/// Whether a process with this id runs (0: none).
+#[cfg(unix)]
+fn process_runs(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    if pid <= 0 {
+        return false;
+    }
+    // SAFETY: signal 0 only asks whether the process exists.
+    let result = unsafe { libc::kill(pid, 0) };
+    result == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// Whether a process with this id runs: only this one is known to.
+#[cfg(not(unix))]
+fn process_runs(pid: u32) -> bool {
+    pid == std::process::id()
 }
 
 /// Whether the file at `path` holds exactly `parts`, one after the other (false when it
@@ -269,27 +555,6 @@ fn write_file(path: &Path, parts: &[impl AsRef<[u8]>]) -> Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Moves a staged file over its place in the site, clearing whatever is in the way (a
-/// folder where the file goes, a file where one of its folders goes).
-fn move_into_place(from: &Path, to: &Path) -> Result<()> {
-    let parent = to.parent().unwrap_or(Path::new("."));
-    if fs::create_dir_all(parent).is_err() {
-        // A file of the old site stands where a folder of the new one goes.
-        for ancestor in parent.ancestors() {
-            if ancestor.is_file() {
-                fs::remove_file(ancestor)
-                    .with_context(|| format!("cannot remove {}", ancestor.display()))?;
-            }
-        }
-        fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    if to.is_dir() {
-        remove_tree(to);
-    }
-    fs::rename(from, to).with_context(|| format!("cannot write {}", to.display()))
-}
-
 /// Lists the files and folders under `root`.
 fn list_tree(root: &Path) -> Listing {
     let mut listing = Listing::default();
@@ -316,78 +581,52 @@ fn list_tree(root: &Path) -> Listing {
     listing
 }
 
-/// Removes the files and folders of the `existing` site under `root` that are not in the
-/// new one: files not in `keep`, and folders that hold none of its files. Returns how
-/// many files went.
-fn remove_stale(root: &Path, keep: &HashSet<&str>, existing: &Listing) -> Result<usize> {
-    let mut folders: HashSet<&str> = HashSet::with_capacity(keep.len());
-    for rel in keep {
-        let mut at = *rel;
-        while let Some(slash) = at.rfind('/') {
-            at = &at[..slash];
-            if !folders.insert(at) {
-                break;
-            }
-        }
-    }
-    // A file of the old site where the new one has a folder went when that folder moved in.
-    let stale: Vec<&String> = existing
-        .files
-        .iter()
-        .filter(|rel| !keep.contains(rel.as_str()) && !folders.contains(rel.as_str()))
-        .collect();
-    let mut removed = 0;
-    for rel in stale {
-        let path = root.join(rel);
-        match fs::remove_file(&path) {
-            Ok(()) => removed += 1,
-            // Gone with a folder that a file of the new site replaced.
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
-                ) => {}
-            Err(err) => {
-                return Err(err).with_context(|| format!("cannot remove {}", path.display()))
-            }
-        }
-    }
-    // Folders were listed before their contents: remove the deepest first.
-    for rel in existing.folders.iter().rev() {
-        if !folders.contains(rel.as_str()) {
-            let _ = fs::remove_dir(root.join(rel));
-        }
-    }
-    Ok(removed)
-}
-
-/// Removes a folder tree, deleting files in parallel (large sites have many thousands).
-/// Returns how many files went.
-fn remove_tree(root: &Path) -> usize {
-    let listing = list_tree(root);
+/// Removes a staging folder, deleting files in parallel (large sites have many thousands)
+/// and its mark last: a removal stopped half-way leaves a folder that a later build still
+/// knows for abandoned.
+fn remove_staging(path: &Path) {
+    let mut listing = list_tree(path);
+    listing.files.retain(|rel| rel != STAGING_MARK);
     listing.files.par_iter().for_each(|file| {
-        let _ = fs::remove_file(root.join(file));
+        let _ = fs::remove_file(path.join(file));
     });
+    let _ = fs::remove_file(path.join(STAGING_MARK));
     // Folders were listed before what they hold: remove in reverse.
     for folder in listing.folders.iter().rev() {
-        let _ = fs::remove_dir(root.join(folder));
+        let _ = fs::remove_dir(path.join(folder));
     }
-    if fs::remove_dir(root).is_err() && root.exists() {
-        let _ = fs::remove_dir_all(root);
+    if fs::remove_dir(path).is_err() && path.exists() {
+        let _ = fs::remove_dir_all(path);
     }
-    listing.files.len()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A site built by a writer at `dest` with `files`.
+    fn built(dest: &Path, files: &[(&str, &str)]) -> CommitSummary {
+        let writer = SiteWriter::create(dest).unwrap();
+        for (rel, text) in files {
+            writer.write(rel, text.as_bytes()).unwrap();
+        }
+        writer.commit().unwrap()
+    }
+
+    /// The names in `dir` other than `keep`.
+    fn others(dir: &Path, keep: &str) -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != keep)
+            .collect()
+    }
+
     #[test]
     fn commit_replaces_and_drop_discards() {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join("book");
-        fs::create_dir(&dest).unwrap();
-        fs::write(dest.join("old.html"), "old").unwrap();
+        built(&dest, &[("old.html", "old")]);
 
         let abandoned = SiteWriter::create(&dest).unwrap();
         abandoned.write("new.html", b"new").unwrap();
@@ -397,16 +636,98 @@ mod tests {
             "an abandoned build must not touch the site"
         );
 
-        let writer = SiteWriter::create(&dest).unwrap();
-        writer.write("a/b/index.html", b"hi").unwrap();
-        writer.commit().unwrap();
+        built(&dest, &[("a/b/index.html", "hi")]);
         assert_eq!(
             fs::read_to_string(dest.join("a/b/index.html")).unwrap(),
             "hi"
         );
         assert!(!dest.join("old.html").exists());
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "staging folders are cleaned up");
+        assert!(
+            others(dir.path(), "book").is_empty(),
+            "staging folders are cleaned up"
+        );
+    }
+
+    #[test]
+    fn refuses_a_folder_it_did_not_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("userdir");
+        fs::create_dir_all(dest.join("photos")).unwrap();
+        fs::write(dest.join("thesis.docx"), "years of work").unwrap();
+        fs::write(dest.join("photos/a.jpg"), "jpg").unwrap();
+        let err = SiteWriter::create(&dest)
+            .err()
+            .expect("a user's folder is refused");
+        assert!(
+            err.to_string().contains("was not built by framewright"),
+            "{err}"
+        );
+        assert_eq!(
+            fs::read_to_string(dest.join("thesis.docx")).unwrap(),
+            "years of work"
+        );
+        assert!(dest.join("photos/a.jpg").exists());
+        assert!(
+            others(dir.path(), "userdir").is_empty(),
+            "no staging folder is left"
+        );
+    }
+
+    #[test]
+    fn files_it_did_not_write_are_carried_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("book");
+        built(&dest, &[("index.html", "home"), ("old/index.html", "old")]);
+        fs::write(dest.join("notes.txt"), "mine").unwrap();
+        fs::create_dir_all(dest.join("old/mine/empty")).unwrap();
+        fs::write(dest.join("old/mine.txt"), "also mine").unwrap();
+
+        let summary = built(&dest, &[("index.html", "home 2")]);
+        assert_eq!(summary.removed, 1, "only old/index.html was ours to remove");
+        assert_eq!(fs::read_to_string(dest.join("notes.txt")).unwrap(), "mine");
+        assert_eq!(
+            fs::read_to_string(dest.join("old/mine.txt")).unwrap(),
+            "also mine"
+        );
+        assert!(dest.join("old/mine/empty").is_dir());
+        assert!(!dest.join("old/index.html").exists());
+        let manifest = fs::read_to_string(dest.join(MANIFEST)).unwrap();
+        assert_eq!(manifest.lines().skip(1).collect::<Vec<_>>(), ["index.html"]);
+    }
+
+    #[test]
+    fn a_user_file_in_the_way_stops_the_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("book");
+        built(&dest, &[("index.html", "home")]);
+        fs::write(dest.join("extra.html"), "mine").unwrap();
+        let writer = SiteWriter::create(&dest).unwrap();
+        writer.write("index.html", b"home 2").unwrap();
+        writer.write("extra.html", b"framewright's").unwrap();
+        let err = writer.commit().expect_err("the user's file is in the way");
+        assert!(err.to_string().contains("extra.html"), "{err}");
+        assert_eq!(fs::read_to_string(dest.join("extra.html")).unwrap(), "mine");
+        assert_eq!(fs::read_to_string(dest.join("index.html")).unwrap(), "home");
+        assert!(
+            others(dir.path(), "book").is_empty(),
+            "no staging folder is left"
+        );
+    }
+
+    #[test]
+    fn abandoned_staging_folders_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("book");
+        let dead = dir.path().join(".book.building-dead");
+        let alive = dir.path().join(".book.building-alive");
+        for (folder, pid) in [(&dead, 0), (&alive, std::process::id())] {
+            fs::create_dir_all(folder.join("a")).unwrap();
+            fs::write(folder.join("a/index.html"), "x").unwrap();
+            fs::write(folder.join(STAGING_MARK), pid.to_string()).unwrap();
+        }
+        built(&dest, &[("index.html", "home")]);
+        assert!(!dead.exists(), "a killed build's folder goes");
+        assert!(alive.exists(), "a running build's folder stays");
     }
 
     #[test]
@@ -442,21 +763,31 @@ mod tests {
 
         assert_eq!(summary.files, 5);
         assert_eq!(summary.changed, 4, "all but the unchanged home page");
-        assert_eq!(summary.removed, 2, "the old deep page and the stray file");
+        assert_eq!(
+            summary.removed, 3,
+            "the old deep page and the two that became others"
+        );
         let read = |rel: &str| fs::read_to_string(dest.join(rel)).unwrap();
         assert_eq!(read("index.html"), "home");
         assert_eq!(read("a/index.html"), "a, changed");
         assert_eq!(read("becomes-folder/index.html"), "now a folder");
         assert_eq!(read("b/becomes-file"), "now a file");
         assert_eq!(read("new/index.html"), "new");
-        assert!(!dest.join("gone").exists() && !dest.join("stray.txt").exists());
+        assert!(!dest.join("gone").exists());
+        assert_eq!(
+            read("stray.txt"),
+            "not ours",
+            "a file framewright did not write stays"
+        );
         assert_eq!(
             fs::metadata(&home).unwrap().modified().unwrap(),
             old_time,
             "an unchanged file is not rewritten"
         );
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "staging folders are cleaned up");
+        assert!(
+            others(dir.path(), "book").is_empty(),
+            "staging folders are cleaned up"
+        );
     }
 
     #[test]

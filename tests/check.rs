@@ -192,6 +192,12 @@ fn check_build_keeps_site(project: &Path) -> Result<(), String> {
     fs::create_dir_all(site.join("a")).unwrap();
     fs::write(site.join("index.html"), "previous site").unwrap();
     fs::write(site.join("a/b.html"), [0u8, 159, 146, 150]).unwrap();
+    // A site framewright built: its manifest lists the files it wrote.
+    fs::write(
+        site.join(framewright::write::MANIFEST),
+        "# framewright: the files of this site that framewright wrote; it removes no others\nindex.html\na/b.html\n",
+    )
+    .unwrap();
     let before = snapshot(&site);
     let result = run(
         &[

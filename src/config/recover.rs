@@ -271,8 +271,17 @@ pub fn check_output_dir(project: &Path, output: &Path, content_dir: &Path) -> Op
     let project = project.canonicalize().ok()?;
     let output = absolute(output)?;
     let content = project.join(content_dir);
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .and_then(|h| PathBuf::from(h).canonicalize().ok());
     let problem = if project.starts_with(&output) {
         Some("is the project folder or a folder above it")
+    } else if output.components().any(|c| c.as_os_str() == ".git") {
+        Some("is inside a git repository's own folder (.git)")
+    } else if output.join(".git").exists() {
+        Some("is the root of a git repository")
+    } else if home.is_some_and(|home| home.starts_with(&output)) {
+        Some("is your home folder or a folder above it")
     } else if content.starts_with(&output) || output.starts_with(&content) {
         Some("overlaps the content folder")
     } else if output.starts_with(project.join("themes")) {
@@ -376,6 +385,10 @@ mod tests {
         assert!(check_output_dir(project, &project.join("content/x"), content).is_some());
         assert!(check_output_dir(project, project.parent().unwrap(), content).is_some());
         assert!(check_output_dir(project, &project.join("book"), content).is_none());
+        assert!(check_output_dir(project, &project.join(".git"), content).is_some());
+        assert!(check_output_dir(project, &project.join(".git/x"), content).is_some());
+        std::fs::create_dir_all(project.join("vendored/.git")).unwrap();
+        assert!(check_output_dir(project, &project.join("vendored"), content).is_some());
         assert!(check_output_dir(project, &project.join("a/../book"), content).is_none());
     }
 }
