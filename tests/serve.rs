@@ -258,3 +258,90 @@ fn structural_changes_rebuild_everything() {
         "the concept's table has the new row"
     );
 }
+
+/// Starts `serve` on `project` through `sh`, with `limit` run first (`ulimit -n 64`).
+fn start_limited(project: &std::path::Path, limit: &str) -> Server {
+    let script = format!(
+        "{limit}; exec '{}' serve '{}' --port 0",
+        env!("CARGO_BIN_EXE_framewright"),
+        project.display()
+    );
+    let mut child = Command::new("sh")
+        .args(["-c", &script])
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let port = loop {
+        let line = lines.next().expect("the server did not start").unwrap();
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    // Keep reading its warnings, so it never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    Server { child, port }
+}
+
+#[test]
+fn slow_clients_are_answered_503_and_timed_out() {
+    let project = project_copy("basic");
+    let server = start(project.path());
+    // 300 clients that send half a request head and then nothing.
+    let slow: Vec<TcpStream> = (0..300)
+        .map(|_| {
+            let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+            stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+            stream
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    // A new client is answered at once (503 while the slow ones hold every place), not
+    // left waiting: the server may answer before it has read the request.
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let _ = stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 503") || answer.starts_with("HTTP/1.1 200"),
+        "{answer}"
+    );
+    // The slow ones lose their place when their time to send a head runs out.
+    std::thread::sleep(Duration::from_secs(11));
+    assert_eq!(request(server.port, "GET", "/").0, 200);
+    let mut first = &slow[0];
+    let mut answer = String::new();
+    let _ = first.read_to_string(&mut answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 408") || answer.starts_with("HTTP/1.1 503"),
+        "{answer}"
+    );
+}
+
+#[test]
+fn the_listener_survives_running_out_of_file_descriptors() {
+    let project = project_copy("basic");
+    let server = start_limited(project.path(), "ulimit -n 64");
+    assert_eq!(request(server.port, "GET", "/").0, 200);
+    // Far more connections than the server has descriptors for.
+    let held: Vec<TcpStream> = (0..150)
+        .filter_map(|_| TcpStream::connect(("127.0.0.1", server.port)).ok())
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    drop(held);
+    // Once they are gone, the server accepts again.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if request(server.port, "GET", "/").0 == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the server no longer answers");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use super::server::{Method, Request};
 
 /// Where the live-reload machinery lives, apart from the site's own paths.
 pub const PREFIX: &str = "/__framewright/";
@@ -143,21 +143,6 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// A response header; values are made ASCII first (percent-encoding anything else), so
-/// building one cannot fail on what a client sent.
-fn header(name: &'static str, value: &str) -> Header {
-    let mut ascii = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_graphic() || byte == b' ' {
-            ascii.push(byte as char);
-        } else {
-            ascii.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    Header::from_bytes(name.as_bytes(), ascii.as_bytes())
-        .expect("header names are static tokens and values are ASCII by now")
-}
-
 /// Adds the live-reload script to an HTML page (preview only).
 fn inject_script(html: &[u8]) -> Vec<u8> {
     let tag = format!("<script src=\"{PREFIX}livereload.js\"></script>");
@@ -171,20 +156,16 @@ fn inject_script(html: &[u8]) -> Vec<u8> {
 
 /// Answers one request.
 pub fn handle(request: Request, shared: &Shared) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(Response::from_string("method not allowed").with_status_code(405));
-        return;
+    if request.method == Method::Other {
+        return request.respond(405, &[("Allow", "GET, HEAD")], b"method not allowed");
     }
-    let url = request.url().to_string();
+    let url = request.url.clone();
     if let Some(endpoint) = url.strip_prefix(PREFIX) {
         return handle_internal(request, endpoint, shared);
     }
     let path = match site_path(&url) {
         Ok(path) => path,
-        Err(PathError::Refused) => {
-            let _ = request.respond(Response::from_string("bad request").with_status_code(400));
-            return;
-        }
+        Err(PathError::Refused) => return request.respond(400, &[], b"bad request"),
     };
     let files = match shared.files.read() {
         Ok(files) => files,
@@ -209,61 +190,56 @@ pub fn handle(request: Request, shared: &Shared) {
             Some(query) => format!("{raw_path}/?{query}"),
             None => format!("{raw_path}/"),
         };
-        let response = Response::empty(301).with_header(header("Location", &location));
-        let _ = request.respond(response);
-        return;
+        return request.respond(301, &[("Location", &location)], b"");
     }
     let not_found = files.get("404.html").cloned();
     drop(files);
     match not_found {
         Some(bytes) => send_file(request, "404.html", &bytes, 404),
-        None => {
-            let _ = request.respond(Response::from_string("not found").with_status_code(404));
-        }
+        None => request.respond(404, &[], b"not found"),
     }
 }
 
 fn send_file(request: Request, path: &str, bytes: &[u8], status: u16) {
     let kind = content_type(path);
-    let body = if kind.starts_with("text/html") {
-        inject_script(bytes)
+    let headers = [("Content-Type", kind), ("Cache-Control", "no-store")];
+    if kind.starts_with("text/html") {
+        request.respond(status, &headers, &inject_script(bytes));
     } else {
-        bytes.to_vec()
-    };
-    let response = Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-store"));
-    let _ = request.respond(response);
+        request.respond(status, &headers, bytes);
+    }
 }
 
 fn handle_internal(request: Request, endpoint: &str, shared: &Shared) {
     match endpoint.split('?').next().unwrap_or("") {
-        "livereload.js" => {
-            let response = Response::from_string(SCRIPT)
-                .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
-                .with_header(header("Cache-Control", "no-store"));
-            let _ = request.respond(response);
-        }
+        "livereload.js" => request.respond(
+            200,
+            &[
+                ("Content-Type", "text/javascript; charset=utf-8"),
+                ("Cache-Control", "no-store"),
+            ],
+            SCRIPT.as_bytes(),
+        ),
         "status" => {
             let status = shared.snapshot();
             let body = serde_json::json!({"generation": status.generation, "error": status.error});
-            let response = Response::from_string(body.to_string())
-                .with_header(header("Content-Type", "application/json"));
-            let _ = request.respond(response);
+            request.respond(
+                200,
+                &[("Content-Type", "application/json")],
+                body.to_string().as_bytes(),
+            );
         }
         "events" => stream_events(request, shared),
-        _ => {
-            let _ = request.respond(Response::from_string("not found").with_status_code(404));
-        }
+        _ => request.respond(404, &[], b"not found"),
     }
 }
 
 /// Server-Sent Events: `hello` on connect, then `reload` after each good rebuild and
-/// `error-report` after each failed one. Written by hand on the raw connection because the
-/// chunked encoder would hold small events back.
+/// `error-report` after each failed one, each written and flushed at once.
 fn stream_events(request: Request, shared: &Shared) {
-    let mut writer = request.into_writer();
+    let Some(mut writer) = request.into_event_stream() else {
+        return;
+    };
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
                 Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n";
     let mut seen = shared.snapshot();

@@ -2,6 +2,7 @@
 //! sources, rebuilds only what a change touches, and tells open pages to reload.
 
 mod http;
+mod server;
 mod watch;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -331,7 +332,7 @@ impl LiveSite {
 }
 
 /// Binds the first free port from `port` on (trying ten), and says which it took.
-fn bind(address: &str, port: u16) -> Result<(tiny_http::Server, SocketAddr)> {
+fn bind(address: &str, port: u16) -> Result<(server::Server, SocketAddr)> {
     let mut last_error = None;
     for candidate in port..port.saturating_add(10) {
         let addr = (address, candidate)
@@ -339,9 +340,9 @@ fn bind(address: &str, port: u16) -> Result<(tiny_http::Server, SocketAddr)> {
             .with_context(|| format!("cannot resolve address `{address}`"))?
             .next()
             .with_context(|| format!("no address found for `{address}`"))?;
-        match tiny_http::Server::http(addr) {
+        match server::Server::bind(addr, server::Limits::default()) {
             Ok(server) => {
-                let bound = server.server_addr().to_ip().unwrap_or(addr);
+                let bound = server.local_addr().unwrap_or(addr);
                 return Ok((server, bound));
             }
             Err(err) => last_error = Some(err),
@@ -441,16 +442,9 @@ pub fn serve(root: &Path, options: ServeOptions, color: bool) -> Result<()> {
     }
     let url = format!("http://{bound}/");
     eprintln!("Serving {} at {url} (Ctrl-C to stop)", config.book.title);
-    let server = Arc::new(server);
     {
         let shared = Arc::clone(&shared);
-        let server = Arc::clone(&server);
-        std::thread::spawn(move || {
-            for request in server.incoming_requests() {
-                let shared = Arc::clone(&shared);
-                std::thread::spawn(move || http::handle(request, &shared));
-            }
-        });
+        std::thread::spawn(move || server.run(move |request| http::handle(request, &shared)));
     }
     {
         let shared = Arc::clone(&shared);
