@@ -175,14 +175,19 @@ pub struct Locator<'a> {
     first_line: usize,
     /// Index into `lines` where the node being read starts.
     pub cursor: usize,
+    /// Index into `lines` where the node being read ends (exclusive): searches stop there,
+    /// so a file of many inline items is read in linear time.
+    pub end: usize,
 }
 
 impl<'a> Locator<'a> {
     /// A locator over `front`, whose first line is file line `first_line`.
     pub fn new(path: &'a str, front: &'a str, first_line: usize) -> Locator<'a> {
+        let lines: Vec<&str> = front.lines().collect();
         Locator {
             path,
-            lines: front.lines().collect(),
+            end: lines.len(),
+            lines,
             first_line,
             cursor: 0,
         }
@@ -191,7 +196,7 @@ impl<'a> Locator<'a> {
     /// The place of the first line at or after the cursor where `key:` is followed by `value`;
     /// moves the cursor there. Falls back to the cursor's line.
     pub fn key_value(&mut self, key: &str, value: &str) -> Span {
-        let found = (self.cursor..self.lines.len()).find_map(|index| {
+        let found = (self.cursor..self.end).find_map(|index| {
             let line = self.lines[index];
             let body = line.trim_start().trim_start_matches("- ").trim_start();
             let after = body.strip_prefix(key)?.trim_start().strip_prefix(':')?;
@@ -219,7 +224,7 @@ impl<'a> Locator<'a> {
         let needle = text.lines().next().unwrap_or(text);
         // Called for every citation of every file: one searcher for all the lines.
         let finder = memchr::memmem::Finder::new(needle.as_bytes());
-        for index in from..self.lines.len() {
+        for index in from..self.end {
             if let Some(column) = finder.find(self.lines[index].as_bytes()) {
                 return self.span(index, column, needle.len());
             }
@@ -230,7 +235,7 @@ impl<'a> Locator<'a> {
     /// The index of the first line at or after `from` that holds `key:` (also as the first
     /// key of a list entry, `- key:`); `from` when there is none.
     pub fn key_line(&self, key: &str, from: usize) -> usize {
-        (from..self.lines.len())
+        (from..self.end)
             .find(|&index| key_column(self.lines[index], key).is_some())
             .unwrap_or(from)
     }
@@ -238,7 +243,7 @@ impl<'a> Locator<'a> {
     /// The entries of the block list under the first `key:` at or after line `from`: the
     /// line index and byte column of each entry's `-`. Empty for flow lists (`[a, b]`).
     pub fn list_entries(&self, key: &str, from: usize) -> Vec<(usize, usize)> {
-        let Some((key_index, key_indent)) = (from..self.lines.len()).find_map(|index| {
+        let Some((key_index, key_indent)) = (from..self.end).find_map(|index| {
             let column = key_column(self.lines[index], key)?;
             let after = self.lines[index][column + key.len()..].trim_start();
             let rest = after.strip_prefix(':')?.trim();
@@ -248,7 +253,7 @@ impl<'a> Locator<'a> {
         };
         let mut entries = Vec::new();
         let mut dash_indent = None;
-        for index in key_index + 1..self.lines.len() {
+        for index in key_index + 1..self.end {
             let line = self.lines[index].trim_end();
             let trimmed = line.trim_start();
             if trimmed.is_empty() || trimmed.starts_with('#') {

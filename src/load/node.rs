@@ -269,10 +269,18 @@ impl NodeReader<'_> {
 
     fn items(&mut self, map: &Mapping, start: usize) -> Vec<RawNode> {
         let values = self.list(map, "items", start);
-        // Where each entry's `-` stands, so that each item is read from its own lines.
+        if values.is_empty() {
+            return Vec::new();
+        }
+        // Where each entry's `-` stands, so that each item is read from its own lines
+        // (and searches for its keys stop at the next entry).
         let entries = self.locator.list_entries("items", start);
+        let parent_end = self.locator.end;
         let mut items = Vec::with_capacity(values.len());
         for (number, value) in values.into_iter().enumerate() {
+            self.locator.end = entries
+                .get(number + 1)
+                .map_or(parent_end, |&(line, _)| line);
             let fallback = match entries.get(number) {
                 Some(&(line, column)) => {
                     self.locator.cursor = line;
@@ -293,6 +301,7 @@ impl NodeReader<'_> {
             }
             items.push(self.read(value, fallback));
         }
+        self.locator.end = parent_end;
         items
     }
 }
