@@ -48,8 +48,41 @@ fn id_is_url_safe(id: &str) -> bool {
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '(' | ')'))
 }
 
+/// The longest id, in bytes: its permanent link is a folder named after it, and file
+/// systems stop at 255 bytes a name.
+const MAX_ID_BYTES: usize = 200;
+
+/// Why `id` cannot name a folder on Windows, macOS or Linux (its permanent link is
+/// `id/<ID>/`), if it cannot.
+fn id_file_name_problem(id: &str) -> Option<String> {
+    const RESERVED: [&str; 22] = [
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+        "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    ];
+    let stem = id.split('.').next().unwrap_or(id).to_ascii_lowercase();
+    if id.chars().all(|c| c == '.') {
+        Some("is made of dots only, which names no folder".into())
+    } else if id.contains(':') {
+        Some("holds `:`, which Windows and macOS do not allow in file names".into())
+    } else if RESERVED.contains(&stem.as_str()) {
+        Some(format!(
+            "is `{stem}` to Windows, a name it reserves for a device"
+        ))
+    } else if id.ends_with('.') {
+        Some("ends with `.`, which Windows drops from file names".into())
+    } else if id.len() > MAX_ID_BYTES {
+        Some(format!(
+            "is {} bytes long; at most {MAX_ID_BYTES} fit in a file name",
+            id.len()
+        ))
+    } else {
+        None
+    }
+}
+
 fn check_ids(framework: &Framework, out: &mut Vec<Diagnostic>) {
     let mut first: HashMap<&str, &Node> = HashMap::new();
+    let mut folded: HashMap<String, &Node> = HashMap::new();
     for node in framework.nodes.iter().skip(1) {
         if node.id.is_empty() {
             out.push(
@@ -70,6 +103,30 @@ fn check_ids(framework: &Framework, out: &mut Vec<Diagnostic>) {
                 .at(node.span.clone())
                 .help("use letters, digits, `.`, `-` and `_`"),
             );
+        } else if let Some(problem) = id_file_name_problem(&node.id) {
+            let shown: String = node.id.chars().take(40).collect();
+            out.push(
+                Diagnostic::error("E0042", format!("id `{shown}` {problem}"))
+                    .at(node.span.clone())
+                    .help(
+                        "the permanent link of an id is a folder named after it; choose another id",
+                    ),
+            );
+        }
+        if let Some(other) = folded.get(&node.id.to_lowercase()) {
+            if other.id != node.id {
+                out.push(
+                    Diagnostic::error(
+                        "E0041",
+                        format!("ids `{}` and `{}` differ only in case", other.id, node.id),
+                    )
+                    .at(node.span.clone())
+                    .also(other.span.clone(), "the other one")
+                    .help("their permanent links would be one folder on Windows and macOS; rename one"),
+                );
+            }
+        } else {
+            folded.insert(node.id.to_lowercase(), node);
         }
         match first.get(node.id.as_str()) {
             Some(original) => out.push(
@@ -251,6 +308,23 @@ fn check_citations(framework: &Framework, out: &mut Vec<Diagnostic>) {
                     Some(_) => {}
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ids_that_cannot_name_a_folder() {
+        for bad in [
+            "..", ".", "CON", "con.1", "Lpt9", "NUL", "C:", "a:b", "AC-1.",
+        ] {
+            assert!(super::id_file_name_problem(bad).is_some(), "{bad}");
+        }
+        assert!(super::id_file_name_problem(&"a".repeat(201)).is_some());
+        let longest = "a".repeat(200);
+        for good in ["AC-1", "ac-2.1", "CONTROL", "CON-1", "ID.AM-01", &longest] {
+            assert!(super::id_file_name_problem(good).is_none(), "{good}");
         }
     }
 }
