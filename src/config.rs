@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::diagnostics::{Diagnostic, Span};
 
 mod recover;
-pub use recover::{check_output_dir, did_you_mean};
+pub use recover::{base_url_problem, check_output_dir, did_you_mean};
 
 /// The whole of `book.toml`, with every default filled in.
 #[derive(Debug, Clone, Deserialize, Default)]

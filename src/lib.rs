@@ -115,9 +115,15 @@ impl Project {
         let mut timer = Timer::new();
         // Problems in book.toml are reported with the content's (checked with the defaults
         // for the entries in error); only a file that is not TOML at all stops here.
-        let (mut config, config_problems) =
+        let (mut config, mut config_problems) =
             Config::load_checked(root).map_err(BuildError::Content)?;
         if let Some(base_url) = base_url {
+            if let Some(problem) = config::base_url_problem(base_url) {
+                config_problems.push(
+                    Diagnostic::error("E0004", format!("`--base-url` {problem}"))
+                        .help("use a path such as \"/repo/\" or a full http(s) address"),
+                );
+            }
             config.site.base_url = base_url.to_string();
         }
         let (mut framework, mut diagnostics) = load::load_with(root, config, code);

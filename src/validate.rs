@@ -275,6 +275,15 @@ fn check_structure(framework: &Framework, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `text` cut to its first 80 characters (with `…`): a diagnostic quotes a cell, it does
+/// not echo a megabyte of it.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(80) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
 fn check_citations(framework: &Framework, out: &mut Vec<Diagnostic>) {
     let mut reported: HashSet<&str> = HashSet::new();
     for node in &framework.nodes {
@@ -284,7 +293,7 @@ fn check_citations(framework: &Framework, out: &mut Vec<Diagnostic>) {
                     None => out.push(
                         Diagnostic::warning(
                             "W0046",
-                            format!("cannot parse citation `{}`", citation.cite),
+                            format!("cannot parse citation `{}`", shorten(&citation.cite)),
                         )
                         .at(reference.span.clone())
                         .help("write it as `ISO/IEC 27002:2013, 12.6.1`; it is kept as written"),

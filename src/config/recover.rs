@@ -207,6 +207,13 @@ fn check_values(config: &Config, text: &str) -> Vec<Diagnostic> {
                 .help("building replaces that folder entirely; choose a folder of its own, such as \"book\""),
         );
     }
+    if let Some(problem) = base_url_problem(&config.site.base_url) {
+        problems.push(
+            Diagnostic::error("E0004", format!("`base-url` {problem}"))
+                .at(at_key("base-url"))
+                .help("use a path such as \"/\" or \"/repo/\", or a full http(s) address such as \"https://org.github.io/repo/\""),
+        );
+    }
     if config.build.content_dir.as_os_str().is_empty() {
         problems.push(
             Diagnostic::error("E0004", "`content-dir` is empty")
@@ -215,6 +222,27 @@ fn check_values(config: &Config, text: &str) -> Vec<Diagnostic> {
         );
     }
     problems
+}
+
+/// Why a base URL cannot be used in the site's links, if it cannot: only a path or an
+/// http(s) address may be (not `javascript:` or `data:`, which would run or carry content).
+pub fn base_url_problem(url: &str) -> Option<&'static str> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        let host = &url[url.find("://")? + 3..];
+        return host
+            .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '[')
+            .then_some(())
+            .map_or(Some("has no host after its scheme"), |()| None);
+    }
+    if !url.starts_with('/') || url.starts_with("//") {
+        return Some("must be a path starting with `/` or an http(s) address");
+    }
+    if url.contains(['"', '<', '>', '\\', ' ']) {
+        return Some("holds characters that cannot stand in a link");
+    }
+    None
 }
 
 /// Why an output folder would destroy sources, if it would: it is the project folder, a
@@ -371,6 +399,28 @@ mod tests {
         for good in ["book", "site/out", "/tmp/elsewhere", "./public"] {
             let text = format!("[build]\nbuild-dir = {good:?}\n");
             assert!(parse_checked(&text).unwrap().1.is_empty(), "{good}");
+        }
+    }
+
+    #[test]
+    fn base_urls_are_paths_or_web_addresses() {
+        for good in [
+            "/",
+            "/repo/",
+            "https://org.github.io/repo/",
+            "http://localhost:3000/",
+        ] {
+            assert!(base_url_problem(good).is_none(), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "repo/",
+            "//evil.example/",
+            "https://",
+            "/a\"b",
+        ] {
+            assert!(base_url_problem(bad).is_some(), "{bad}");
         }
     }
 
