@@ -14,6 +14,7 @@ pub mod crosswalk;
 pub mod diagnostics;
 pub mod export;
 pub mod highlight;
+pub mod html;
 pub mod import;
 pub mod index;
 pub mod init;

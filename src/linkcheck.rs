@@ -294,7 +294,7 @@ fn shared_ranges(html: &str) -> Vec<std::ops::Range<usize>> {
 /// An attribute value as text. Raw HTML written by hand in Markdown may use the hex
 /// form of the apostrophe too.
 fn unescape(value: &str) -> std::borrow::Cow<'_, str> {
-    crate::render::unescape_with(value, &[("&#x27;", "'")])
+    crate::html::unescape_with(value, &[("&#x27;", "'")])
 }
 
 fn percent_decode(text: &str) -> String {

@@ -87,7 +87,7 @@ impl Markdown {
     /// The text without markup: `plain` when kept, else taken from the HTML.
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         if self.plain.is_empty() {
-            crate::markdown::html_text(&self.html).into()
+            crate::html::html_text(&self.html).into()
         } else {
             self.plain.as_str().into()
         }
@@ -238,5 +238,14 @@ impl Framework {
             stack.extend(self.nodes[index].children.iter().rev());
         }
         order
+    }
+}
+
+/// What names an item beside its id: its title, else its description as plain text.
+pub fn item_text(node: &Node) -> String {
+    match (&node.title, &node.description) {
+        (Some(title), _) => title.clone(),
+        (None, Some(description)) => description.plain.clone(),
+        (None, None) => String::new(),
     }
 }

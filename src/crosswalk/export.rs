@@ -7,8 +7,8 @@ use uuid::Uuid;
 use super::{Crosswalk, Mapping};
 use crate::export::oscal::{item_id, last_modified, uuid_namespace};
 use crate::index::SiteIndex;
+use crate::model::item_text;
 use crate::model::Framework;
-use crate::render::item_text;
 
 /// The OSCAL version of the mapping collection.
 pub const MAPPING_OSCAL_VERSION: &str = "1.2.0";

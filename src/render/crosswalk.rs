@@ -5,11 +5,12 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::{escape, relative_url, Page, PageKind, Renderer};
+use super::{relative_url, Page, PageKind, Renderer};
 use crate::crosswalk::{Crosswalk, Mapping, Relationship};
 use crate::diagnostics::Diagnostic;
+use crate::html::escape;
 use crate::markdown::{self, Origin};
-use crate::model::Framework;
+use crate::model::{item_text, Framework};
 
 /// The key of the "maps to" column.
 pub const MAPPINGS_COLUMN: &str = "mappings";
@@ -236,15 +237,6 @@ impl Renderer<'_> {
             title: concept.label().to_string(),
             href: None,
         }
-    }
-}
-
-/// What names an item beside its id: its title, else its description as plain text.
-pub fn item_text(node: &crate::model::Node) -> String {
-    match (&node.title, &node.description) {
-        (Some(title), _) => title.clone(),
-        (None, Some(description)) => description.plain.clone(),
-        (None, None) => String::new(),
     }
 }
 

@@ -8,7 +8,6 @@ mod print;
 mod references;
 mod search;
 mod sidebar;
-pub use crosswalk::item_text;
 pub mod theme;
 
 use serde::Serialize;
@@ -18,8 +17,8 @@ use crate::config::{Config, SiteSection};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::index::SiteIndex;
 use crate::model::{Framework, Kind, Node};
+pub use cells::resolve_links;
 use cells::TableBuilder;
-pub use cells::{escape, push_escaped, resolve_links, unescape, unescape_with};
 use references::ReferenceViews;
 use sidebar::{Marks, Sidebar};
 pub use theme::Theme;

@@ -18,8 +18,9 @@ use tera::Context;
 
 use super::cells::TableBuilder;
 use super::references::ReferenceViews;
-use super::{push_escaped, resolve_links, unescape, Page, Renderer};
+use super::{resolve_links, Page, Renderer};
 use crate::diagnostics::Diagnostic;
+use crate::html::{push_escaped, unescape};
 use crate::model::Node;
 
 /// The page's folder.
