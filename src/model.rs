@@ -219,8 +219,6 @@ pub struct Framework {
     /// Files under the content folder that are copied as they are (images, PDFs, …),
     /// relative to the content folder.
     pub assets: Vec<PathBuf>,
-    /// Crosswalks to other frameworks (`content/mappings/*.yaml`), read after the content.
-    pub crosswalks: Vec<crate::crosswalk::Crosswalk>,
 }
 
 impl Framework {

@@ -155,7 +155,6 @@ pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework
         documents,
         has_bibliography,
         assets,
-        crosswalks: Vec::new(),
     };
     (framework, diagnostics)
 }

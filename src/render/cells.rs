@@ -7,6 +7,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::relative_url;
+use crate::crosswalk::Crosswalk;
 use crate::html::{escape, push_escaped};
 use crate::index::references::clause_anchor;
 use crate::index::SiteIndex;
@@ -80,15 +81,22 @@ struct StatementView {
 /// Writes the HTML fragments of one page.
 pub struct TableBuilder<'a> {
     framework: &'a Framework,
+    crosswalks: &'a [Crosswalk],
     index: &'a SiteIndex,
     dir: &'a str,
 }
 
 impl<'a> TableBuilder<'a> {
     /// A builder for the page in folder `dir`.
-    pub fn new(framework: &'a Framework, index: &'a SiteIndex, dir: &'a str) -> TableBuilder<'a> {
+    pub fn new(
+        framework: &'a Framework,
+        crosswalks: &'a [Crosswalk],
+        index: &'a SiteIndex,
+        dir: &'a str,
+    ) -> TableBuilder<'a> {
         TableBuilder {
             framework,
+            crosswalks,
             index,
             dir,
         }
@@ -108,7 +116,7 @@ impl<'a> TableBuilder<'a> {
         let columns = node.columns.clone().unwrap_or_else(|| {
             let mut columns = default_columns(&children);
             let ids = children.iter().map(|c| c.id.as_str());
-            if super::crosswalk::any_mapped(self.framework, ids) {
+            if super::crosswalk::any_mapped(self.crosswalks, ids) {
                 columns.push(Column {
                     key: super::crosswalk::MAPPINGS_COLUMN.into(),
                     title: "Maps to".into(),
@@ -218,7 +226,7 @@ impl<'a> TableBuilder<'a> {
             "related" => self.related(node),
             "kind" => node.kind.name().to_string(),
             super::crosswalk::MAPPINGS_COLUMN => {
-                super::crosswalk::mappings_cell(self.framework, &node.id, self.dir)
+                super::crosswalk::mappings_cell(self.crosswalks, &node.id, self.dir)
             }
             custom => match (node.extra_html.get(custom), node.extra.get(custom)) {
                 (Some(markdown), _) => {

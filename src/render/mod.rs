@@ -14,6 +14,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::config::{Config, SiteSection};
+use crate::crosswalk::Crosswalk;
 use crate::diagnostics::{Diagnostic, Span};
 use crate::index::SiteIndex;
 use crate::model::{Framework, Kind, Node};
@@ -104,6 +105,8 @@ impl Templates {
 /// Renders pages of one framework with one set of templates.
 pub struct Renderer<'a> {
     framework: &'a Framework,
+    /// The crosswalks loaded beside the framework.
+    crosswalks: &'a [Crosswalk],
     index: &'a SiteIndex,
     tera: &'a Tera,
     site: &'a SiteSection,
@@ -156,6 +159,7 @@ impl<'a> Renderer<'a> {
     /// Prepares rendering of `framework`: renders what every page shares (the sidebar).
     pub fn new(
         framework: &'a Framework,
+        crosswalks: &'a [Crosswalk],
         index: &'a SiteIndex,
         templates: &'a Templates,
     ) -> Result<Renderer<'a>, Diagnostic> {
@@ -163,6 +167,7 @@ impl<'a> Renderer<'a> {
         let site = &framework.config.site;
         let mut renderer = Renderer {
             framework,
+            crosswalks,
             index,
             tera,
             site,
@@ -486,7 +491,7 @@ impl<'a> Renderer<'a> {
         let node = &self.framework.nodes[node_index];
         let dir = page.dir();
         let mut context = self.base_context(page, node.label());
-        let builder = TableBuilder::new(self.framework, self.index, dir);
+        let builder = TableBuilder::new(self.framework, self.crosswalks, self.index, dir);
         let description = node
             .description
             .as_ref()
@@ -497,7 +502,7 @@ impl<'a> Renderer<'a> {
         );
         let body = resolve_links(&node.body.html, dir, self.index);
         let (references, related) = (builder.citations(&node.references), builder.related(node));
-        let mappings = crosswalk::mappings_cell(self.framework, &node.id, dir);
+        let mappings = crosswalk::mappings_cell(self.crosswalks, &node.id, dir);
         context.insert(
             "node",
             &NodeView {

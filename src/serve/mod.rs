@@ -249,7 +249,7 @@ impl LiveSite {
                 nodes.insert(0); // the home page shows concept descriptions
             }
         }
-        let renderer = Renderer::new(framework, index, &built.templates)
+        let renderer = Renderer::new(framework, &project.crosswalks, index, &built.templates)
             .map_err(|d| BuildError::Content(vec![d]))?;
         let series = &index.references.series;
         let wanted = |kind: &PageKind| match *kind {
@@ -312,8 +312,11 @@ impl LiveSite {
                 return;
             }
             let mut files = sink.0.into_inner().unwrap_or_default();
-            let (framework, index) = (&built.project.framework, &built.project.index);
-            if let Ok(renderer) = Renderer::new(framework, index, &built.templates) {
+            let project = &built.project;
+            let (framework, index) = (&project.framework, &project.index);
+            if let Ok(renderer) =
+                Renderer::new(framework, &project.crosswalks, index, &built.templates)
+            {
                 let print = renderer
                     .pages()
                     .into_iter()
