@@ -9,7 +9,6 @@
 
 pub mod citation;
 pub mod config;
-pub mod conformance;
 pub mod crosswalk;
 pub mod diagnostics;
 pub mod export;
