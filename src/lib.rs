@@ -1,7 +1,10 @@
 //! framewright: a static-site generator for cybersecurity frameworks.
 //!
-//! The pipeline runs one way: [`load`] → [`model`] → [`validate`] → [`index`] → [`render`]
-//! → [`write`](mod@write). [`build`] and [`check`] run it for the command line and for tests.
+//! The pipeline runs one way: [`load`] (into the [`model`]) → [`index`] → [`validate`] →
+//! [`crosswalk`] → [`render`] → [`linkcheck`] → [`write`](mod@write), with [`export`]
+//! beside the pages. [`build`] and [`check`] run it for the command line and for tests.
+//! A module imports only modules below it; ARCHITECTURE.md declares the order and
+//! `tests/architecture.rs` keeps it.
 
 // A Diagnostic is the error of most stages; it is rare and carries what the user needs
 // (span, help, related places), so it is returned by value rather than boxed.
