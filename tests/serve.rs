@@ -302,6 +302,9 @@ fn assert_live_site_equals_build(
     );
 }
 
+/// A file (relative to the project) and its new text, or None to delete it.
+type Edit<'a> = (&'a str, Option<String>);
+
 #[test]
 fn after_a_sequence_of_edits_every_served_file_equals_what_build_writes() {
     use framewright::serve::{LiveSite, Shared};
@@ -321,7 +324,7 @@ fn after_a_sequence_of_edits_every_served_file_equals_what_build_writes() {
     let added = "content/identify/risk-assessment/ID.RA-03.md";
     let new_file = "---\nid: ID.RA-03\ntitle: Threats\ndescription: Threats are listed.\n---\n";
     // Each step: what the files become, and which paths the watcher reports.
-    let steps: [(&str, Vec<(&str, Option<String>)>); 6] = [
+    let steps: [(&str, Vec<Edit>); 6] = [
         (
             "a citation added (a new series)",
             vec![(item, Some(original.replace(

@@ -6,7 +6,7 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::*;
 
@@ -109,7 +109,7 @@ const BROKEN: [&str; 5] = [
 ];
 
 /// `framewright check` on a broken fixture: exit status, standard error and output.
-fn check_output(fixture_dir: &PathBuf, format: &str) -> String {
+fn check_output(fixture_dir: &Path, format: &str) -> String {
     let output = framewright(&["check", fixture_dir.to_str().unwrap(), "--format", format]);
     let text = format!(
         "exit: {:?}\n--- stdout\n{}--- stderr\n{}",
