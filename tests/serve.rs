@@ -369,3 +369,28 @@ fn after_a_sequence_of_edits_every_served_file_equals_what_build_writes() {
         assert_live_site_equals_build(root, &shared, step);
     }
 }
+
+#[test]
+fn a_mapped_item_edited_through_serve_equals_what_build_writes() {
+    use framewright::serve::{LiveSite, Shared};
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    // The crosswalk pages and the mapping exports name items by their descriptions.
+    let project = project_copy("crosswalk");
+    let root = project.path();
+    let shared = Arc::new(Shared::default());
+    let mut site = LiveSite::new(root, shared.clone());
+    site.full_rebuild().unwrap();
+    let file = "content/protect/access-control.md";
+    let text = std::fs::read_to_string(root.join(file)).unwrap();
+    let edited = text.replace("Visitors are escorted.", "Guests are accompanied.");
+    assert_ne!(text, edited);
+    std::fs::write(root.join(file), edited).unwrap();
+    let changes = site.relevant_changes(BTreeSet::from([PathBuf::from(file)]));
+    let report = site.rebuild(&changes).unwrap();
+    assert!(!report.full, "a description edit takes the reload path");
+    site.refresh_exports();
+    assert_live_site_equals_build(root, &shared, "a mapped item's description changed");
+}
