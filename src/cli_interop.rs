@@ -65,11 +65,11 @@ pub fn export(dir: &Path, format: ExportAs, output: Option<&Path>) -> ExitCode {
     }
     crate::print_diagnostics(&project.diagnostics, dir);
     let format = ExportFormat::from(format);
-    if format.is_crosswalk() && project.framework.crosswalks.is_empty() {
+    if format.is_crosswalk() && project.crosswalks.is_empty() {
         eprintln!("error: the project has no crosswalks (content/mappings/*.yaml)");
         return ExitCode::from(1);
     }
-    let bytes = format.render(&project.framework, &project.index);
+    let bytes = format.render(&project.framework, &project.crosswalks, &project.index);
     let written = match output {
         Some(path) => write_file(path, &bytes),
         None => std::io::stdout().write_all(&bytes).map_err(Into::into),

@@ -116,7 +116,7 @@ pub fn highlight(language: &str, code: &str) -> Highlighted {
     html.push_str("<pre class=\"");
     html.push_str(CODE_CLASS);
     html.push_str("\"><code class=\"language-");
-    html.push_str(&crate::render::escape(language));
+    html.push_str(&crate::html::escape(language));
     html.push_str("\">");
     html.push_str(&body);
     html.push_str("</code></pre>\n");

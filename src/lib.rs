@@ -1,7 +1,10 @@
 //! framewright: a static-site generator for cybersecurity frameworks.
 //!
-//! The pipeline runs one way: [`load`] → [`model`] → [`validate`] → [`index`] → [`render`]
-//! → [`write`](mod@write). [`build`] and [`check`] run it for the command line and for tests.
+//! The pipeline runs one way: [`load`] (into the [`model`]) → [`index`] → [`validate`] →
+//! [`crosswalk`] → [`render`] → [`linkcheck`] → [`write`](mod@write), with [`export`]
+//! beside the pages. [`build`] and [`check`] run it for the command line and for tests.
+//! A module imports only modules below it; ARCHITECTURE.md declares the order and
+//! `tests/architecture.rs` keeps it.
 
 // A Diagnostic is the error of most stages; it is rare and carries what the user needs
 // (span, help, related places), so it is returned by value rather than boxed.
@@ -9,11 +12,11 @@
 
 pub mod citation;
 pub mod config;
-pub mod conformance;
 pub mod crosswalk;
 pub mod diagnostics;
 pub mod export;
 pub mod highlight;
+pub mod html;
 pub mod import;
 pub mod index;
 pub mod init;
@@ -90,6 +93,9 @@ pub struct Project {
     pub root: PathBuf,
     /// The model.
     pub framework: Framework,
+    /// Crosswalks to other frameworks (`content/mappings/*.yaml`), read after the content
+    /// is checked; beside the model, not in it.
+    pub crosswalks: Vec<crosswalk::Crosswalk>,
     /// What is derived from it.
     pub index: SiteIndex,
     /// Every diagnostic found, sorted.
@@ -126,14 +132,13 @@ impl Project {
             }
             config.site.base_url = base_url.to_string();
         }
-        let (mut framework, mut diagnostics) = load::load_with(root, config, code);
+        let (framework, mut diagnostics) = load::load_with(root, config, code);
         diagnostics.extend(config_problems);
         timer.lap("load");
         let index = SiteIndex::build(&framework);
         timer.lap("index");
         diagnostics.extend(validate::validate(&framework, &index));
         let (crosswalks, found) = crosswalk::load(root, &framework, &index);
-        framework.crosswalks = crosswalks;
         diagnostics.extend(found);
         diagnostics::drop_consequences(&mut diagnostics);
         diagnostics::sort(&mut diagnostics);
@@ -141,6 +146,7 @@ impl Project {
         Ok(Project {
             root: root.to_path_buf(),
             framework,
+            crosswalks,
             index,
             diagnostics,
             timings: timer.laps,
@@ -238,7 +244,7 @@ pub fn render_all(
     let framework = &project.framework;
     let site = &framework.config.site;
     let base_path = site.base_path();
-    let renderer = Renderer::new(framework, &project.index, templates)
+    let renderer = Renderer::new(framework, &project.crosswalks, &project.index, templates)
         .map_err(|d| BuildError::Content(vec![d]))?;
     let pages = renderer.pages();
     let mut files: linkcheck::Paths = other_files(project, theme).into_iter().collect();
@@ -287,7 +293,7 @@ pub fn render_all(
     }
     if diagnostics.is_empty() {
         diagnostics = linkcheck::verify(&scanned, &site_files.files, &base_path);
-        linkcheck::locate_sources(&mut diagnostics, &pages, project);
+        linkcheck::locate_sources(&mut diagnostics, &pages, framework, &project.root);
     }
     if !diagnostics.is_empty() {
         diagnostics.dedup();
@@ -409,10 +415,12 @@ pub fn write_exports(project: &Project, sink: &dyn SiteSink) -> anyhow::Result<(
     if let Some(cname) = framework.config.site.cname() {
         sink.put("CNAME", format!("{cname}\n").into_bytes())?;
     }
-    if !framework.crosswalks.is_empty() {
-        use crosswalk::export::{mapping_collection_json, mappings_csv};
-        sink.put("crosswalk/mappings.csv", mappings_csv(framework, index))?;
-        let collection = mapping_collection_json(framework, index);
+    let crosswalks = &project.crosswalks;
+    if !crosswalks.is_empty() {
+        use export::mapping::{mapping_collection_json, mappings_csv};
+        let csv = mappings_csv(framework, crosswalks, index);
+        sink.put("crosswalk/mappings.csv", csv)?;
+        let collection = mapping_collection_json(framework, crosswalks, index);
         sink.put("oscal/mapping-collection.json", collection)?;
     }
     Ok(())

@@ -1,9 +1,12 @@
 //! Output link check: every internal `href`/`src` in the rendered pages must reach a file
 //! that the build writes, and every `#fragment` an element id on that page.
 
+use std::path::Path;
+
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::diagnostics::{Diagnostic, Span};
+use crate::model::Framework;
 use crate::render::{root_prefix, SHARED_END, SHARED_START};
 
 /// Every page's ids and the links that still need checking, by page path.
@@ -294,7 +297,7 @@ fn shared_ranges(html: &str) -> Vec<std::ops::Range<usize>> {
 /// An attribute value as text. Raw HTML written by hand in Markdown may use the hex
 /// form of the apostrophe too.
 fn unescape(value: &str) -> std::borrow::Cow<'_, str> {
-    crate::render::unescape_with(value, &[("&#x27;", "'")])
+    crate::html::unescape_with(value, &[("&#x27;", "'")])
 }
 
 fn percent_decode(text: &str) -> String {
@@ -445,18 +448,20 @@ fn broken(
 pub fn locate_sources(
     diagnostics: &mut Vec<Diagnostic>,
     pages: &[crate::render::Page],
-    project: &crate::Project,
+    framework: &Framework,
+    root: &Path,
 ) {
     use crate::render::PageKind;
     if !diagnostics.iter().any(|d| d.code == "E0070") {
         return;
     }
-    let framework = &project.framework;
     let by_path: HashMap<&str, usize> = pages
         .iter()
-        .filter_map(|p| match p.kind {
-            PageKind::Node(n) => Some((p.path.as_str(), n)),
-            _ => None,
+        .filter_map(|p| {
+            let PageKind::Node(n) = p.kind else {
+                return None;
+            };
+            Some((p.path.as_str(), n))
         })
         .collect();
     let mut texts: HashMap<String, Option<String>> = HashMap::new();
@@ -484,7 +489,7 @@ pub fn locate_sources(
         }
         for source in sources {
             let text = texts.entry(source.to_string()).or_insert_with(|| {
-                std::fs::read_to_string(project.root.join(source)).ok()
+                std::fs::read_to_string(root.join(source)).ok()
             });
             let Some(text) = text.as_deref() else {
                 continue;

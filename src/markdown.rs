@@ -261,89 +261,6 @@ fn strip_single_paragraph(html: String) -> String {
     html
 }
 
-/// The text of HTML written by [`to_html`]: tags dropped, the entities it writes decoded,
-/// white space folded to single spaces.
-pub fn html_text(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut rest = html;
-    let mut space = false;
-    while let Some(open) = rest.find('<') {
-        push_words(&decode_entities(&rest[..open]), &mut text, &mut space);
-        let close = rest[open..].find('>').map_or(rest.len(), |i| open + i + 1);
-        // A tag between two words of a block separates them; inline tags do not.
-        let tag = &rest[open..close];
-        if is_block_tag(tag) {
-            space = true;
-        }
-        rest = &rest[close..];
-    }
-    push_words(&decode_entities(rest), &mut text, &mut space);
-    text
-}
-
-/// Appends the words of `piece`, one space between words; `space` carries a pending
-/// separation across pieces.
-fn push_words(piece: &str, text: &mut String, space: &mut bool) {
-    for (i, word) in piece.split(char::is_whitespace).enumerate() {
-        if i > 0 {
-            *space = true;
-        }
-        if !word.is_empty() {
-            if *space && !text.is_empty() {
-                text.push(' ');
-            }
-            *space = false;
-            text.push_str(word);
-        }
-    }
-}
-
-/// Whether a tag starts or ends a block (paragraphs, list items, cells, headings, …).
-fn is_block_tag(tag: &str) -> bool {
-    let name = tag
-        .trim_start_matches(['<', '/'])
-        .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
-        .next()
-        .unwrap_or("");
-    matches!(
-        name,
-        "p" | "li"
-            | "ul"
-            | "ol"
-            | "td"
-            | "th"
-            | "tr"
-            | "table"
-            | "pre"
-            | "blockquote"
-            | "br"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "div"
-            | "hr"
-            | "dt"
-            | "dd"
-            | "section"
-    )
-}
-
-fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains('&') {
-        return text.into();
-    }
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
-        .into()
-}
-
 /// Turns a name into a URL segment: lower case, letters, digits, `.`, `_` and `-`.
 pub fn slugify(text: &str) -> String {
     let text = text.trim();
@@ -553,6 +470,7 @@ mod highlight_tests {
 
     #[test]
     fn the_text_of_html_matches_the_plain_text_of_its_markdown() {
+        use crate::html::html_text;
         let source = "Assets *are* listed.\n\n- one & two\n- `x < y`\n\n| a | b |\n|---|---|\n| c | d |\n\n```yaml\nkey: value\n```\n";
         let md = to_html(source, origin());
         let folded = md.plain.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -87,7 +87,7 @@ impl Markdown {
     /// The text without markup: `plain` when kept, else taken from the HTML.
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         if self.plain.is_empty() {
-            crate::markdown::html_text(&self.html).into()
+            crate::html::html_text(&self.html).into()
         } else {
             self.plain.as_str().into()
         }
@@ -219,8 +219,6 @@ pub struct Framework {
     /// Files under the content folder that are copied as they are (images, PDFs, …),
     /// relative to the content folder.
     pub assets: Vec<PathBuf>,
-    /// Crosswalks to other frameworks (`content/mappings/*.yaml`), read after the content.
-    pub crosswalks: Vec<crate::crosswalk::Crosswalk>,
 }
 
 impl Framework {
@@ -238,5 +236,14 @@ impl Framework {
             stack.extend(self.nodes[index].children.iter().rev());
         }
         order
+    }
+}
+
+/// What names an item beside its id: its title, else its description as plain text.
+pub fn item_text(node: &Node) -> String {
+    match (&node.title, &node.description) {
+        (Some(title), _) => title.clone(),
+        (None, Some(description)) => description.plain.clone(),
+        (None, None) => String::new(),
     }
 }

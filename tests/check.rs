@@ -596,7 +596,7 @@ fn the_conformance_page_shows_each_concept() {
 
 #[test]
 fn conformance_counts_follow_the_content() {
-    use framewright::conformance::report;
+    use framewright::validate::conformance::report;
     let project = framewright::Project::open(&fixture("basic"), None).unwrap();
     let report = report(&project.framework);
     assert!(report.meets);

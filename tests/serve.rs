@@ -345,3 +345,141 @@ fn the_listener_survives_running_out_of_file_descriptors() {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+/// Every file the live site holds, by path (the reload script is injected when a page is
+/// served, not stored, so these are the bytes before it).
+fn live_files(shared: &framewright::serve::Shared) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let files = shared.files.read().unwrap();
+    files
+        .iter()
+        .map(|(path, bytes)| (path.clone(), bytes.as_ref().clone()))
+        .collect()
+}
+
+/// Compares the live site with a build of the same content (at the root, as served), and
+/// names every file that differs or is missing on one side.
+fn assert_live_site_equals_build(
+    project: &std::path::Path,
+    shared: &framewright::serve::Shared,
+    step: &str,
+) {
+    let out = tempfile::tempdir().unwrap();
+    let options = framewright::BuildOptions {
+        dest_dir: Some(out.path().join("site")),
+        base_url: Some("/".into()),
+    };
+    framewright::build(project, &options).unwrap_or_else(|e| panic!("{step}: build failed: {e:?}"));
+    let mut built = snapshot(&out.path().join("site"));
+    // The manifest of what a build wrote belongs to the folder on disk, not to the site.
+    built.remove(framewright::write::MANIFEST);
+    let live = live_files(shared);
+    let mut differences = Vec::new();
+    for (path, bytes) in &built {
+        match live.get(path) {
+            None => differences.push(format!("{path}: built, not served")),
+            Some(served) if served != bytes => differences.push(format!("{path}: differs")),
+            Some(_) => {}
+        }
+    }
+    for path in live.keys().filter(|p| !built.contains_key(*p)) {
+        differences.push(format!("{path}: served, not built"));
+    }
+    assert!(
+        differences.is_empty(),
+        "after {step}:\n{}",
+        differences.join("\n")
+    );
+}
+
+/// A file (relative to the project) and its new text, or None to delete it.
+type Edit<'a> = (&'a str, Option<String>);
+
+#[test]
+fn after_a_sequence_of_edits_every_served_file_equals_what_build_writes() {
+    use framewright::serve::{LiveSite, Shared};
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    let project = project_copy("basic");
+    let root = project.path();
+    let shared = Arc::new(Shared::default());
+    let mut site = LiveSite::new(root, shared.clone());
+    site.full_rebuild().unwrap();
+    assert_live_site_equals_build(root, &shared, "the first build");
+
+    let item = "content/identify/risk-assessment/ID.RA-01.md";
+    let original = std::fs::read_to_string(root.join(item)).unwrap();
+    let added = "content/identify/risk-assessment/ID.RA-03.md";
+    let new_file = "---\nid: ID.RA-03\ntitle: Threats\ndescription: Threats are listed.\n---\n";
+    // Each step: what the files become, and which paths the watcher reports.
+    let steps: [(&str, Vec<Edit>); 6] = [
+        (
+            "a citation added (a new series)",
+            vec![(item, Some(original.replace(
+                "    description: Unfixed vulnerabilities have a compensating measure.\n",
+                "    description: Unfixed vulnerabilities have a compensating measure.\n    references:\n      - \"NIST SP 800-30 Rev. 1, 3.2\"\n",
+            )))],
+        ),
+        ("the citation removed", vec![(item, Some(original.clone()))]),
+        (
+            "a related id changed",
+            vec![(item, Some(original.replace("related: [DE.AE-01]", "related: [PR.DS-01]")))],
+        ),
+        (
+            "a description changed",
+            vec![(item, Some(original.replace("Vulnerabilities of assets are recorded.", "Asset weaknesses are written down.")))],
+        ),
+        ("a file added", vec![(added, Some(new_file.to_string()))]),
+        ("the file deleted", vec![(added, None)]),
+    ];
+    for (step, edits) in steps {
+        let mut changes = BTreeSet::new();
+        for (path, text) in edits {
+            match text {
+                Some(text) => std::fs::write(root.join(path), text).unwrap(),
+                None => std::fs::remove_file(root.join(path)).unwrap(),
+            }
+            changes.insert(PathBuf::from(path));
+        }
+        let changes = site.relevant_changes(changes);
+        let report = site
+            .rebuild(&changes)
+            .unwrap_or_else(|e| panic!("{step}: rebuild failed: {e:?}"));
+        // Edits of one file's content take the reload path; adding or deleting a file
+        // rebuilds everything.
+        assert_eq!(
+            report.full,
+            step.starts_with("a file") || step.starts_with("the file"),
+            "{step}"
+        );
+        // What the server does once the project is idle (exports, print edition).
+        site.refresh_exports();
+        assert_live_site_equals_build(root, &shared, step);
+    }
+}
+
+#[test]
+fn a_mapped_item_edited_through_serve_equals_what_build_writes() {
+    use framewright::serve::{LiveSite, Shared};
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    // The crosswalk pages and the mapping exports name items by their descriptions.
+    let project = project_copy("crosswalk");
+    let root = project.path();
+    let shared = Arc::new(Shared::default());
+    let mut site = LiveSite::new(root, shared.clone());
+    site.full_rebuild().unwrap();
+    let file = "content/protect/access-control.md";
+    let text = std::fs::read_to_string(root.join(file)).unwrap();
+    let edited = text.replace("Visitors are escorted.", "Guests are accompanied.");
+    assert_ne!(text, edited);
+    std::fs::write(root.join(file), edited).unwrap();
+    let changes = site.relevant_changes(BTreeSet::from([PathBuf::from(file)]));
+    let report = site.rebuild(&changes).unwrap();
+    assert!(!report.full, "a description edit takes the reload path");
+    site.refresh_exports();
+    assert_live_site_equals_build(root, &shared, "a mapped item's description changed");
+}

@@ -20,7 +20,6 @@
 //! Loading resolves the target and reports unknown ids on either side as errors; the
 //! other direction is derived (`subset-of` ↔ `superset-of`).
 
-pub mod export;
 mod target;
 
 use std::collections::HashMap;

@@ -103,7 +103,7 @@ fn read_project(dir: &Path) -> Result<Read, String> {
         .filter(|&n| !nodes[n].id.is_empty())
         .map(|n| TargetItem {
             id: nodes[n].id.clone(),
-            title: Some(crate::render::item_text(&nodes[n])).filter(|t| !t.is_empty()),
+            title: Some(crate::model::item_text(&nodes[n])).filter(|t| !t.is_empty()),
             parent: nodes[n]
                 .parent
                 .filter(|&p| p != 0)

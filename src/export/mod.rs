@@ -1,10 +1,12 @@
 //! Exports: the framework as data (SPEC §6), beside rendering; reads the model, writes no HTML.
 
+pub mod mapping;
 pub mod oscal;
 
 use serde::Serialize;
 
 use crate::citation::Citation;
+use crate::crosswalk::Crosswalk;
 use crate::index::SiteIndex;
 use crate::model::Framework;
 
@@ -219,15 +221,18 @@ impl ExportFormat {
     }
 
     /// The export's bytes.
-    pub fn render(self, framework: &Framework, index: &SiteIndex) -> Vec<u8> {
+    pub fn render(
+        self,
+        framework: &Framework,
+        crosswalks: &[Crosswalk],
+        index: &SiteIndex,
+    ) -> Vec<u8> {
         match self {
             ExportFormat::Json => framework_json(framework, index),
             ExportFormat::Csv => framework_csv(framework, index),
             ExportFormat::Oscal => oscal::catalog_json(framework, index),
-            ExportFormat::Crosswalk => crate::crosswalk::export::mappings_csv(framework, index),
-            ExportFormat::Mapping => {
-                crate::crosswalk::export::mapping_collection_json(framework, index)
-            }
+            ExportFormat::Crosswalk => mapping::mappings_csv(framework, crosswalks, index),
+            ExportFormat::Mapping => mapping::mapping_collection_json(framework, crosswalks, index),
         }
     }
 

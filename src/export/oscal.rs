@@ -997,7 +997,7 @@ pub fn restore_inserts(markdown: &str) -> String {
         let (Some(quote), Some(close)) = (after.find('"'), find(after, "</span>")) else {
             break;
         };
-        let value = crate::render::unescape(&after[..quote]);
+        let value = crate::html::unescape(&after[..quote]);
         out.push_str(&rest[..at]);
         if is_param {
             out.push_str(&format!("{{{{ insert: param, {value} }}}}"));

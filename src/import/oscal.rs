@@ -26,8 +26,8 @@ use serde_yaml::{Mapping, Value as Yaml};
 use super::{write_files, ImportError, ImportReport, PlannedFile};
 use crate::citation::parse_citations;
 use crate::export::oscal::{part_heading, LINK_CLASS, PARAM_CLASS, STRUCTURAL_KEYS};
+use crate::html::escape;
 use crate::markdown::slugify;
-use crate::render::escape;
 use crate::validate::RESERVED_SLUGS;
 
 /// Front-matter keys the loader reads itself; a prop with one of these names gets a `prop-` prefix.

@@ -7,64 +7,12 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::relative_url;
+use crate::crosswalk::Crosswalk;
+use crate::html::{escape, push_escaped};
 use crate::index::references::clause_anchor;
 use crate::index::SiteIndex;
 use crate::markdown::slugify;
 use crate::model::{Column, Framework, Node, Reference};
-
-/// Escapes text for HTML.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    push_escaped(&mut out, text);
-    out
-}
-
-/// Appends `text` to `out`, escaped for HTML text and attribute values.
-pub fn push_escaped(out: &mut String, text: &str) {
-    let mut rest = text;
-    // Copy runs of ordinary text whole: most text has nothing to escape.
-    while let Some(at) = rest
-        .bytes()
-        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
-    {
-        out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[at + 1..];
-    }
-    out.push_str(rest);
-}
-
-/// Reverses [`escape`]: text with the entities it writes decoded (`&amp;` last, so that
-/// an escaped entity stays as written).
-pub fn unescape(text: &str) -> Cow<'_, str> {
-    unescape_with(text, &[])
-}
-
-/// [`unescape`], decoding the entities in `more` too (as `(entity, text)` pairs).
-pub fn unescape_with<'t>(text: &'t str, more: &[(&str, &str)]) -> Cow<'t, str> {
-    if !text.contains('&') {
-        return Cow::Borrowed(text);
-    }
-    let mut out = text.to_string();
-    let entities = [
-        ("&quot;", "\""),
-        ("&#39;", "'"),
-        ("&lt;", "<"),
-        ("&gt;", ">"),
-    ];
-    for (entity, decoded) in entities.iter().chain(more) {
-        if out.contains(entity) {
-            out = out.replace(entity, decoded);
-        }
-    }
-    Cow::Owned(out.replace("&amp;", "&"))
-}
 
 /// Replaces `href="@ID"` placeholders in HTML with the URL of the id, relative to `dir`.
 pub fn resolve_links<'h>(html: &'h str, dir: &str, index: &SiteIndex) -> Cow<'h, str> {
@@ -133,15 +81,22 @@ struct StatementView {
 /// Writes the HTML fragments of one page.
 pub struct TableBuilder<'a> {
     framework: &'a Framework,
+    crosswalks: &'a [Crosswalk],
     index: &'a SiteIndex,
     dir: &'a str,
 }
 
 impl<'a> TableBuilder<'a> {
     /// A builder for the page in folder `dir`.
-    pub fn new(framework: &'a Framework, index: &'a SiteIndex, dir: &'a str) -> TableBuilder<'a> {
+    pub fn new(
+        framework: &'a Framework,
+        crosswalks: &'a [Crosswalk],
+        index: &'a SiteIndex,
+        dir: &'a str,
+    ) -> TableBuilder<'a> {
         TableBuilder {
             framework,
+            crosswalks,
             index,
             dir,
         }
@@ -161,7 +116,7 @@ impl<'a> TableBuilder<'a> {
         let columns = node.columns.clone().unwrap_or_else(|| {
             let mut columns = default_columns(&children);
             let ids = children.iter().map(|c| c.id.as_str());
-            if super::crosswalk::any_mapped(self.framework, ids) {
+            if super::crosswalk::any_mapped(self.crosswalks, ids) {
                 columns.push(Column {
                     key: super::crosswalk::MAPPINGS_COLUMN.into(),
                     title: "Maps to".into(),
@@ -271,7 +226,7 @@ impl<'a> TableBuilder<'a> {
             "related" => self.related(node),
             "kind" => node.kind.name().to_string(),
             super::crosswalk::MAPPINGS_COLUMN => {
-                super::crosswalk::mappings_cell(self.framework, &node.id, self.dir)
+                super::crosswalk::mappings_cell(self.crosswalks, &node.id, self.dir)
             }
             custom => match (node.extra_html.get(custom), node.extra.get(custom)) {
                 (Some(markdown), _) => {
@@ -438,27 +393,5 @@ fn document_names(children: &[&Node]) -> String {
         String::new()
     } else {
         serde_json::to_string(&names).unwrap_or_default()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unescape_reverses_escape() {
-        let text = r#"a < b & "c" > 'd' &amp;"#;
-        assert_eq!(
-            escape(text),
-            "a &lt; b &amp; &quot;c&quot; &gt; &#39;d&#39; &amp;amp;"
-        );
-        assert_eq!(unescape(&escape(text)), text);
-        assert!(matches!(unescape("plain"), Cow::Borrowed("plain")));
-        // Other entities only when asked for, and an escaped one stays as written.
-        assert_eq!(unescape("&#x27;"), "&#x27;");
-        assert_eq!(
-            unescape_with("&#x27; &amp;#x27;", &[("&#x27;", "'")]),
-            "' &#x27;"
-        );
     }
 }

@@ -1,11 +1,11 @@
 //! The conformance page, `conformance/index.html`: concept by concept, what the framework
-//! contains and whether it meets ISO/IEC TS 27110's guidance (see [`crate::conformance`]).
+//! contains and whether it meets ISO/IEC TS 27110's guidance (see [`crate::validate::conformance`]).
 
 use serde_json::json;
 
 use super::{relative_url, Page, Renderer};
-use crate::conformance;
 use crate::diagnostics::Diagnostic;
+use crate::validate::conformance;
 
 /// The page's folder.
 pub const DIR: &str = "conformance/";

@@ -5,11 +5,12 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use super::{escape, relative_url, Page, PageKind, Renderer};
+use super::{relative_url, Page, PageKind, Renderer};
 use crate::crosswalk::{Crosswalk, Mapping, Relationship};
 use crate::diagnostics::Diagnostic;
+use crate::html::escape;
 use crate::markdown::{self, Origin};
-use crate::model::Framework;
+use crate::model::{item_text, Framework};
 
 /// The key of the "maps to" column.
 pub const MAPPINGS_COLUMN: &str = "mappings";
@@ -62,7 +63,7 @@ struct SectionView {
 impl Renderer<'_> {
     /// The crosswalk pages, when the project has mapping files.
     pub(super) fn crosswalk_pages(&self) -> Vec<Page> {
-        let crosswalks = &self.framework.crosswalks;
+        let crosswalks = self.crosswalks;
         if crosswalks.is_empty() {
             return Vec::new();
         }
@@ -81,7 +82,6 @@ impl Renderer<'_> {
         let dir = page.dir();
         let mut context = self.base_context(page, "Crosswalks");
         let entries: Vec<_> = self
-            .framework
             .crosswalks
             .iter()
             .map(|c| {
@@ -100,7 +100,7 @@ impl Renderer<'_> {
     }
 
     pub(super) fn render_crosswalk(&self, page: &Page, c: usize) -> Result<String, Diagnostic> {
-        let crosswalk = &self.framework.crosswalks[c];
+        let crosswalk = &self.crosswalks[c];
         let dir = page.dir();
         let mut context = self.base_context(page, &crosswalk.title);
         let description = crosswalk.description.as_deref().map(|text| {
@@ -239,15 +239,6 @@ impl Renderer<'_> {
     }
 }
 
-/// What names an item beside its id: its title, else its description as plain text.
-pub fn item_text(node: &crate::model::Node) -> String {
-    match (&node.title, &node.description) {
-        (Some(title), _) => title.clone(),
-        (None, Some(description)) => description.plain.clone(),
-        (None, None) => String::new(),
-    }
-}
-
 /// Each node's position in site order.
 fn site_positions(framework: &Framework) -> Vec<usize> {
     let mut positions = vec![0; framework.nodes.len()];
@@ -259,9 +250,9 @@ fn site_positions(framework: &Framework) -> Vec<usize> {
 
 /// The "maps to" cell of an item: each mapping's relationship and the item it maps to,
 /// linked to the crosswalk page.
-pub fn mappings_cell(framework: &Framework, id: &str, dir: &str) -> String {
+pub fn mappings_cell(crosswalks: &[Crosswalk], id: &str, dir: &str) -> String {
     let mut items = String::new();
-    for crosswalk in &framework.crosswalks {
+    for crosswalk in crosswalks {
         for mapping in crosswalk.from_item(id) {
             let target = crosswalk.target.item(&mapping.target);
             let title = target.and_then(|t| t.title.as_deref()).unwrap_or("");
@@ -285,12 +276,11 @@ pub fn mappings_cell(framework: &Framework, id: &str, dir: &str) -> String {
 }
 
 /// True when any of these items has a mapping.
-pub fn any_mapped<'a>(framework: &Framework, mut ids: impl Iterator<Item = &'a str>) -> bool {
-    if framework.crosswalks.is_empty() {
+pub fn any_mapped<'a>(crosswalks: &[Crosswalk], mut ids: impl Iterator<Item = &'a str>) -> bool {
+    if crosswalks.is_empty() {
         return false;
     }
-    let sources: HashMap<&str, ()> = framework
-        .crosswalks
+    let sources: HashMap<&str, ()> = crosswalks
         .iter()
         .flat_map(|c| c.mappings.iter().map(|m| (m.source.as_str(), ())))
         .collect();

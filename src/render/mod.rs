@@ -4,23 +4,26 @@
 mod cells;
 mod conformance;
 mod crosswalk;
+mod node;
+mod not_found;
+mod permalink;
 mod print;
 mod references;
 mod search;
 mod sidebar;
-pub use crosswalk::item_text;
+mod sitemap;
 pub mod theme;
 
 use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::config::{Config, SiteSection};
+use crate::crosswalk::Crosswalk;
 use crate::diagnostics::{Diagnostic, Span};
 use crate::index::SiteIndex;
 use crate::model::{Framework, Kind, Node};
+pub use cells::resolve_links;
 use cells::TableBuilder;
-pub use cells::{escape, push_escaped, resolve_links, unescape, unescape_with};
-use references::ReferenceViews;
 use sidebar::{Marks, Sidebar};
 pub use theme::Theme;
 
@@ -105,6 +108,8 @@ impl Templates {
 /// Renders pages of one framework with one set of templates.
 pub struct Renderer<'a> {
     framework: &'a Framework,
+    /// The crosswalks loaded beside the framework.
+    crosswalks: &'a [Crosswalk],
     index: &'a SiteIndex,
     tera: &'a Tera,
     site: &'a SiteSection,
@@ -157,6 +162,7 @@ impl<'a> Renderer<'a> {
     /// Prepares rendering of `framework`: renders what every page shares (the sidebar).
     pub fn new(
         framework: &'a Framework,
+        crosswalks: &'a [Crosswalk],
         index: &'a SiteIndex,
         templates: &'a Templates,
     ) -> Result<Renderer<'a>, Diagnostic> {
@@ -164,6 +170,7 @@ impl<'a> Renderer<'a> {
         let site = &framework.config.site;
         let mut renderer = Renderer {
             framework,
+            crosswalks,
             index,
             tera,
             site,
@@ -299,7 +306,17 @@ impl<'a> Renderer<'a> {
     pub fn render_parts(&self, page: &Page, sidebar: bool) -> Result<Vec<String>, Diagnostic> {
         let mut parts = match page.kind {
             PageKind::Print => self.render_print(page)?,
-            _ => vec![self.render_template(page)?],
+            PageKind::Node(_)
+            | PageKind::Permalink(_)
+            | PageKind::ReferenceIndex
+            | PageKind::ReferenceSeries(_)
+            | PageKind::ReferenceDocument(..)
+            | PageKind::Search
+            | PageKind::Conformance
+            | PageKind::NotFound
+            | PageKind::Sitemap
+            | PageKind::CrosswalkIndex
+            | PageKind::Crosswalk(_) => vec![self.render_template(page)?],
         };
         if sidebar {
             if let Some(first) = parts.first_mut() {
@@ -481,222 +498,6 @@ impl<'a> Renderer<'a> {
         context.insert("prev", &None::<LinkView>);
         context.insert("next", &None::<LinkView>);
         context
-    }
-
-    fn render_node(&self, page: &Page, node_index: usize) -> Result<String, Diagnostic> {
-        let node = &self.framework.nodes[node_index];
-        let dir = page.dir();
-        let mut context = self.base_context(page, node.label());
-        let builder = TableBuilder::new(self.framework, self.index, dir);
-        let description = node
-            .description
-            .as_ref()
-            .map(|d| resolve_links(&d.html, dir, self.index));
-        context.insert(
-            "description",
-            &node.description.as_ref().map(|d| truncate(&d.plain, 300)),
-        );
-        let body = resolve_links(&node.body.html, dir, self.index);
-        let (references, related) = (builder.citations(&node.references), builder.related(node));
-        let mappings = crosswalk::mappings_cell(self.framework, &node.id, dir);
-        context.insert(
-            "node",
-            &NodeView {
-                id: &node.id,
-                kind: node.kind.name(),
-                title: node.label(),
-                description: description.as_deref(),
-                // A description that merely repeats the body's first paragraph is not shown twice.
-                show_description: node.description.is_some() && !node.description_repeats_body,
-                body: &body,
-                references: &references,
-                related: &related,
-                mappings: &mappings,
-                url: &self.index.urls[node_index],
-                source: &node.source,
-                extra: &node.extra,
-            },
-        );
-        context.insert("table", &builder.table(node_index));
-        context.insert("breadcrumbs", &self.breadcrumbs(node, dir));
-        let (prev, next) = self.index.neighbours(node_index);
-        context.insert("prev", &prev.map(|p| self.link(p, dir)));
-        context.insert("next", &next.map(|n| self.link(n, dir)));
-        let template = match node.kind {
-            _ if node.parent.is_none() => {
-                context.insert("concepts", &self.concept_cards(dir));
-                "home.html"
-            }
-            Kind::Concept => "concept.html",
-            Kind::Category => "category.html",
-            _ => "item.html",
-        };
-        self.run(template, &context)
-    }
-
-    fn breadcrumbs(&self, node: &Node, dir: &str) -> Vec<LinkView> {
-        let mut crumbs = Vec::new();
-        let mut parent = node.parent;
-        while let Some(p) = parent {
-            let mut link = self.link(self.index.page_of[p], dir);
-            if p == 0 {
-                link.title = "Overview".into();
-            }
-            crumbs.push(link);
-            parent = self.framework.nodes[p].parent;
-        }
-        crumbs.reverse();
-        crumbs
-    }
-
-    fn concept_cards(&self, dir: &str) -> Vec<serde_json::Value> {
-        SiteIndex::concepts(self.framework)
-            .into_iter()
-            .map(|c| {
-                let node = &self.framework.nodes[c];
-                let children: Vec<_> = node
-                    .children
-                    .iter()
-                    .map(|&k| {
-                        let child = self.link(k, dir);
-                        serde_json::json!({"id": child.id, "title": child.title, "href": child.url})
-                    })
-                    .collect();
-                serde_json::json!({
-                    "id": node.id,
-                    "title": node.label(),
-                    "href": relative_url(dir, &self.index.urls[c]),
-                    "description": node.description.as_ref().map(|d| resolve_links(&d.html, dir, self.index)),
-                    "children": children,
-                })
-            })
-            .collect()
-    }
-
-    fn render_permalink(&self, page: &Page, node_index: usize) -> Result<String, Diagnostic> {
-        let node = &self.framework.nodes[node_index];
-        let mut context = Context::new();
-        context.insert("id", &node.id);
-        context.insert("title", node.label());
-        context.insert(
-            "target",
-            &relative_url(page.dir(), &self.index.urls[node_index]),
-        );
-        context.insert(
-            "canonical",
-            &self
-                .site
-                .absolute_base()
-                .map(|b| format!("{b}{}", self.index.urls[node_index])),
-        );
-        self.run("redirect.html", &context)
-    }
-
-    /// Reference-index views whose links are relative to the page folder `dir`.
-    fn reference_views<'d>(
-        &'d self,
-        dir: &'d str,
-    ) -> ReferenceViews<'a, impl Fn(usize) -> String + 'd, impl Fn(&str) -> String + 'd> {
-        ReferenceViews {
-            framework: self.framework,
-            item_href: move |n: usize| relative_url(dir, &self.index.urls[n]),
-            document_href: move |slug: &str| relative_url(dir, &format!("references/{slug}/")),
-        }
-    }
-
-    fn render_reference_index(&self, page: &Page) -> Result<String, Diagnostic> {
-        let dir = page.dir();
-        let mut context = self.base_context(page, "Reference index");
-        let views = self.reference_views(dir);
-        context.insert("series", &views.every_series(&self.index.references));
-        let mut home = self.link(0, dir);
-        home.title = "Overview".into();
-        context.insert("breadcrumbs", &vec![home]);
-        self.run("references.html", &context)
-    }
-
-    fn render_reference_page(
-        &self,
-        page: &Page,
-        series: usize,
-        document: Option<usize>,
-    ) -> Result<String, Diagnostic> {
-        let dir = page.dir();
-        let entry = &self.index.references.series[series];
-        let (title, doc_title, doc_url) = match document.map(|d| &entry.documents[d]) {
-            Some(doc) => (
-                &doc.document,
-                doc.title.as_ref().or(entry.title.as_ref()),
-                &doc.url,
-            ),
-            None => (&entry.series, entry.title.as_ref(), &entry.url),
-        };
-        let mut context = self.base_context(page, title);
-        let mut crumbs = vec![self.link(0, dir)];
-        crumbs[0].title = "Overview".into();
-        crumbs.push(LinkView {
-            id: String::new(),
-            title: "Reference index".into(),
-            url: relative_url(dir, "references/"),
-        });
-        if document.is_some() {
-            crumbs.push(LinkView {
-                id: String::new(),
-                title: entry.series.clone(),
-                url: relative_url(dir, &format!("references/{}/", entry.slug)),
-            });
-        }
-        context.insert("breadcrumbs", &crumbs);
-        let views = self.reference_views(dir);
-        context.insert("entry", &views.series(entry, false));
-        let documents: Vec<_> = match document {
-            Some(d) => vec![views.document(&entry.documents[d])],
-            None => entry.documents.iter().map(|d| views.document(d)).collect(),
-        };
-        context.insert("documents", &documents);
-        context.insert("single", &document.is_some());
-        context.insert("doc_title", &doc_title);
-        context.insert("doc_url", doc_url);
-        self.run("reference.html", &context)
-    }
-
-    fn render_not_found(&self) -> Result<String, Diagnostic> {
-        // 404.html is served at any depth, so its links start from the site's base path.
-        let page = Page {
-            path: "404.html".into(),
-            kind: PageKind::NotFound,
-        };
-        let mut context = self.base_context(&page, "Page not found");
-        context.insert("root", &self.site.base_path());
-        context.insert("canonical", &None::<String>);
-        self.run("404.html", &context)
-    }
-
-    fn render_sitemap(&self) -> Result<String, Diagnostic> {
-        let base = self
-            .site
-            .absolute_base()
-            .unwrap_or_else(|| self.site.base_path());
-        let mut urls: Vec<String> = self
-            .index
-            .pages
-            .iter()
-            .map(|&n| format!("{base}{}", self.index.urls[n]))
-            .collect();
-        urls.push(format!("{base}references/"));
-        urls.push(format!("{base}{}", conformance::DIR));
-        for series in &self.index.references.series {
-            urls.push(format!("{base}references/{}/", series.slug));
-            for document in series.documents.iter().filter(|d| d.slug != series.slug) {
-                urls.push(format!("{base}references/{}/", document.slug));
-            }
-        }
-        for page in self.crosswalk_pages() {
-            urls.push(format!("{base}{}", page.dir()));
-        }
-        let mut context = Context::new();
-        context.insert("urls", &urls);
-        self.run("sitemap.xml", &context)
     }
 }
 

@@ -18,8 +18,9 @@ use tera::Context;
 
 use super::cells::TableBuilder;
 use super::references::ReferenceViews;
-use super::{push_escaped, resolve_links, unescape, Page, Renderer};
+use super::{resolve_links, Page, Renderer};
 use crate::diagnostics::Diagnostic;
+use crate::html::{push_escaped, unescape};
 use crate::model::Node;
 
 /// The page's folder.
@@ -346,7 +347,7 @@ impl Renderer<'_> {
         let node: &Node = &self.framework.nodes[n];
         let dir = self.index.urls[n].as_str();
         let anchor = if n == 0 { OVERVIEW } else { node.id.as_str() };
-        let builder = TableBuilder::new(self.framework, self.index, dir);
+        let builder = TableBuilder::new(self.framework, self.crosswalks, self.index, dir);
         let markdown = |html: &str| {
             anchors.html(
                 &resolve_links(html, dir, self.index),

@@ -1,8 +1,11 @@
-//! The reference index as template data, shared by the reference pages and the print
+//! The reference pages (`references/`, `references/<series>/`, `references/<document>/`)
+//! and the reference index as template data, shared by those pages and the print
 //! edition; they differ only in where a citing item and a cited document link to.
 
 use serde::Serialize;
 
+use super::{relative_url, LinkView, Page, Renderer};
+use crate::diagnostics::Diagnostic;
 use crate::index::references::{DocumentEntry, ReferenceIndex, SeriesEntry};
 use crate::model::Framework;
 
@@ -125,5 +128,77 @@ where
             cited_by: self.cited_by(&entry.cited_by),
             documents,
         }
+    }
+}
+
+// The reference pages: `references/` (the whole index), `references/<series>/` and
+// `references/<document>/`.
+impl<'a> Renderer<'a> {
+    /// Reference-index views whose links are relative to the page folder `dir`.
+    pub(super) fn reference_views<'d>(
+        &'d self,
+        dir: &'d str,
+    ) -> ReferenceViews<'a, impl Fn(usize) -> String + 'd, impl Fn(&str) -> String + 'd> {
+        ReferenceViews {
+            framework: self.framework,
+            item_href: move |n: usize| relative_url(dir, &self.index.urls[n]),
+            document_href: move |slug: &str| relative_url(dir, &format!("references/{slug}/")),
+        }
+    }
+
+    pub(super) fn render_reference_index(&self, page: &Page) -> Result<String, Diagnostic> {
+        let dir = page.dir();
+        let mut context = self.base_context(page, "Reference index");
+        let views = self.reference_views(dir);
+        context.insert("series", &views.every_series(&self.index.references));
+        let mut home = self.link(0, dir);
+        home.title = "Overview".into();
+        context.insert("breadcrumbs", &vec![home]);
+        self.run("references.html", &context)
+    }
+
+    pub(super) fn render_reference_page(
+        &self,
+        page: &Page,
+        series: usize,
+        document: Option<usize>,
+    ) -> Result<String, Diagnostic> {
+        let dir = page.dir();
+        let entry = &self.index.references.series[series];
+        let (title, doc_title, doc_url) = match document.map(|d| &entry.documents[d]) {
+            Some(doc) => (
+                &doc.document,
+                doc.title.as_ref().or(entry.title.as_ref()),
+                &doc.url,
+            ),
+            None => (&entry.series, entry.title.as_ref(), &entry.url),
+        };
+        let mut context = self.base_context(page, title);
+        let mut crumbs = vec![self.link(0, dir)];
+        crumbs[0].title = "Overview".into();
+        crumbs.push(LinkView {
+            id: String::new(),
+            title: "Reference index".into(),
+            url: relative_url(dir, "references/"),
+        });
+        if document.is_some() {
+            crumbs.push(LinkView {
+                id: String::new(),
+                title: entry.series.clone(),
+                url: relative_url(dir, &format!("references/{}/", entry.slug)),
+            });
+        }
+        context.insert("breadcrumbs", &crumbs);
+        let views = self.reference_views(dir);
+        context.insert("entry", &views.series(entry, false));
+        let documents: Vec<_> = match document {
+            Some(d) => vec![views.document(&entry.documents[d])],
+            None => entry.documents.iter().map(|d| views.document(d)).collect(),
+        };
+        context.insert("documents", &documents);
+        context.insert("single", &document.is_some());
+        context.insert("doc_title", &doc_title);
+        context.insert("doc_url", doc_url);
+        self.run("reference.html", &context)
     }
 }

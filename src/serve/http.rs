@@ -53,6 +53,15 @@ impl Shared {
         }
     }
 
+    /// Removes files the site no longer has (a page whose content went away).
+    pub fn remove(&self, paths: &[String]) {
+        if let Ok(mut current) = self.files.write() {
+            for path in paths {
+                current.remove(path);
+            }
+        }
+    }
+
     /// Replaces all files at once (after a full rebuild).
     pub fn replace_all(&self, files: HashMap<String, Arc<Vec<u8>>>) {
         if let Ok(mut current) = self.files.write() {

@@ -250,24 +250,48 @@ impl LiveSite {
                 nodes.insert(0); // the home page shows concept descriptions
             }
         }
-        let renderer = Renderer::new(framework, index, &built.templates)
+        let renderer = Renderer::new(framework, &project.crosswalks, index, &built.templates)
             .map_err(|d| BuildError::Content(vec![d]))?;
         let series = &index.references.series;
+        // Every kind is named, so that a new kind is placed here, not forgotten. A reload
+        // never changes ids, titles, kinds or order (that is `Reload::Structural`, a full
+        // rebuild), so pages that show only those stay as they are.
         let wanted = |kind: &PageKind| match *kind {
             PageKind::Node(node) => nodes.contains(&node),
+            // The reference pages list the citing items (by id and title) with their
+            // citations.
             PageKind::ReferenceIndex => citations_changed,
             PageKind::ReferenceSeries(s) | PageKind::ReferenceDocument(s, _) => {
                 citations_changed && touched_series.contains(&series[s].series)
             }
+            // Small pages whose content follows any change of content: the conformance
+            // counts, the crosswalks (which show descriptions), and the sitemap (which
+            // lists the cited series and documents).
+            PageKind::Conformance
+            | PageKind::CrosswalkIndex
+            | PageKind::Crosswalk(_)
+            | PageKind::Sitemap => true,
+            // A redirect with the node's id and title; the search page, the 404 page
+            // (book title and sidebar): none shows what a reload can change.
+            PageKind::Permalink(_) | PageKind::Search | PageKind::NotFound => false,
             // The print edition shows every node; it is large, so it is re-rendered when
             // the project is idle (see `refresh_exports`), never on the reload path.
-            _ => false,
+            PageKind::Print => false,
         };
-        let pages: Vec<_> = renderer
-            .pages()
-            .into_iter()
-            .filter(|p| wanted(&p.kind))
-            .collect();
+        let all_pages = renderer.pages();
+        // Pages of series or documents no longer cited go away, as in a build.
+        let gone: Vec<String> = if citations_changed {
+            let now: HashSet<&str> = all_pages.iter().map(|p| p.path.as_str()).collect();
+            built
+                .links
+                .keys()
+                .filter(|path| path.starts_with("references/") && !now.contains(path.as_str()))
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let pages: Vec<_> = all_pages.into_iter().filter(|p| wanted(&p.kind)).collect();
         let mut rendered = Vec::with_capacity(pages.len());
         {
             use rayon::prelude::*;
@@ -296,6 +320,10 @@ impl LiveSite {
             .into_iter()
             .map(|(path, html)| (path, Arc::new(html.into_bytes())))
             .collect();
+        for path in &gone {
+            built.links.remove(path);
+        }
+        self.shared.remove(&gone);
         self.shared.extend(files);
         self.exports_stale = true;
         Ok(count)
@@ -313,8 +341,11 @@ impl LiveSite {
                 return;
             }
             let mut files = sink.0.into_inner().unwrap_or_default();
-            let (framework, index) = (&built.project.framework, &built.project.index);
-            if let Ok(renderer) = Renderer::new(framework, index, &built.templates) {
+            let project = &built.project;
+            let (framework, index) = (&project.framework, &project.index);
+            if let Ok(renderer) =
+                Renderer::new(framework, &project.crosswalks, index, &built.templates)
+            {
                 let print = renderer
                     .pages()
                     .into_iter()

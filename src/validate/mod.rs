@@ -1,5 +1,7 @@
 //! Validate: reads the model and the index and reports what is wrong; changes nothing.
 
+pub mod conformance;
+
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostics::{Diagnostic, Span};
@@ -38,7 +40,7 @@ pub fn validate(framework: &Framework, index: &SiteIndex) -> Vec<Diagnostic> {
     check_links(framework, index, &mut out);
     check_structure(framework, &mut out);
     check_citations(framework, &mut out);
-    out.extend(crate::conformance::diagnostics(framework));
+    out.extend(conformance::diagnostics(framework));
     out
 }
 

@@ -1,20 +1,20 @@
-//! Crosswalk exports: every mapping as CSV (`crosswalk/mappings.csv`) and as an OSCAL 1.2
+//! Mapping exports of the crosswalks: every mapping as CSV (`crosswalk/mappings.csv`) and as an OSCAL 1.2
 //! mapping collection (`oscal/mapping-collection.json`).
 
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use super::{Crosswalk, Mapping};
-use crate::export::oscal::{item_id, last_modified, uuid_namespace};
+use super::oscal::{item_id, last_modified, uuid_namespace};
+use crate::crosswalk::{Crosswalk, Mapping};
 use crate::index::SiteIndex;
+use crate::model::item_text;
 use crate::model::Framework;
-use crate::render::item_text;
 
 /// The OSCAL version of the mapping collection.
 pub const MAPPING_OSCAL_VERSION: &str = "1.2.0";
 
 /// Every mapping of every crosswalk, one row each, with the derived inverse relationship.
-pub fn mappings_csv(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
+pub fn mappings_csv(framework: &Framework, crosswalks: &[Crosswalk], index: &SiteIndex) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     // Writing to a Vec cannot fail.
     let _ = writer.write_record([
@@ -29,7 +29,7 @@ pub fn mappings_csv(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
         "strength",
         "comment",
     ]);
-    for crosswalk in &framework.crosswalks {
+    for crosswalk in crosswalks {
         for mapping in &crosswalk.mappings {
             let source_title = index
                 .node(&mapping.source)
@@ -57,12 +57,15 @@ pub fn mappings_csv(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
 }
 
 /// The OSCAL mapping collection as JSON data: one `mapping` per crosswalk.
-pub fn mapping_collection(framework: &Framework, index: &SiteIndex) -> Value {
+pub fn mapping_collection(
+    framework: &Framework,
+    crosswalks: &[Crosswalk],
+    index: &SiteIndex,
+) -> Value {
     let namespace = uuid_namespace(framework);
     let uuid = |name: &str| Uuid::new_v5(&namespace, name.as_bytes()).to_string();
     let book = &framework.config.book;
-    let mappings: Vec<Value> = framework
-        .crosswalks
+    let mappings: Vec<Value> = crosswalks
         .iter()
         .filter(|c| !c.mappings.is_empty())
         .map(|c| mapping(framework, index, c, &uuid))
@@ -78,7 +81,7 @@ pub fn mapping_collection(framework: &Framework, index: &SiteIndex) -> Value {
             },
             "provenance": {
                 "method": "human",
-                "matching-rationale": main_rationale(&framework.crosswalks),
+                "matching-rationale": main_rationale(crosswalks),
                 "status": "draft",
                 "mapping-description": format!(
                     "Set-theory relationship mappings (NIST IR 8477) from {} to other frameworks.",
@@ -91,8 +94,12 @@ pub fn mapping_collection(framework: &Framework, index: &SiteIndex) -> Value {
 }
 
 /// The mapping collection as pretty-printed bytes.
-pub fn mapping_collection_json(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
-    let value = mapping_collection(framework, index);
+pub fn mapping_collection_json(
+    framework: &Framework,
+    crosswalks: &[Crosswalk],
+    index: &SiteIndex,
+) -> Vec<u8> {
+    let value = mapping_collection(framework, crosswalks, index);
     let mut bytes = serde_json::to_vec_pretty(&value).unwrap_or_default();
     bytes.push(b'\n');
     bytes
