@@ -199,8 +199,14 @@ fn init(dir: &Path, title: &str) -> ExitCode {
     match framewright::init::init(dir, title) {
         Ok(files) => {
             eprintln!("Created a framework project in {}:", dir.display());
-            for file in files {
+            for file in &files {
                 eprintln!("  {}", file.display());
+            }
+            if files.iter().any(|file| file.starts_with("..")) {
+                eprintln!(
+                    "The Pages workflow is at the root of the git repository that holds the \
+                     project (GitHub reads workflows only there); it builds in the project's folder."
+                );
             }
             eprintln!(
                 "\nNext: `framewright build {}` (or `serve`) to see the site.",
