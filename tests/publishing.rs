@@ -721,3 +721,116 @@ fn pages_carry_open_graph_and_canonical_metadata() {
     assert!(!html.contains("rel=\"canonical\""));
     assert!(html.contains("og:title"));
 }
+
+/// The release workflow's archives are where `[package.metadata.binstall]` tells
+/// `cargo binstall` to look: its Archive step, run here for Linux, writes the file that
+/// the `pkg-url` names, with the binary at `bin-dir`, and a checksum that verifies.
+#[cfg(unix)]
+#[test]
+fn release_archives_are_where_cargo_binstall_looks() {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = fs::read_to_string(repository.join(".github/workflows/release.yml")).unwrap();
+    let workflow: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let build = &workflow["jobs"]["build"];
+    let targets: Vec<&str> = build["strategy"]["matrix"]["include"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["target"].as_str().unwrap())
+        .collect();
+    for target in [
+        "x86_64-unknown-linux-gnu",
+        "aarch64-unknown-linux-gnu",
+        "aarch64-apple-darwin",
+        "x86_64-pc-windows-msvc",
+    ] {
+        assert!(targets.contains(&target), "no {target} in {targets:?}");
+    }
+    let tag = format!("v{}", env!("CARGO_PKG_VERSION"));
+    assert_eq!(workflow["on"]["push"]["tags"][0].as_str(), Some("v*"));
+
+    // The Archive step, for Linux x86_64, on a stand-in of the release build.
+    let target = "x86_64-unknown-linux-gnu";
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["README.md", "LICENSE-MIT", "LICENSE-APACHE"] {
+        fs::copy(repository.join(file), dir.path().join(file)).unwrap();
+    }
+    let release = dir.path().join(format!("target/{target}/release"));
+    fs::create_dir_all(&release).unwrap();
+    fs::copy(
+        env!("CARGO_BIN_EXE_framewright"),
+        release.join("framewright"),
+    )
+    .unwrap();
+    let step = build["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|step| step["name"].as_str() == Some("Archive"))
+        .expect("an Archive step");
+    let script = step["run"]
+        .as_str()
+        .unwrap()
+        .replace("${{ matrix.target }}", target)
+        .replace("${{ runner.os }}", "Linux");
+    assert!(!script.contains("${{"), "{script}");
+    let output = std::process::Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &script])
+        .current_dir(dir.path())
+        .env("GITHUB_REF_NAME", &tag)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    // Where cargo-binstall looks, from Cargo.toml.
+    let manifest: toml::Value =
+        toml::from_str(&fs::read_to_string(repository.join("Cargo.toml")).unwrap()).unwrap();
+    let binstall = &manifest["package"]["metadata"]["binstall"];
+    let fill = |template: &str| {
+        template
+            .replace("{ repo }", env!("CARGO_PKG_REPOSITORY"))
+            .replace("{ name }", "framewright")
+            .replace("{ version }", env!("CARGO_PKG_VERSION"))
+            .replace("{ target }", target)
+            .replace("{ bin }", "framewright")
+            .replace("{ binary-ext }", "")
+    };
+    let url = fill(binstall["pkg-url"].as_str().unwrap());
+    let prefix = format!("{}/releases/download/{tag}/", env!("CARGO_PKG_REPOSITORY"));
+    let file = url.strip_prefix(&prefix).unwrap_or_else(|| panic!("{url}"));
+    let dist = dir.path().join("dist");
+    assert!(
+        dist.join(file).is_file(),
+        "{file} not in {:?}",
+        files(&dist)
+    );
+    let listing = std::process::Command::new("tar")
+        .arg("-tzf")
+        .arg(dist.join(file))
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    let bin_dir = fill(binstall["bin-dir"].as_str().unwrap());
+    assert!(
+        listing.lines().any(|l| l == bin_dir),
+        "{bin_dir} not in\n{listing}"
+    );
+    let check = std::process::Command::new("sha256sum")
+        .args(["--check", &format!("{file}.sha256")])
+        .current_dir(&dist)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{check:?}");
+    // Windows gets a zip of the same name.
+    let windows = &binstall["overrides"]["x86_64-pc-windows-msvc"];
+    assert_eq!(windows["pkg-fmt"].as_str(), Some("zip"));
+    assert!(windows["pkg-url"]
+        .as_str()
+        .unwrap()
+        .ends_with("{ name }-v{ version }-{ target }.zip"));
+    assert!(script.contains("\"$name.zip\""));
+}
