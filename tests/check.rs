@@ -618,3 +618,57 @@ fn conformance_counts_follow_the_content() {
     assert!(totals.documents >= 5, "{totals:?}");
     assert!(totals.citations >= totals.documents);
 }
+
+/// Every command that reads a project gives the same one line, exit status 2, for a folder
+/// without book.toml (an empty folder, a missing one, the current folder), naming the
+/// folder and how to start a project; none claims a previous site.
+#[test]
+fn every_command_gives_one_answer_for_a_folder_that_is_not_a_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    let missing = dir.path().join("missing");
+    for folder in [&empty, &missing] {
+        let path = folder.to_str().unwrap();
+        let expected = format!(
+            "error: `{path}` is not a framewright project (it has no book.toml); to start one \
+             there, run `framewright init {path}`\n"
+        );
+        for args in [
+            vec!["build", path],
+            vec!["check", path],
+            vec!["export", path, "--format", "json"],
+            vec!["serve", path, "--port", "0"],
+        ] {
+            let out = run(&args, Duration::from_secs(30));
+            assert_eq!(out.status, 2, "{args:?}: {}", out.stderr);
+            assert_eq!(out.stderr, expected, "{args:?}");
+            assert_eq!(out.stdout, "", "{args:?}");
+        }
+        let json = run(
+            &["check", path, "--format", "json"],
+            Duration::from_secs(30),
+        );
+        assert_eq!(json.status, 2);
+        let report: Value = serde_json::from_str(&json.stdout).unwrap();
+        assert_eq!(
+            report["error"].as_str(),
+            Some(expected["error: ".len()..].trim_end())
+        );
+    }
+    assert!(!empty.join("book").exists() && !missing.exists());
+    // In the current folder: the folder's full path, and plain `framewright init`.
+    let output = Command::new(env!("CARGO_BIN_EXE_framewright"))
+        .arg("build")
+        .current_dir(&empty)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2));
+    let here = empty.canonicalize().unwrap();
+    assert!(
+        stderr.contains(&format!("`{}`", here.display()))
+            && stderr.ends_with("run `framewright init`\n"),
+        "{stderr}"
+    );
+}
