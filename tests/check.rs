@@ -145,7 +145,12 @@ fn check_project(project: &Path, expect: &Expect) -> Result<(), String> {
             ));
         }
         if let (Some(path), Some(line)) = (d["path"].as_str(), d["line"].as_u64()) {
-            let place = format!("{path}:{line}:");
+            // Columns are 1-based, as in the human form's `path:line:column`.
+            let column = d["column"].as_u64().unwrap_or(0);
+            if column == 0 {
+                return Err(format!("diagnostic with a line but no 1-based column: {d}"));
+            }
+            let place = format!("{path}:{line}:{column}");
             if !human.stderr.contains(&place) {
                 return Err(format!(
                     "{place} is not in the human form:\n{}",

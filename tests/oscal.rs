@@ -533,3 +533,35 @@ fn export_refuses_a_project_with_errors() {
     assert!(output.stdout.is_empty());
     assert!(String::from_utf8_lossy(&output.stderr).contains("duplicate id"));
 }
+
+/// Without `--into`, import makes a folder named after the catalog file in the current
+/// folder, and never writes into the current folder itself.
+#[test]
+fn import_without_into_makes_a_folder_named_after_the_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("harbour-catalog.json");
+    fs::copy(edge_catalog(), &catalog).unwrap();
+    let work = dir.path().join("work");
+    fs::create_dir(&work).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_framewright"))
+        .args(["import", "oscal", path_str(&catalog)])
+        .current_dir(&work)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(work.join("harbour-catalog/book.toml").is_file(), "{stderr}");
+    assert!(stderr.contains("into harbour-catalog"), "{stderr}");
+    let written: Vec<_> = fs::read_dir(&work)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(written, ["harbour-catalog"]);
+    // Again: the folder exists now, so nothing is overwritten.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_framewright"))
+        .args(["import", "oscal", path_str(&catalog)])
+        .current_dir(&work)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+}

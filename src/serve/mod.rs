@@ -356,6 +356,9 @@ fn bind(address: &str, port: u16) -> Result<(tiny_http::Server, SocketAddr)> {
     )
 }
 
+/// Opens `url` in the default browser. The opener's own output is not shown (without a
+/// browser, xdg-open prints several lines of noise): when it fails, one note says where
+/// the site is. It is waited for on a thread of its own, as some openers run the browser.
 fn open_browser(url: &str) {
     let command = if cfg!(target_os = "macos") {
         ("open", vec![url])
@@ -364,12 +367,22 @@ fn open_browser(url: &str) {
     } else {
         ("xdg-open", vec![url])
     };
-    if std::process::Command::new(command.0)
+    let note = format!("note: could not open a browser; visit {url}");
+    let child = std::process::Command::new(command.0)
         .args(command.1)
-        .spawn()
-        .is_err()
-    {
-        eprintln!("note: could not open a browser; visit {url}");
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match child {
+        Ok(mut child) => {
+            std::thread::spawn(move || {
+                if !child.wait().is_ok_and(|status| status.success()) {
+                    eprintln!("{note}");
+                }
+            });
+        }
+        Err(_) => eprintln!("{note}"),
     }
 }
 
