@@ -677,3 +677,79 @@ fn every_command_gives_one_answer_for_a_folder_that_is_not_a_project() {
         "{stderr}"
     );
 }
+
+/// A likely misspelt front-matter key is a warning with did-you-mean, in a file of its own
+/// and in an inline item; a key the project declares as its own field (`[framework]
+/// fields`, or a custom key of a `columns:` list) is not reported.
+#[test]
+fn misspelt_front_matter_keys_are_warned_unless_declared() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path();
+    common::copy_tree(&fixture("minimal"), project);
+    let category = project.join("content/identify/asset-management.md");
+    fs::write(
+        &category,
+        "---\nid: ID.AM\ntitle: Asset management\nTitle: shouting\nordr: 2\nowner: the IT team\n\
+         items:\n  - id: ID.AM-01\n    description: Devices are inventoried.\n    refrences: [\"ISO/IEC 27002:2013, 8.1.1\"]\n---\nProse.\n",
+    )
+    .unwrap();
+    let check = |project: &Path| {
+        let out = run(
+            &["check", project.to_str().unwrap(), "--format", "json"],
+            Duration::from_secs(30),
+        );
+        assert_eq!(out.status, 0, "{}", out.stdout);
+        let report: Value = serde_json::from_str(&out.stdout).unwrap();
+        let found: Vec<(String, u64, String)> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "W0018")
+            .map(|d| {
+                (
+                    d["message"]
+                        .as_str()
+                        .unwrap()
+                        .split('`')
+                        .nth(1)
+                        .unwrap()
+                        .to_string(),
+                    d["line"].as_u64().unwrap(),
+                    d["help"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        found
+    };
+    let found = check(project);
+    let keys: Vec<(&str, u64)> = found.iter().map(|(k, l, _)| (k.as_str(), *l)).collect();
+    assert_eq!(
+        keys,
+        [("Title", 4), ("ordr", 5), ("refrences", 10)],
+        "{found:?}"
+    );
+    assert!(
+        found[2].2.starts_with("did you mean `references`?"),
+        "{found:?}"
+    );
+    // Declared: `ordr` in book.toml, `Title` as a column of the concept's table.
+    let book = project.join("book.toml");
+    let text = fs::read_to_string(&book).unwrap();
+    fs::write(
+        &book,
+        text.replace("[framework]\n", "[framework]\nfields = [\"ordr\"]\n"),
+    )
+    .unwrap();
+    let concept = project.join("content/identify/_index.md");
+    let text = fs::read_to_string(&concept).unwrap();
+    fs::write(
+        &concept,
+        text.replace(
+            "title: Identify\n",
+            "title: Identify\ncolumns: [id, Title]\n",
+        ),
+    )
+    .unwrap();
+    let keys: Vec<String> = check(project).into_iter().map(|(k, _, _)| k).collect();
+    assert_eq!(keys, ["refrences"]);
+}

@@ -15,7 +15,7 @@ use crate::diagnostics::{Diagnostic, Span};
 use crate::markdown::{self, slugify, CodeBlocks, Origin};
 use crate::model::{DeclaredDocument, Framework, Kind, Node};
 pub use frontmatter::{split, Split};
-pub use node::{default_column_title, KNOWN_KEYS};
+pub use node::{default_column_title, KNOWN_KEYS, MISSPELLED_KEY};
 use node::{NodeReader, RawNode};
 
 /// The page file of a folder node.

@@ -211,6 +211,7 @@ impl LiveSite {
             built.project.index.references = ReferenceIndex::build(framework);
         }
         let mut diagnostics = crate::validate::validate(framework, &built.project.index);
+        crate::validate::drop_declared_fields(&mut warnings, framework);
         diagnostics.extend(warnings);
         diagnostics::sort(&mut diagnostics);
         if diagnostics.iter().any(Diagnostic::is_error) {
