@@ -1,4 +1,4 @@
-//! `book.toml`: the project's configuration (SPEC §3).
+//! `book.toml`: the project's configuration (docs/format.md, "book.toml").
 
 use std::path::{Path, PathBuf};
 
