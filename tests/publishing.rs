@@ -345,6 +345,32 @@ fn init_writes_a_pages_workflow_with_the_official_actions() {
     let path = upload["with"]["path"].as_str().unwrap();
     assert!(book.contains(&format!("build-dir = \"{path}\"")), "{book}");
     assert!(text.contains("--base-url \"${{ steps.pages.outputs.base_url }}/\""));
+    // Outside a git repository the project is the repository: no working directory.
+    assert!(workflow["jobs"]["build"]["defaults"].is_null(), "{text}");
+    // framewright is installed from its repository at this version's tag, once per
+    // version: the cache holds the binary.
+    let cache = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/cache@"))
+        })
+        .expect("a cache step");
+    assert_eq!(
+        cache["with"]["path"].as_str(),
+        Some("~/.cargo/bin/framewright")
+    );
+    assert!(cache["with"]["key"]
+        .as_str()
+        .unwrap()
+        .contains("${{ env.FRAMEWRIGHT_VERSION }}"));
+    assert_eq!(
+        workflow["env"]["FRAMEWRIGHT_VERSION"].as_str(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+    assert!(text.contains(&format!("--git {} --tag", env!("CARGO_PKG_REPOSITORY"))));
+    assert!(!text.contains("\n        run: cargo install framewright --locked"));
     // The new project builds as it is.
     build(dir.path(), &[]);
 }
