@@ -323,3 +323,52 @@ fn open_without_a_browser_is_one_quiet_note() {
         "{lines:#?}"
     );
 }
+
+/// A project whose first build fails: the error is shown, and nothing claims a "last good
+/// build" that never existed.
+#[test]
+fn a_first_build_that_fails_claims_no_previous_build() {
+    let project = project_copy("basic");
+    let file = project
+        .path()
+        .join("content/identify/risk-assessment/ID.RA-02.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("id: ID.RA-02", "id: ID.RA-01", 1)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_framewright"))
+        .args(["serve", project.path().to_str().unwrap(), "--port", "0"])
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    let mut lines = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline && !lines.iter().any(|l: &String| l.contains("http://")) {
+        if let Ok(line) = receiver.recv_timeout(Duration::from_millis(200)) {
+            lines.push(line);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        lines.iter().any(|l| l.contains("duplicate id")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("the site is shown once they are fixed")),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("last good build")),
+        "{lines:#?}"
+    );
+}

@@ -387,12 +387,18 @@ fn open_browser(url: &str) {
     }
 }
 
-fn print_failure(err: &BuildError, root: &Path, color: bool) -> String {
+/// Prints a failed build's diagnostics; returns them for the page's overlay. `built` tells
+/// whether a good build exists to keep serving (none when the first build failed).
+fn print_failure(err: &BuildError, root: &Path, color: bool, built: bool) -> String {
     match err {
         BuildError::Content(diagnostics) => {
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             eprint!("{}", diagnostics::render_human(diagnostics, root, color));
-            eprintln!("  ✗ {errors} error(s); still serving the last good build");
+            if built {
+                eprintln!("  ✗ {errors} error(s); still serving the last good build");
+            } else {
+                eprintln!("  ✗ {errors} error(s); the site is shown once they are fixed");
+            }
             diagnostics::render_human(diagnostics, root, false)
         }
         BuildError::Io(err) => {
@@ -435,7 +441,7 @@ pub fn serve(root: &Path, options: ServeOptions, color: bool) -> Result<()> {
             shared.publish(None);
         }
         Err(err) => {
-            let text = print_failure(&err, root, color);
+            let text = print_failure(&err, root, color, false);
             shared.replace_all(placeholder_files());
             shared.publish(Some(text));
         }
@@ -528,7 +534,7 @@ fn watch_loop(
             }
             Err(err) => {
                 eprintln!("  ✗ {}", names.join(", "));
-                let text = print_failure(&err, root, color);
+                let text = print_failure(&err, root, color, live.built.is_some());
                 shared.publish(Some(text));
             }
         }
