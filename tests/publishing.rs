@@ -861,3 +861,52 @@ fn release_archives_are_where_cargo_binstall_looks() {
         .ends_with("{ name }-v{ version }-{ target }.zip"));
     assert!(script.contains("\"$name.zip\""));
 }
+
+/// The README and the documents link only to files inside the repository, and every such
+/// file exists (a fresh clone has nothing beside it); the install command in the
+/// publishing guide names Cargo.toml's repository.
+#[test]
+fn documentation_links_stay_inside_the_repository() {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = repository.canonicalize().unwrap();
+    let mut documents = vec![
+        repository.join("README.md"),
+        repository.join("ARCHITECTURE.md"),
+        repository.join("tests/fixtures/README.md"),
+    ];
+    for entry in fs::read_dir(repository.join("docs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            documents.push(path);
+        }
+    }
+    let mut checked = 0;
+    for document in &documents {
+        let text = fs::read_to_string(document).unwrap();
+        for (start, _) in text.match_indices("](") {
+            let rest = &text[start + 2..];
+            let Some(end) = rest.find(')') else { continue };
+            let link = &rest[..end];
+            let target = link.split('#').next().unwrap();
+            let external = ["http://", "https://", "mailto:", "@"]
+                .iter()
+                .any(|scheme| link.starts_with(scheme));
+            if external || target.is_empty() || target.contains(' ') {
+                continue;
+            }
+            let path = document.parent().unwrap().join(target);
+            let resolved = path
+                .canonicalize()
+                .unwrap_or_else(|_| panic!("{}: link to missing {link}", document.display()));
+            assert!(
+                resolved.starts_with(&root),
+                "{}: {link} is outside the repository",
+                document.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 10, "only {checked} links found");
+    let guide = fs::read_to_string(repository.join("docs/publishing.md")).unwrap();
+    assert!(guide.contains(&format!("--git {} --tag", env!("CARGO_PKG_REPOSITORY"))));
+}
