@@ -44,9 +44,10 @@ pub enum ImportSource {
     Oscal {
         /// The catalog file (`catalog.json`).
         catalog: PathBuf,
-        /// The project folder to write (created when missing).
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        into: PathBuf,
+        /// The project folder to write (created when missing). Default: a folder named
+        /// after the catalog file (`catalog.json` -> `catalog/`) in the current folder.
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
         /// Overwrite files that already exist.
         #[arg(long)]
         force: bool,
@@ -103,6 +104,13 @@ pub fn import(source: ImportSource) -> ExitCode {
         into,
         force,
     } = source;
+    let Some(into) = into.or_else(|| folder_named_after(&catalog)) else {
+        eprintln!(
+            "error: cannot name a folder after `{}`; choose one with --into DIR",
+            catalog.display()
+        );
+        return ExitCode::from(2);
+    };
     match oscal::import(&catalog, &into, force) {
         Ok(report) => {
             eprintln!(
@@ -126,4 +134,12 @@ pub fn import(source: ImportSource) -> ExitCode {
             }
         }
     }
+}
+
+/// The default project folder of an import: the catalog file's name without its extension,
+/// in the current folder (never the current folder itself).
+fn folder_named_after(catalog: &Path) -> Option<PathBuf> {
+    let stem = catalog.file_stem()?.to_str()?;
+    let plain = !stem.is_empty() && !stem.starts_with('.');
+    plain.then(|| PathBuf::from(stem))
 }

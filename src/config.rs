@@ -1,4 +1,4 @@
-//! `book.toml`: the project's configuration (SPEC §3).
+//! `book.toml`: the project's configuration (docs/format.md, "book.toml").
 
 use std::path::{Path, PathBuf};
 
@@ -155,6 +155,8 @@ pub struct FrameworkSection {
     pub report_empty: bool,
     /// Report items that cite no reference at all (notes; off by default).
     pub report_missing_references: bool,
+    /// The project's own front-matter fields: never reported as misspelt known keys.
+    pub fields: Vec<String>,
 }
 
 impl Default for FrameworkSection {
@@ -166,6 +168,7 @@ impl Default for FrameworkSection {
             strict: false,
             report_empty: false,
             report_missing_references: false,
+            fields: Vec::new(),
         }
     }
 }

@@ -133,6 +133,7 @@ impl Project {
             config.site.base_url = base_url.to_string();
         }
         let (framework, mut diagnostics) = load::load_with(root, config, code);
+        validate::drop_declared_fields(&mut diagnostics, &framework);
         diagnostics.extend(config_problems);
         timer.lap("load");
         let index = SiteIndex::build(&framework);

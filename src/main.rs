@@ -120,6 +120,16 @@ fn main() -> ExitCode {
         // One run, then exit: the system takes the memory back faster than freeing it.
         framewright::leave_memory_to_exit();
     }
+    if let Some(dir) = cli.command.project() {
+        if !dir.join("book.toml").exists() {
+            let format = if let Command::Check { format, .. } = cli.command {
+                format
+            } else {
+                Format::Human
+            };
+            return not_a_project(dir, format);
+        }
+    }
     match cli.command {
         Command::Init { dir, title } => init(&dir, &title),
         Command::Build {
@@ -161,6 +171,38 @@ fn main() -> ExitCode {
     }
 }
 
+impl Command {
+    /// The project folder a command reads, for the commands that need an existing project.
+    fn project(&self) -> Option<&Path> {
+        match self {
+            Command::Build { dir, .. }
+            | Command::Serve { dir, .. }
+            | Command::Check { dir, .. }
+            | Command::Export { dir, .. } => Some(dir),
+            Command::Init { .. } | Command::Import { .. } => None,
+        }
+    }
+}
+
+/// The one answer of every command for a folder without book.toml: one line, exit 2.
+fn not_a_project(dir: &Path, format: Format) -> ExitCode {
+    let init = if dir == Path::new(".") {
+        "framewright init".to_string()
+    } else {
+        format!("framewright init {}", dir.display())
+    };
+    let shown = if dir == Path::new(".") {
+        std::env::current_dir().map_or(dir.to_path_buf(), |cwd| cwd)
+    } else {
+        dir.to_path_buf()
+    };
+    let message = format!(
+        "`{}` is not a framewright project (it has no book.toml); to start one there, run `{init}`",
+        shown.display()
+    );
+    check_failed(format, &message)
+}
+
 fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
@@ -199,8 +241,14 @@ fn init(dir: &Path, title: &str) -> ExitCode {
     match framewright::init::init(dir, title) {
         Ok(files) => {
             eprintln!("Created a framework project in {}:", dir.display());
-            for file in files {
+            for file in &files {
                 eprintln!("  {}", file.display());
+            }
+            if files.iter().any(|file| file.starts_with("..")) {
+                eprintln!(
+                    "The Pages workflow is at the root of the git repository that holds the \
+                     project (GitHub reads workflows only there); it builds in the project's folder."
+                );
             }
             eprintln!(
                 "\nNext: `framewright build {}` (or `serve`) to see the site.",
@@ -262,7 +310,8 @@ fn build(dir: &Path, options: BuildOptions, verbose: bool) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(err) => fail(err, dir, "build failed; the previous site is unchanged"),
+        // All or nothing: whether or not a site was there before, nothing was written.
+        Err(err) => fail(err, dir, "build failed; nothing was written"),
     }
 }
 
@@ -281,10 +330,6 @@ fn fail(err: BuildError, dir: &Path, what: &str) -> ExitCode {
 }
 
 fn check(dir: &Path, format: Format, deny_warnings: bool) -> ExitCode {
-    if !dir.is_dir() {
-        let message = format!("`{}` is not a project folder", dir.display());
-        return check_failed(format, &message);
-    }
     let mut diagnostics = match framewright::check(dir) {
         Ok(diagnostics) | Err(BuildError::Content(diagnostics)) => diagnostics,
         Err(BuildError::Io(err)) => return check_failed(format, &format!("{err:#}")),
@@ -317,7 +362,7 @@ fn check(dir: &Path, format: Format, deny_warnings: bool) -> ExitCode {
     }
 }
 
-/// `check` could not run (no such folder, unreadable files): exit status 2.
+/// A command could not run (not a project, unreadable files): exit status 2.
 fn check_failed(format: Format, message: &str) -> ExitCode {
     use std::io::Write;
     match format {

@@ -27,7 +27,7 @@ use bibliography::*;
 pub use frontmatter::{split, Split};
 pub use io::read_regular_file;
 use io::*;
-pub use node::{default_column_title, KNOWN_KEYS};
+pub use node::{default_column_title, KNOWN_KEYS, MISSPELLED_KEY};
 use node::{NodeReader, RawNode};
 pub use reload::{reload_file, Reload};
 use tree::*;

@@ -212,6 +212,7 @@ impl LiveSite {
             built.project.index.references = ReferenceIndex::build(framework);
         }
         let mut diagnostics = crate::validate::validate(framework, &built.project.index);
+        crate::validate::drop_declared_fields(&mut warnings, framework);
         diagnostics.extend(warnings);
         diagnostics::sort(&mut diagnostics);
         if diagnostics.iter().any(Diagnostic::is_error) {
@@ -388,6 +389,9 @@ fn bind(address: &str, port: u16) -> Result<(server::Server, SocketAddr)> {
     )
 }
 
+/// Opens `url` in the default browser. The opener's own output is not shown (without a
+/// browser, xdg-open prints several lines of noise): when it fails, one note says where
+/// the site is. It is waited for on a thread of its own, as some openers run the browser.
 fn open_browser(url: &str) {
     let command = if cfg!(target_os = "macos") {
         ("open", vec![url])
@@ -396,21 +400,37 @@ fn open_browser(url: &str) {
     } else {
         ("xdg-open", vec![url])
     };
-    if std::process::Command::new(command.0)
+    let note = format!("note: could not open a browser; visit {url}");
+    let child = std::process::Command::new(command.0)
         .args(command.1)
-        .spawn()
-        .is_err()
-    {
-        eprintln!("note: could not open a browser; visit {url}");
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match child {
+        Ok(mut child) => {
+            std::thread::spawn(move || {
+                if !child.wait().is_ok_and(|status| status.success()) {
+                    eprintln!("{note}");
+                }
+            });
+        }
+        Err(_) => eprintln!("{note}"),
     }
 }
 
-fn print_failure(err: &BuildError, root: &Path, color: bool) -> String {
+/// Prints a failed build's diagnostics; returns them for the page's overlay. `built` tells
+/// whether a good build exists to keep serving (none when the first build failed).
+fn print_failure(err: &BuildError, root: &Path, color: bool, built: bool) -> String {
     match err {
         BuildError::Content(diagnostics) => {
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             eprint!("{}", diagnostics::render_human(diagnostics, root, color));
-            eprintln!("  ✗ {errors} error(s); still serving the last good build");
+            if built {
+                eprintln!("  ✗ {errors} error(s); still serving the last good build");
+            } else {
+                eprintln!("  ✗ {errors} error(s); the site is shown once they are fixed");
+            }
             diagnostics::render_human(diagnostics, root, false)
         }
         BuildError::Io(err) => {
@@ -453,7 +473,7 @@ pub fn serve(root: &Path, options: ServeOptions, color: bool) -> Result<()> {
             shared.publish(None);
         }
         Err(err) => {
-            let text = print_failure(&err, root, color);
+            let text = print_failure(&err, root, color, false);
             shared.replace_all(placeholder_files());
             shared.publish(Some(text));
         }
@@ -539,7 +559,7 @@ fn watch_loop(
             }
             Err(err) => {
                 eprintln!("  ✗ {}", names.join(", "));
-                let text = print_failure(&err, root, color);
+                let text = print_failure(&err, root, color, live.built.is_some());
                 shared.publish(Some(text));
             }
         }

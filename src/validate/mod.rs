@@ -33,6 +33,31 @@ pub const BUILTIN_COLUMNS: [&str; 7] = [
     "mappings",
 ];
 
+/// Drops the warnings about likely misspelt front-matter keys (`W0018`, written by the
+/// load stage, which sees one file at a time) for keys the project declares as its own
+/// fields: `[framework] fields`, and every custom key a `columns:` list names.
+pub fn drop_declared_fields(diagnostics: &mut Vec<Diagnostic>, framework: &Framework) {
+    let mut declared: HashSet<&str> = framework
+        .config
+        .framework
+        .fields
+        .iter()
+        .map(String::as_str)
+        .collect();
+    for node in &framework.nodes {
+        for column in node.columns.iter().flatten() {
+            declared.insert(column.key.as_str());
+        }
+    }
+    diagnostics.retain(|d| {
+        d.code != crate::load::MISSPELLED_KEY
+            || d.message
+                .split('`')
+                .nth(1)
+                .is_none_or(|key| !declared.contains(key))
+    });
+}
+
 /// Every check on a loaded framework.
 pub fn validate(framework: &Framework, index: &SiteIndex) -> Vec<Diagnostic> {
     let mut out = Vec::new();
