@@ -12,6 +12,7 @@ pub mod config;
 pub mod conformance;
 pub mod crosswalk;
 pub mod diagnostics;
+pub mod diff;
 pub mod export;
 pub mod highlight;
 pub mod import;
@@ -94,6 +95,8 @@ pub struct Project {
     pub index: SiteIndex,
     /// Every diagnostic found, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the releases named in book.toml changed (empty when it names none).
+    pub history: diff::history::History,
     /// Time per stage so far.
     pub timings: Vec<StageTiming>,
 }
@@ -132,11 +135,22 @@ impl Project {
         diagnostics::drop_consequences(&mut diagnostics);
         diagnostics::sort(&mut diagnostics);
         timer.lap("validate");
+        let history = match diff::history::load_history(root, &framework) {
+            Ok(history) => history,
+            Err(errors) => {
+                diagnostics.extend(errors);
+                diff::history::History::default()
+            }
+        };
+        if !framework.config.releases.is_empty() {
+            timer.lap("releases");
+        }
         Ok(Project {
             root: root.to_path_buf(),
             framework,
             index,
             diagnostics,
+            history,
             timings: timer.laps,
         })
     }

@@ -1,0 +1,126 @@
+//! Word-level differences of two texts (the `similar` crate's word diff).
+
+use similar::{ChangeTag, TextDiff};
+
+/// One run of a word diff.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "op", content = "text", rename_all = "lowercase")]
+pub enum Piece {
+    /// Text in both.
+    Same(String),
+    /// Text of the old version only.
+    Deleted(String),
+    /// Text of the new version only.
+    Inserted(String),
+}
+
+/// The word diff of `old` and `new`, adjacent runs of one kind joined.
+pub fn diff(old: &str, new: &str) -> Vec<Piece> {
+    let diff = TextDiff::configure()
+        .timeout(std::time::Duration::from_millis(200))
+        .diff_words(old, new);
+    let mut pieces: Vec<Piece> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let text = change.value();
+        match (change.tag(), pieces.last_mut()) {
+            (ChangeTag::Equal, Some(Piece::Same(run)))
+            | (ChangeTag::Delete, Some(Piece::Deleted(run)))
+            | (ChangeTag::Insert, Some(Piece::Inserted(run))) => run.push_str(text),
+            (ChangeTag::Equal, _) => pieces.push(Piece::Same(text.to_string())),
+            (ChangeTag::Delete, _) => pieces.push(Piece::Deleted(text.to_string())),
+            (ChangeTag::Insert, _) => pieces.push(Piece::Inserted(text.to_string())),
+        }
+    }
+    pieces
+}
+
+/// The word diff as one line of text: `[-old words-]{+new words+}`, as `git diff
+/// --word-diff` writes it.
+pub fn plain(old: &str, new: &str) -> String {
+    let mut out = String::new();
+    for piece in diff(old, new) {
+        match piece {
+            Piece::Same(text) => out.push_str(&text),
+            Piece::Deleted(text) => out.push_str(&format!("[-{}-]", text.trim_end())),
+            Piece::Inserted(text) => out.push_str(&format!("{{+{}+}}", text.trim_end())),
+        }
+    }
+    out
+}
+
+/// [`plain`], with long unchanged runs cut to `context` words on each side of a change
+/// (`…` where text was left out): for terminals, where whole statements are too long.
+pub fn compact(old: &str, new: &str, context: usize) -> String {
+    let pieces = diff(old, new);
+    let last = pieces.len().saturating_sub(1);
+    let mut out = String::new();
+    for (n, piece) in pieces.into_iter().enumerate() {
+        match piece {
+            Piece::Same(text) => out.push_str(&shorten(&text, context, n == 0, n == last)),
+            Piece::Deleted(text) => out.push_str(&format!("[-{}-]", text.trim_end())),
+            Piece::Inserted(text) => out.push_str(&format!("{{+{}+}}", text.trim_end())),
+        }
+    }
+    out
+}
+
+/// An unchanged run with only `context` words kept next to the changes around it.
+fn shorten(text: &str, context: usize, first: bool, last: bool) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let keep_start = if first { 0 } else { context };
+    let keep_end = if last { 0 } else { context };
+    if words.len() <= keep_start + keep_end + 1 {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    if text.starts_with(char::is_whitespace) {
+        out.push(' ');
+    }
+    for word in &words[..keep_start] {
+        out.push_str(word);
+        out.push(' ');
+    }
+    out.push('…');
+    for word in &words[words.len() - keep_end..] {
+        out.push(' ');
+        out.push_str(word);
+    }
+    if text.ends_with(char::is_whitespace) {
+        out.push(' ');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_keeps_words_next_to_changes_only() {
+        let old = "one two three four five six seven eight nine ten";
+        let new = "one two three four five SIX seven eight nine ten";
+        assert_eq!(
+            compact(old, new, 2),
+            "… four five [-six-]{+SIX+} seven eight …"
+        );
+        assert_eq!(compact(old, new, 20), plain(old, new));
+    }
+
+    #[test]
+    fn changed_words_are_marked_and_the_rest_kept() {
+        let pieces = diff("keep an asset inventory", "keep a complete asset inventory");
+        let old: String = pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Same(t) | Piece::Deleted(t) => Some(t.as_str()),
+                Piece::Inserted(_) => None,
+            })
+            .collect();
+        assert_eq!(old, "keep an asset inventory");
+        assert!(pieces.contains(&Piece::Deleted("an".into())), "{pieces:?}");
+        assert_eq!(
+            plain("keep an asset inventory", "keep a complete asset inventory"),
+            "keep [-an-]{+a complete+} asset inventory"
+        );
+    }
+}
