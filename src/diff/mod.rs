@@ -20,6 +20,9 @@ pub mod source;
 pub mod suggest;
 pub mod words;
 
+#[cfg(test)]
+mod properties;
+
 pub use compare::{Change, Diff, Entry, Suggestion, CHANGE_KINDS};
 pub use item::{Item, Status};
 pub use source::{Source, SourceError};
