@@ -50,7 +50,9 @@ fn each_kind_of_change_is_found() {
     let mut cited = item("A-3", "A", "Cited", "text");
     cited.citations.insert("ISO/IEC 27002:2013 8.1.1".into());
     let mut with_param = item("A-4", "A", "Param", "text");
-    with_param.params.insert("p1".into(), "{\"id\":\"p1\"}".into());
+    with_param
+        .params
+        .insert("p1".into(), "{\"id\":\"p1\"}".into());
     let old = positioned(vec![
         item("A-1", "A", "Inventory", "Keep an asset list."),
         item("A-2", "A", "Owners", "Name an owner."),
@@ -62,8 +64,12 @@ fn each_kind_of_change_is_found() {
     let mut cited = item("A-3", "A", "Cited", "text");
     cited.citations.insert("ISO/IEC 27002:2022 5.9".into());
     let mut with_param = item("A-4", "A", "Param", "text");
-    with_param.params.insert("p1".into(), "{\"id\":\"p1\",\"values\":[\"x\"]}".into());
-    with_param.params.insert("p2".into(), "{\"id\":\"p2\"}".into());
+    with_param
+        .params
+        .insert("p1".into(), "{\"id\":\"p1\",\"values\":[\"x\"]}".into());
+    with_param
+        .params
+        .insert("p2".into(), "{\"id\":\"p2\"}".into());
     let new = positioned(vec![
         item("A-1", "A", "Inventory", "Keep a complete asset list."),
         item("A-2", "A", "Asset owners", "Name an owner."),
@@ -73,7 +79,10 @@ fn each_kind_of_change_is_found() {
         item("A-7", "A", "New", "Brand new."),
     ]);
     let diff = compare(&old, &new);
-    assert!(matches!(changes_of(&diff, "A-1"), [Change::Reworded { .. }]));
+    assert!(matches!(
+        changes_of(&diff, "A-1"),
+        [Change::Reworded { .. }]
+    ));
     assert_eq!(
         changes_of(&diff, "A-2"),
         [Change::Renamed {
@@ -111,7 +120,10 @@ fn each_kind_of_change_is_found() {
 
 #[test]
 fn withdrawn_items_say_where_their_content_went() {
-    let old = positioned(vec![item("A-1", "A", "Old", "x"), item("A-2", "A", "Kept", "y")]);
+    let old = positioned(vec![
+        item("A-1", "A", "Old", "x"),
+        item("A-2", "A", "Kept", "y"),
+    ]);
     let mut stub = item("A-1", "A", "Old", "x");
     stub.life.status = Some(Status::Withdrawn);
     stub.life.incorporated_into = vec!["A-2".into()];
@@ -124,7 +136,10 @@ fn withdrawn_items_say_where_their_content_went() {
         }]
     );
     let back = compare(&new, &old);
-    assert!(matches!(changes_of(&back, "A-1"), [Change::Reinstated { .. }]));
+    assert!(matches!(
+        changes_of(&back, "A-1"),
+        [Change::Reinstated { .. }]
+    ));
 }
 
 #[test]
@@ -153,13 +168,29 @@ fn replaces_links_pair_new_ids_and_parents_follow_them() {
 
 #[test]
 fn look_alikes_are_suggested_not_paired() {
-    let old = positioned(vec![item("X-1", "A", "Backups tested", "Restore backups every quarter from offline copies.")]);
-    let new = positioned(vec![item("Y-9", "A", "Backups tested", "Restore backups every quarter from offline copies kept.")]);
+    let old = positioned(vec![item(
+        "X-1",
+        "A",
+        "Backups tested",
+        "Restore backups every quarter from offline copies.",
+    )]);
+    let new = positioned(vec![item(
+        "Y-9",
+        "A",
+        "Backups tested",
+        "Restore backups every quarter from offline copies kept.",
+    )]);
     let diff = compare(&old, &new);
     assert_eq!(changes_of(&diff, "X-1"), [Change::Removed]);
     assert_eq!(changes_of(&diff, "Y-9"), [Change::Added]);
     assert_eq!(diff.suggestions.len(), 1);
-    assert_eq!((diff.suggestions[0].old.as_str(), diff.suggestions[0].new.as_str()), ("X-1", "Y-9"));
+    assert_eq!(
+        (
+            diff.suggestions[0].old.as_str(),
+            diff.suggestions[0].new.as_str()
+        ),
+        ("X-1", "Y-9")
+    );
     assert!(diff.suggestions[0].score > 0.8);
 }
 
@@ -189,8 +220,16 @@ fn version() -> impl Strategy<Value = Vec<Item>> {
                 continue;
             }
             let text = |w: &[usize]| w.iter().map(|&i| WORDS[i]).collect::<Vec<_>>().join(" ");
-            let mut it = item(&format!("I-{id}"), &format!("C{parent}"), &text(&title), &text(&statement));
-            it.citations = cites.iter().map(|c| format!("ISO/IEC 2700{c} 5.{c}")).collect();
+            let mut it = item(
+                &format!("I-{id}"),
+                &format!("C{parent}"),
+                &text(&title),
+                &text(&statement),
+            );
+            it.citations = cites
+                .iter()
+                .map(|c| format!("ISO/IEC 2700{c} 5.{c}"))
+                .collect();
             it.life.status = match status {
                 0 => Some(Status::Withdrawn),
                 1 => Some(Status::Draft),
@@ -205,11 +244,24 @@ fn version() -> impl Strategy<Value = Vec<Item>> {
 
 /// Entries as a set that does not depend on their order.
 fn entry_set(diff: &Diff) -> BTreeSet<String> {
-    diff.entries.iter().map(|e: &Entry| format!("{:?}|{:?}|{:?}", e.old.as_ref().map(|i| &i.id), e.new.as_ref().map(|i| &i.id), e.changes)).collect()
+    diff.entries
+        .iter()
+        .map(|e: &Entry| {
+            format!(
+                "{:?}|{:?}|{:?}",
+                e.old.as_ref().map(|i| &i.id),
+                e.new.as_ref().map(|i| &i.id),
+                e.changes
+            )
+        })
+        .collect()
 }
 
 fn suggestion_set(diff: &Diff) -> BTreeSet<String> {
-    diff.suggestions.iter().map(|s| format!("{}>{}:{}", s.old, s.new, s.score)).collect()
+    diff.suggestions
+        .iter()
+        .map(|s| format!("{}>{}:{}", s.old, s.new, s.score))
+        .collect()
 }
 
 proptest! {
@@ -286,10 +338,21 @@ fn write_project(root: &Path, written: &Written, style: usize) {
     let content = root.join("content/identify/asset-management");
     std::fs::create_dir_all(&content).unwrap();
     std::fs::write(root.join("content/_index.md"), "---\ntitle: T\n---\n").unwrap();
-    std::fs::write(root.join("content/identify/_index.md"), "---\nid: ID\ntitle: Identify\n---\n").unwrap();
-    std::fs::write(content.join("_index.md"), "---\nid: ID.AM\ntitle: Asset management\n---\n").unwrap();
+    std::fs::write(
+        root.join("content/identify/_index.md"),
+        "---\nid: ID\ntitle: Identify\n---\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("_index.md"),
+        "---\nid: ID.AM\ntitle: Asset management\n---\n",
+    )
+    .unwrap();
     for (id, title, body, cites) in &written.items {
-        let cites: Vec<String> = cites.iter().map(|c| format!("ISO/IEC 27002:2013, 8.{c}")).collect();
+        let cites: Vec<String> = cites
+            .iter()
+            .map(|c| format!("ISO/IEC 27002:2013, 8.{c}"))
+            .collect();
         let text = match style {
             0 => {
                 let mut front = format!("id: {id}\ntitle: {}\n", words_of(title));
@@ -316,7 +379,8 @@ fn write_project(root: &Path, written: &Written, style: usize) {
 }
 
 fn load_items(root: &Path) -> Vec<Item> {
-    let (framework, diagnostics) = crate::load::load_with(root, Config::default(), CodeBlocks::Plain);
+    let (framework, diagnostics) =
+        crate::load::load_with(root, Config::default(), CodeBlocks::Plain);
     assert!(!diagnostics.iter().any(|d| d.is_error()), "{diagnostics:?}");
     items(&framework)
 }

@@ -88,26 +88,31 @@ pub fn human(diff: &Diff, old: &VersionName, new: &VersionName) -> String {
         new.source,
         summary(diff)
     );
-    let mut concept = None;
-    for entry in diff.changed() {
-        let item = entry.item();
-        if concept != Some(item.concept.as_str()) {
-            concept = Some(item.concept.as_str());
-            out.push_str(&format!("\n{}\n", item.concept));
-        }
-        let id = match (&entry.old, &entry.new) {
-            (Some(old), Some(new)) if old.id != new.id => format!("{} → {}", old.id, new.id),
-            _ => entry.id().to_string(),
-        };
-        out.push_str(&format!("  {id}  {}\n", item.label()));
-        for change in &entry.changes {
-            let line = match change {
-                Change::Reworded { from, to } => {
-                    format!("reworded: {}", words::compact(from, to, HUMAN_CONTEXT))
-                }
-                _ => describe(change),
+    for (concept, entries) in by_concept(diff) {
+        out.push_str(&format!(
+            "\n{}\n",
+            if concept.is_empty() {
+                "(top level)"
+            } else {
+                concept
+            }
+        ));
+        for entry in entries {
+            let item = entry.item();
+            let id = match (&entry.old, &entry.new) {
+                (Some(old), Some(new)) if old.id != new.id => format!("{} → {}", old.id, new.id),
+                _ => entry.id().to_string(),
             };
-            out.push_str(&format!("      {line}\n"));
+            out.push_str(&format!("  {id}  {}\n", item.label()));
+            for change in &entry.changes {
+                let line = match change {
+                    Change::Reworded { from, to } => {
+                        format!("reworded: {}", words::compact(from, to, HUMAN_CONTEXT))
+                    }
+                    _ => describe(change),
+                };
+                out.push_str(&format!("      {line}\n"));
+            }
         }
     }
     if !diff.suggestions.is_empty() {
@@ -122,6 +127,21 @@ pub fn human(diff: &Diff, old: &VersionName, new: &VersionName) -> String {
         }
     }
     out
+}
+
+/// The changed entries grouped by concept, concepts in the order they first appear.
+pub fn by_concept(diff: &Diff) -> Vec<(&str, Vec<&Entry>)> {
+    let mut groups: Vec<(&str, Vec<&Entry>)> = Vec::new();
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for entry in diff.changed() {
+        let concept = entry.item().concept.as_str();
+        let slot = *at.entry(concept).or_insert_with(|| {
+            groups.push((concept, Vec::new()));
+            groups.len() - 1
+        });
+        groups[slot].1.push(entry);
+    }
+    groups
 }
 
 /// One change as JSON data.

@@ -186,12 +186,15 @@ fn export_revision(project: &Path, rev: &str, into: &Path) -> Result<(), String>
         )
     })?;
     let prefix = git(&["rev-parse", "--show-prefix"])?;
+    // Run from the top: from a subfolder, `git archive` would keep only that subfolder's
+    // part of the tree it is given.
+    let top = git(&["rev-parse", "--show-toplevel"])?;
     let tree = format!("{rev}:{prefix}");
     git(&["rev-parse", "--verify", "--quiet", &tree])
         .map_err(|_| format!("the project folder `{prefix}` does not exist at revision `{rev}`"))?;
     let mut archive = Command::new("git")
         .arg("-C")
-        .arg(project)
+        .arg(&top)
         .args(["archive", "--format=tar", &tree])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

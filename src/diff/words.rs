@@ -41,11 +41,20 @@ pub fn plain(old: &str, new: &str) -> String {
     for piece in diff(old, new) {
         match piece {
             Piece::Same(text) => out.push_str(&text),
-            Piece::Deleted(text) => out.push_str(&format!("[-{}-]", text.trim_end())),
-            Piece::Inserted(text) => out.push_str(&format!("{{+{}+}}", text.trim_end())),
+            Piece::Deleted(text) => marked(&mut out, "[-", &text, "-]"),
+            Piece::Inserted(text) => marked(&mut out, "{+", &text, "+}"),
         }
     }
     out
+}
+
+/// Changed words between markers, white space at their end left outside.
+fn marked(out: &mut String, open: &str, text: &str, close: &str) {
+    let words = text.trim_end();
+    out.push_str(open);
+    out.push_str(words);
+    out.push_str(close);
+    out.push_str(&text[words.len()..]);
 }
 
 /// [`plain`], with long unchanged runs cut to `context` words on each side of a change
@@ -57,8 +66,8 @@ pub fn compact(old: &str, new: &str, context: usize) -> String {
     for (n, piece) in pieces.into_iter().enumerate() {
         match piece {
             Piece::Same(text) => out.push_str(&shorten(&text, context, n == 0, n == last)),
-            Piece::Deleted(text) => out.push_str(&format!("[-{}-]", text.trim_end())),
-            Piece::Inserted(text) => out.push_str(&format!("{{+{}+}}", text.trim_end())),
+            Piece::Deleted(text) => marked(&mut out, "[-", &text, "-]"),
+            Piece::Inserted(text) => marked(&mut out, "{+", &text, "+}"),
         }
     }
     out
