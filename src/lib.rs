@@ -247,7 +247,8 @@ pub fn render_all(
     let site = &framework.config.site;
     let base_path = site.base_path();
     let renderer = Renderer::new(framework, &project.index, templates)
-        .map_err(|d| BuildError::Content(vec![d]))?;
+        .map_err(|d| BuildError::Content(vec![d]))?
+        .with_history(&project.history);
     let pages = renderer.pages();
     let mut files: linkcheck::Paths = other_files(project, theme).into_iter().collect();
     files.extend(pages.iter().map(|p| p.path.clone()));

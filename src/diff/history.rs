@@ -32,6 +32,8 @@ pub struct Step {
 pub struct Event {
     /// The step (index into [`History::steps`]).
     pub step: usize,
+    /// The item's id in the version that step brought (its anchor on the release page).
+    pub id: String,
     /// The kinds of change (`added`, `reworded`, …).
     pub changes: Vec<&'static str>,
 }
@@ -221,6 +223,7 @@ impl History {
                 if !entry.changes.is_empty() {
                     found.push(Event {
                         step,
+                        id: id.to_string(),
                         changes: entry.changes.iter().map(Change::name).collect(),
                     });
                 }

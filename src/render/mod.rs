@@ -2,6 +2,7 @@
 //! pages can be rendered in parallel. Reads the model; never changes it.
 
 mod cells;
+mod changes;
 mod conformance;
 mod crosswalk;
 mod print;
@@ -51,6 +52,12 @@ pub enum PageKind {
     CrosswalkIndex,
     /// `crosswalk/<name>/`: one crosswalk, both directions.
     Crosswalk(usize),
+    /// `changes/`: the releases named in book.toml, newest first.
+    Changes,
+    /// `changes/<version>/`: what one release changed.
+    Release(usize),
+    /// `id/<OLD-ID>/`: an id of an earlier release that is gone, with where it went.
+    FormerId(usize),
 }
 
 /// A file of the site to render.
@@ -96,6 +103,7 @@ impl Templates {
                 "version": book.version,
                 "authors": book.authors,
                 "base_url": config.site.base_url,
+                "releases": !config.releases.is_empty(),
             }),
         );
         Ok(Templates { tera })
@@ -119,6 +127,8 @@ pub struct Renderer<'a> {
     concepts: Vec<usize>,
     /// The sidebar of 404.html, whose links start from the base path.
     not_found_sidebar: Sidebar,
+    /// What the releases named in book.toml changed (see [`Renderer::with_history`]).
+    history: Option<&'a crate::diff::history::History>,
 }
 
 /// A node as its page's template sees it (`node.…`).
@@ -171,6 +181,7 @@ impl<'a> Renderer<'a> {
             not_found_sidebar: Sidebar::default(),
             sidebar_lists_all: true,
             concepts: SiteIndex::concepts(framework),
+            history: None,
         };
         let listed: usize = renderer
             .concepts
@@ -202,6 +213,13 @@ impl<'a> Renderer<'a> {
         }
         renderer.not_found_sidebar = renderer.make_sidebar(&site.base_path(), None)?;
         Ok(renderer)
+    }
+
+    /// Shows the changes of the releases named in book.toml: the "What changed" pages,
+    /// pages for ids that are gone, history lines on items and table rows.
+    pub fn with_history(mut self, history: &'a crate::diff::history::History) -> Renderer<'a> {
+        self.history = Some(history);
+        self
     }
 
     /// The HTML that many pages share (the sidebars of each folder depth), each with the
@@ -260,6 +278,7 @@ impl<'a> Renderer<'a> {
             });
         }
         pages.extend(self.crosswalk_pages());
+        pages.extend(self.change_pages());
         pages.push(Page {
             path: format!("{}index.html", search::DIR),
             kind: PageKind::Search,
@@ -323,6 +342,9 @@ impl<'a> Renderer<'a> {
             PageKind::Sitemap => self.render_sitemap(),
             PageKind::CrosswalkIndex => self.render_crosswalk_index(page),
             PageKind::Crosswalk(c) => self.render_crosswalk(page, c),
+            PageKind::Changes => self.render_changes_index(page),
+            PageKind::Release(step) => self.render_release(page, step),
+            PageKind::FormerId(former) => self.render_former_id(page, former),
         }
     }
 
@@ -480,6 +502,7 @@ impl<'a> Renderer<'a> {
         context.insert("breadcrumbs", &Vec::<LinkView>::new());
         context.insert("prev", &None::<LinkView>);
         context.insert("next", &None::<LinkView>);
+        context.insert("history", "");
         context
     }
 
@@ -487,7 +510,11 @@ impl<'a> Renderer<'a> {
         let node = &self.framework.nodes[node_index];
         let dir = page.dir();
         let mut context = self.base_context(page, node.label());
-        let builder = TableBuilder::new(self.framework, self.index, dir);
+        let mut builder = TableBuilder::new(self.framework, self.index, dir);
+        if let Some(history) = self.history {
+            builder = builder.with_history(history);
+            context.insert("history", &changes::history_html(history, &node.id, dir));
+        }
         let description = node
             .description
             .as_ref()
@@ -693,6 +720,9 @@ impl<'a> Renderer<'a> {
         }
         for page in self.crosswalk_pages() {
             urls.push(format!("{base}{}", page.dir()));
+        }
+        for dir in self.change_dirs() {
+            urls.push(format!("{base}{dir}"));
         }
         let mut context = Context::new();
         context.insert("urls", &urls);

@@ -249,8 +249,11 @@ impl LiveSite {
                 nodes.insert(0); // the home page shows concept descriptions
             }
         }
+        // The history is the one of the last full build: an edit that changes what an
+        // item's history line says shows after the next full rebuild.
         let renderer = Renderer::new(framework, index, &built.templates)
-            .map_err(|d| BuildError::Content(vec![d]))?;
+            .map_err(|d| BuildError::Content(vec![d]))?
+            .with_history(&project.history);
         let series = &index.references.series;
         let wanted = |kind: &PageKind| match *kind {
             PageKind::Node(node) => nodes.contains(&node),
@@ -313,7 +316,9 @@ impl LiveSite {
             }
             let mut files = sink.0.into_inner().unwrap_or_default();
             let (framework, index) = (&built.project.framework, &built.project.index);
-            if let Ok(renderer) = Renderer::new(framework, index, &built.templates) {
+            if let Ok(renderer) = Renderer::new(framework, index, &built.templates)
+                .map(|r| r.with_history(&built.project.history))
+            {
                 let print = renderer
                     .pages()
                     .into_iter()
