@@ -403,6 +403,8 @@ fn changes(old: &Item, new: &Item, renamed_ids: &HashMap<&str, &str>) -> Vec<Cha
         });
     }
     // A parent paired with another id counts as the same parent.
+    // A withdrawn item is a placeholder: what its title and text say now is no news.
+    let withdrawn_now = (old.status() == Status::Withdrawn) != (new.status() == Status::Withdrawn);
     let old_parent = renamed_ids
         .get(old.parent.as_str())
         .copied()
@@ -412,6 +414,9 @@ fn changes(old: &Item, new: &Item, renamed_ids: &HashMap<&str, &str>) -> Vec<Cha
             from: old.parent.clone(),
             to: new.parent.clone(),
         });
+    }
+    if withdrawn_now {
+        return changes;
     }
     if old.title != new.title {
         changes.push(Change::Renamed {

@@ -149,6 +149,9 @@ pub fn fold_space(text: &str) -> String {
     out
 }
 
+/// The most characters of a statement that stand in for a missing title.
+const LABEL_LENGTH: usize = 60;
+
 /// One item of one version, as compared.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
@@ -183,12 +186,20 @@ impl Item {
         self.life.status.unwrap_or(Status::Active)
     }
 
-    /// The title, or the id when it has none.
+    /// The title, else the statement's first words, else the id.
     pub fn label(&self) -> &str {
-        if self.title.is_empty() {
-            &self.id
-        } else {
-            &self.title
+        if !self.title.is_empty() {
+            return &self.title;
+        }
+        if self.statement.is_empty() {
+            return &self.id;
+        }
+        match self.statement.char_indices().nth(LABEL_LENGTH) {
+            Some((at, _)) => {
+                let cut = self.statement[..at].rfind(' ').unwrap_or(at);
+                &self.statement[..cut]
+            }
+            None => &self.statement,
         }
     }
 }

@@ -14,8 +14,14 @@ pub enum Piece {
     Inserted(String),
 }
 
-/// The word diff of `old` and `new`, adjacent runs of one kind joined.
+/// The word diff of `old` and `new`, adjacent runs of one kind joined, and the spaces
+/// between changed words made part of the change (`[-a b-]{+c d+}`, not
+/// `[-a-]{+c+} [-b-]{+d+}`).
 pub fn diff(old: &str, new: &str) -> Vec<Piece> {
+    coalesce(raw_diff(old, new))
+}
+
+fn raw_diff(old: &str, new: &str) -> Vec<Piece> {
     let diff = TextDiff::configure()
         .timeout(std::time::Duration::from_millis(200))
         .diff_words(old, new);
@@ -32,6 +38,51 @@ pub fn diff(old: &str, new: &str) -> Vec<Piece> {
         }
     }
     pieces
+}
+
+/// Folds white space that separates two changes into them, so that a rewritten phrase
+/// reads as one deletion and one insertion.
+fn coalesce(pieces: Vec<Piece>) -> Vec<Piece> {
+    let mut out = Vec::with_capacity(pieces.len());
+    let (mut deleted, mut inserted) = (String::new(), String::new());
+    let mut in_change = false;
+    let mut iter = pieces.into_iter().peekable();
+    while let Some(piece) = iter.next() {
+        match piece {
+            Piece::Deleted(text) => {
+                deleted.push_str(&text);
+                in_change = true;
+            }
+            Piece::Inserted(text) => {
+                inserted.push_str(&text);
+                in_change = true;
+            }
+            Piece::Same(text)
+                if in_change
+                    && text.trim().is_empty()
+                    && matches!(iter.peek(), Some(Piece::Deleted(_) | Piece::Inserted(_))) =>
+            {
+                deleted.push_str(&text);
+                inserted.push_str(&text);
+            }
+            Piece::Same(text) => {
+                flush(&mut out, &mut deleted, &mut inserted);
+                in_change = false;
+                out.push(Piece::Same(text));
+            }
+        }
+    }
+    flush(&mut out, &mut deleted, &mut inserted);
+    out
+}
+
+fn flush(out: &mut Vec<Piece>, deleted: &mut String, inserted: &mut String) {
+    if !deleted.is_empty() {
+        out.push(Piece::Deleted(std::mem::take(deleted)));
+    }
+    if !inserted.is_empty() {
+        out.push(Piece::Inserted(std::mem::take(inserted)));
+    }
 }
 
 /// The word diff as one line of text: `[-old words-]{+new words+}`, as `git diff
@@ -103,6 +154,29 @@ fn shorten(text: &str, context: usize, first: bool, last: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rewritten_phrases_read_as_one_change() {
+        let (old, new) = ("we use the list daily", "we check a register daily");
+        assert_eq!(
+            plain(old, new),
+            "we [-use the list-]{+check a register+} daily"
+        );
+        let pieces = diff(old, new);
+        let rebuilt = |keep_deleted: bool| -> String {
+            pieces
+                .iter()
+                .filter_map(|p| match p {
+                    Piece::Same(t) => Some(t.as_str()),
+                    Piece::Deleted(t) if keep_deleted => Some(t.as_str()),
+                    Piece::Inserted(t) if !keep_deleted => Some(t.as_str()),
+                    Piece::Deleted(_) | Piece::Inserted(_) => None,
+                })
+                .collect()
+        };
+        assert_eq!(rebuilt(true), old);
+        assert_eq!(rebuilt(false), new);
+    }
 
     #[test]
     fn compact_keeps_words_next_to_changes_only() {
