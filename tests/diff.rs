@@ -369,3 +369,194 @@ fn oscal_catalogs_are_compared() {
     let same = json(&["diff", old, old, "--format", "json"]);
     assert!(same["items"].as_array().unwrap().is_empty());
 }
+
+// ---- the site: [[releases]] in book.toml ---------------------------------------------
+
+/// The new fixture with the old one as its release 1.0 (`path`), in a temporary folder.
+fn project_with_release(release: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("diff").join("new"), dir.path());
+    copy_tree(
+        &fixture("diff").join("old"),
+        &dir.path().join("releases/1.0"),
+    );
+    let book = dir.path().join("book.toml");
+    let mut text = fs::read_to_string(&book).unwrap();
+    text.push_str(&format!("\n[[releases]]\nversion = \"1.0\"\n{release}\n"));
+    fs::write(book, text).unwrap();
+    dir
+}
+
+fn page(site: &Path, path: &str) -> String {
+    fs::read_to_string(site.join(path)).unwrap_or_else(|err| panic!("{path}: {err}"))
+}
+
+#[test]
+fn the_site_shows_what_each_release_changed() {
+    let project = project_with_release("path = \"releases/1.0\"");
+    let site = project.path().join("site");
+    build_into(project.path(), &site, &[]);
+    let index = page(&site, "changes/index.html");
+    assert!(index.contains("href=\"../changes/2.0/\""), "{index}");
+    assert!(index.contains("since 1.0"), "{index}");
+    let release = page(&site, "changes/2.0/index.html");
+    assert!(release.contains("Changes from 1.0 to 2.0: 9 items changed, 4 unchanged."));
+    assert!(release.contains(
+        "<tr class=\"change-withdrawn\"><th scope=\"row\">withdrawn</th><td>1</td></tr>"
+    ));
+    assert!(
+        release.contains("<ins>and on the vessels in port</ins> is listed"),
+        "{release}"
+    );
+    assert!(release.contains(
+        "Withdrawn: incorporated into <a href=\"../../protect/access/#PR.AC-01\">PR.AC-01</a>"
+    ));
+    assert!(release.contains("<span class=\"item-id\">PR.AC-03</span> → <a class=\"item-id\" href=\"../../protect/access/#PR.AC-04\">PR.AC-04</a>"));
+    // Grouped by concept, each group linking to its concept.
+    let identify = release
+        .find("<a href=\"../../identify/\">Identify</a>")
+        .unwrap();
+    let protect = release
+        .find("<a href=\"../../protect/\">Protect</a>")
+        .unwrap();
+    let removed = release.find("id=\"ID.AM-05\"").unwrap();
+    assert!(identify < removed && removed < protect);
+    // Every page links to the release pages.
+    assert!(page(&site, "index.html").contains("href=\"changes/\">What changed</a>"));
+}
+
+#[test]
+fn rows_carry_history_lines_and_the_changed_since_filter_data() {
+    let project = project_with_release("path = \"releases/1.0\"");
+    let site = project.path().join("site");
+    build_into(project.path(), &site, &[]);
+    let assets = page(&site, "identify/assets/index.html");
+    assert!(
+        assets.contains("data-since=\"[&quot;1.0&quot;]\""),
+        "{assets}"
+    );
+    assert!(
+        assets.contains("<tr id=\"ID.AM-01\" data-documents=\"iso-iec-27002\" data-changed=\"0\">")
+    );
+    assert!(assets.contains(
+        "<span class=\"history\"><a href=\"../../changes/2.0/#ID.AM-01\">Reworded, citations changed in 2.0</a></span>"
+    ));
+    let access = page(&site, "protect/access/index.html");
+    assert!(
+        access.contains(
+            "<a href=\"../../changes/2.0/#PR.AC-04\">Id changed, renamed, reworded in 2.0</a>"
+        ),
+        "{access}"
+    );
+    // Unchanged rows have no history line and no step.
+    let protect = page(&site, "protect/index.html");
+    assert!(
+        protect.contains("<tr id=\"PR.AC\" data-documents=\"\" data-changed=\"\">"),
+        "{protect}"
+    );
+    assert!(!protect.contains("class=\"history\""));
+    // Without releases, nothing of this is written.
+    let plain = tempfile::tempdir().unwrap();
+    build_into(&fixture("diff").join("new"), plain.path(), &[]);
+    assert!(!plain.path().join("changes").exists());
+    assert!(!page(plain.path(), "identify/assets/index.html").contains("data-changed"));
+}
+
+#[test]
+fn ids_that_are_gone_redirect_with_a_note() {
+    let project = project_with_release("path = \"releases/1.0\"");
+    let site = project.path().join("site");
+    build_into(project.path(), &site, &[]);
+    let renumbered = page(&site, "id/PR.AC-03/index.html");
+    assert!(
+        renumbered.contains("PR.AC-03 became PR.AC-04 in 2.0."),
+        "{renumbered}"
+    );
+    assert!(renumbered.contains(
+        "<meta http-equiv=\"refresh\" content=\"3; url=../../protect/access/#PR.AC-04\">"
+    ));
+    let removed = page(&site, "id/ID.AM-05/index.html");
+    assert!(
+        removed.contains("ID.AM-05 was removed in 2.0."),
+        "{removed}"
+    );
+    assert!(!removed.contains("http-equiv=\"refresh\""));
+    assert!(removed.contains("href=\"../../changes/2.0/#ID.AM-05\""));
+    // An id that is still there keeps its own permanent link.
+    assert!(page(&site, "id/PR.AC-02/index.html").contains("url=../../protect/access/#PR.AC-02"));
+}
+
+#[test]
+fn a_release_can_be_a_git_tag_and_a_missing_tag_fails_the_build() {
+    let repo = repository();
+    let project = repo.path().join("fw");
+    let book = project.join("book.toml");
+    let text = fs::read_to_string(&book).unwrap();
+    fs::write(
+        &book,
+        format!("{text}\n[[releases]]\nversion = \"1.0\"\ngit = \"v1.0\"\n"),
+    )
+    .unwrap();
+    let site = repo.path().join("site");
+    build_into(&project, &site, &[]);
+    assert!(page(&site, "changes/2.0/index.html").contains("id=\"PR.AC-02\""));
+    assert!(page(&site, "id/PR.AC-03/index.html").contains("became PR.AC-04"));
+    // A tag that is not there: an error at its [[releases]] line, and no site written.
+    fs::write(
+        &book,
+        format!("{text}\n[[releases]]\nversion = \"1.0\"\ngit = \"v0.1\"\n"),
+    )
+    .unwrap();
+    let other = repo.path().join("other-site");
+    let output = framewright(&[
+        "build",
+        project.to_str().unwrap(),
+        "-d",
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("release `1.0`") && stderr.contains("no revision `v0.1`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("book.toml:8:1"), "{stderr}");
+    assert!(!other.exists());
+}
+
+#[test]
+fn a_release_must_name_one_source() {
+    let project = project_with_release("path = \"releases/1.0\"\ngit = \"v1.0\"");
+    let output = framewright(&["check", project.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("must name exactly one of `path`, `git` and `oscal` (2 given)"),
+        "{stderr}"
+    );
+    let outside = project_with_release("path = \"../elsewhere\"");
+    let stderr =
+        String::from_utf8_lossy(&framewright(&["check", outside.path().to_str().unwrap()]).stderr)
+            .into_owned();
+    assert!(
+        stderr.contains("is not a path inside the project"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_example_framework_shows_its_release_0_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    build_into(root, dir.path(), &[]);
+    let release = page(dir.path(), "changes/1.0/index.html");
+    for id in [
+        "ID.GV-03", "ID.GV-04", "ID.RA-03", "ID.RA-05", "ID.RA-06", "PR.AT-05", "DE.CM-05",
+    ] {
+        assert!(release.contains(&format!("id=\"{id}\"")), "{id} missing");
+    }
+    let item = page(dir.path(), "identify/risk-assessment/id.ra-05/index.html");
+    assert!(item.contains("<p class=\"history\"><a href=\"../../../changes/1.0/#ID.RA-05\">Reworded in 1.0</a></p>"), "{item}");
+    assert!(page(dir.path(), "id/ID.GV-05/index.html").contains("ID.GV-05 became ID.GV-04 in 1.0."));
+    assert!(page(dir.path(), "id/PR.AT-05/index.html").contains("PR.AT-05 was removed in 1.0."));
+}
