@@ -293,9 +293,9 @@ impl History {
         resolve: &dyn Fn(&str) -> Option<String>,
     ) -> Option<FormerId> {
         let mut at_id = id.to_string();
-        for step in from..self.steps.len() {
+        for (step, old_ids) in by_old.iter().enumerate().skip(from) {
             let found = &self.steps[step];
-            let entry = &found.diff.entries[*by_old[step].get(at_id.as_str())?];
+            let entry = &found.diff.entries[*old_ids.get(at_id.as_str())?];
             let version = &found.version;
             let Some(new) = &entry.new else {
                 return Some(FormerId {

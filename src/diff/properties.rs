@@ -286,10 +286,13 @@ proptest! {
     }
 }
 
+/// An item to write: id, then word numbers of its title and body, and clause numbers.
+type WrittenItem = (String, Vec<usize>, Vec<usize>, Vec<usize>);
+
 /// A framework's items written as files, in one of two styles that say the same thing.
 #[derive(Debug, Clone)]
 struct Written {
-    items: Vec<(String, Vec<usize>, Vec<usize>, Vec<usize>)>,
+    items: Vec<WrittenItem>,
 }
 
 fn written() -> impl Strategy<Value = Written> {

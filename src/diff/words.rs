@@ -22,9 +22,19 @@ pub fn diff(old: &str, new: &str) -> Vec<Piece> {
 }
 
 fn raw_diff(old: &str, new: &str) -> Vec<Piece> {
-    let diff = TextDiff::configure()
-        .timeout(std::time::Duration::from_millis(200))
-        .diff_words(old, new);
+    if !alike(old, new) {
+        // A text written anew: one deletion and one insertion says it best, and the
+        // word-by-word search (quadratic in the words changed) is not worth running.
+        let mut pieces = Vec::new();
+        if !old.is_empty() {
+            pieces.push(Piece::Deleted(old.to_string()));
+        }
+        if !new.is_empty() {
+            pieces.push(Piece::Inserted(new.to_string()));
+        }
+        return pieces;
+    }
+    let diff = TextDiff::configure().diff_words(old, new);
     let mut pieces: Vec<Piece> = Vec::new();
     for change in diff.iter_all_changes() {
         let text = change.value();
@@ -38,6 +48,29 @@ fn raw_diff(old: &str, new: &str) -> Vec<Piece> {
         }
     }
     pieces
+}
+
+/// Texts shorter than this many words together are always compared word by word.
+const SMALL: usize = 64;
+/// Below this share of common word pairs, a text counts as written anew.
+const ALIKE: f64 = 0.4;
+
+/// True when two texts share enough of their word pairs (bigrams) to be an edit of one
+/// another rather than a new text. Linear in their length.
+fn alike(old: &str, new: &str) -> bool {
+    let old_words: Vec<&str> = old.split_whitespace().collect();
+    let new_words: Vec<&str> = new.split_whitespace().collect();
+    if old_words.len() + new_words.len() < SMALL {
+        return true;
+    }
+    let (a, b) = (word_pairs(&old_words), word_pairs(&new_words));
+    let shared = a.intersection(&b).count();
+    let most = a.len().max(b.len()).max(1);
+    shared as f64 / most as f64 >= ALIKE
+}
+
+fn word_pairs<'t>(words: &[&'t str]) -> std::collections::HashSet<(&'t str, &'t str)> {
+    words.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
 /// Folds white space that separates two changes into them, so that a rewritten phrase
@@ -176,6 +209,24 @@ mod tests {
         };
         assert_eq!(rebuilt(true), old);
         assert_eq!(rebuilt(false), new);
+    }
+
+    #[test]
+    fn texts_written_anew_are_one_replacement() {
+        let old = (0..40)
+            .map(|n| format!("w{n}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let new = (0..40)
+            .map(|n| format!("w{}", (n * 7) % 40))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(
+            diff(&old, &new),
+            [Piece::Deleted(old.clone()), Piece::Inserted(new)]
+        );
+        let edited = old.replace("w20", "w20 and more");
+        assert!(diff(&old, &edited).contains(&Piece::Inserted("and more ".into())));
     }
 
     #[test]

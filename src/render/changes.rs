@@ -153,8 +153,9 @@ impl Renderer<'_> {
 
     pub(super) fn render_release(&self, page: &Page, step: usize) -> Result<String, Diagnostic> {
         let dir = page.dir();
+        // Release pages exist only with releases (see `change_pages`).
         let Some(history) = self.releases() else {
-            return Err(Diagnostic::error("E0063", "no releases to show"));
+            return self.render_changes_index(page);
         };
         let found = &history.steps[step];
         let title = format!("What changed in {}", found.version);
@@ -230,8 +231,9 @@ impl Renderer<'_> {
         former: usize,
     ) -> Result<String, Diagnostic> {
         let dir = page.dir();
+        // Release pages exist only with releases (see `change_pages`).
         let Some(history) = self.releases() else {
-            return Err(Diagnostic::error("E0063", "no releases to show"));
+            return self.render_changes_index(page);
         };
         let gone = &history.former_ids[former];
         let step = &history.steps[gone.step];
