@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::ValueEnum;
 use framewright::diff::{self, report, Source, SourceError, VersionName};
@@ -32,6 +33,8 @@ pub struct DiffArgs {
     pub format: DiffFormat,
     /// `-o`.
     pub output: Option<PathBuf>,
+    /// `-v`: print the time of each stage.
+    pub verbose: bool,
 }
 
 /// `framewright diff`.
@@ -43,6 +46,7 @@ pub fn run(args: DiffArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let started = Instant::now();
     let (old_framework, new_framework) =
         rayon::join(|| diff::source::load(&old), || diff::source::load(&new));
     let (old_framework, new_framework) = match (old_framework, new_framework) {
@@ -57,13 +61,33 @@ pub fn run(args: DiffArgs) -> ExitCode {
     };
     let old_name = VersionName::of(&old_framework, &old.describe());
     let new_name = VersionName::of(&new_framework, &new.describe());
+    let loaded = started.elapsed();
+    let started = Instant::now();
     let found = diff::diff(&old_framework, &new_framework);
+    let compared = started.elapsed();
+    let started = Instant::now();
     let bytes = match args.format {
         DiffFormat::Human => report::human(&found, &old_name, &new_name).into_bytes(),
         DiffFormat::Json => pretty(&report::json(&found, &old_name, &new_name)),
         DiffFormat::Csv => report::csv(&found),
         DiffFormat::OscalMapping => pretty(&report::oscal_mapping(&found, &old_name, &new_name)),
     };
+    let formatted = started.elapsed();
+    if args.verbose {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        eprintln!(
+            "  load {:.1} ms, compare {:.1} ms, output {:.1} ms ({} and {} items)",
+            ms(loaded),
+            ms(compared),
+            ms(formatted),
+            found.entries.iter().filter(|e| e.old.is_some()).count(),
+            found.entries.iter().filter(|e| e.new.is_some()).count(),
+        );
+    }
+    let summary = report::summary(&found);
+    // One run, then exit: the system takes the memory back faster than freeing two
+    // frameworks item by item.
+    std::mem::forget((old_framework, new_framework, found));
     let written = match &args.output {
         Some(path) => write_whole(path, &bytes),
         None => {
@@ -75,7 +99,7 @@ pub fn run(args: DiffArgs) -> ExitCode {
     match written {
         Ok(()) => {
             if let Some(path) = &args.output {
-                eprintln!("Wrote {} ({})", path.display(), report::summary(&found));
+                eprintln!("Wrote {} ({summary})", path.display());
             }
             ExitCode::SUCCESS
         }

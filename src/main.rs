@@ -135,6 +135,9 @@ enum Command {
         /// Write to this file instead of standard output (whole or not at all).
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Print the time of each stage (reading both versions, comparing, formatting).
+        #[arg(long, short)]
+        verbose: bool,
     },
 }
 
@@ -176,11 +179,13 @@ fn main() -> ExitCode {
             rev,
             format,
             output,
+            verbose,
         } => cli_diff::run(cli_diff::DiffArgs {
             versions,
             rev,
             format,
             output,
+            verbose,
         }),
         Command::Serve {
             dir,

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use super::item::{Item, Status};
+use super::item::{Item, SharedItem, Status};
 
 /// One way an item changed. Every change has a mirror image (see [`Change::mirror`]): the
 /// change read from the new version back to the old.
@@ -145,9 +145,9 @@ pub const CHANGE_KINDS: [&str; 11] = [
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// The item in the old version, if it is there.
-    pub old: Option<Item>,
+    pub old: Option<SharedItem>,
     /// The item in the new version, if it is there.
-    pub new: Option<Item>,
+    pub new: Option<SharedItem>,
     /// What changed; empty for an unchanged item.
     pub changes: Vec<Change>,
 }
@@ -245,7 +245,7 @@ impl Diff {
 }
 
 /// Compares two versions' items (as [`super::item::items`] gives them).
-pub fn compare(old: &[Item], new: &[Item]) -> Diff {
+pub fn compare(old: &[SharedItem], new: &[SharedItem]) -> Diff {
     let old_by_id = ids(old);
     let new_by_id = ids(new);
     let new_exact: HashMap<&str, usize> = new
@@ -310,11 +310,11 @@ pub fn compare(old: &[Item], new: &[Item]) -> Diff {
     entries.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.id().cmp(b.1.id())));
     let leftovers_old: Vec<&Item> = (0..old.len())
         .filter(|&o| !old_paired[o])
-        .map(|o| &old[o])
+        .map(|o| &*old[o])
         .collect();
     let leftovers_new: Vec<&Item> = (0..new.len())
         .filter(|&n| !new_paired[n])
-        .map(|n| &new[n])
+        .map(|n| &*new[n])
         .collect();
     Diff {
         entries: entries.into_iter().map(|(_, e)| e).collect(),
@@ -322,7 +322,7 @@ pub fn compare(old: &[Item], new: &[Item]) -> Diff {
     }
 }
 
-fn ids(items: &[Item]) -> HashMap<&str, usize> {
+fn ids(items: &[SharedItem]) -> HashMap<&str, usize> {
     let mut map = HashMap::with_capacity(items.len() * 2);
     for (i, item) in items.iter().enumerate() {
         map.entry(item.id.as_str()).or_insert(i);
@@ -337,8 +337,8 @@ fn ids(items: &[Item]) -> HashMap<&str, usize> {
 /// Pairs named by `replaces:` / `moved-to:` on either side (so that the comparison reads
 /// the same both ways), in a fixed order.
 fn linked_pairs(
-    old: &[Item],
-    new: &[Item],
+    old: &[SharedItem],
+    new: &[SharedItem],
     old_by_id: &HashMap<&str, usize>,
     new_by_id: &HashMap<&str, usize>,
 ) -> Vec<(usize, usize)> {
@@ -367,11 +367,11 @@ fn linked_pairs(
 
 /// Where a removed item is listed: just after the new place of the item it followed.
 fn removed_position(
-    old: &[Item],
+    old: &[SharedItem],
     at: usize,
     renamed_ids: &HashMap<&str, &str>,
     new_by_id: &HashMap<&str, usize>,
-    new: &[Item],
+    new: &[SharedItem],
 ) -> f64 {
     let before = old[..at]
         .iter()

@@ -8,7 +8,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::compare::{Change, Diff};
-use super::item::{items, Item, Status};
+use super::item::{items, SharedItem, Status};
 use super::source::{load, Source};
 use crate::config::{Config, Release, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Span};
@@ -114,7 +114,7 @@ pub fn load_history(root: &Path, current: &Framework) -> Result<History, Vec<Dia
     if !errors.is_empty() {
         return Err(errors);
     }
-    let versions: Vec<(String, Vec<Item>)> = releases
+    let versions: Vec<(String, Vec<SharedItem>)> = releases
         .iter()
         .map(|r| r.version.clone())
         .zip(frameworks.par_iter().map(items).collect::<Vec<_>>())
@@ -161,7 +161,10 @@ pub fn slug(version: &str) -> String {
 
 impl History {
     /// Compares each version with the next (`releases` oldest first, then `current`).
-    pub fn build(releases: Vec<(String, Vec<Item>)>, current: (String, Vec<Item>)) -> History {
+    pub fn build(
+        releases: Vec<(String, Vec<SharedItem>)>,
+        current: (String, Vec<SharedItem>),
+    ) -> History {
         let mut versions = releases;
         versions.push(current);
         let pairs: Vec<(usize, usize)> = (1..versions.len()).map(|i| (i - 1, i)).collect();
@@ -198,7 +201,7 @@ impl History {
     }
 
     /// Each current item's changes, found by walking back from the last step.
-    fn item_events(&self, current: &[Item]) -> HashMap<String, Vec<Event>> {
+    fn item_events(&self, current: &[SharedItem]) -> HashMap<String, Vec<Event>> {
         let by_new: Vec<HashMap<&str, usize>> = self
             .steps
             .iter()
@@ -241,7 +244,11 @@ impl History {
     }
 
     /// Ids of earlier versions that the project does not have, with where they went.
-    fn former(&self, versions: &[(String, Vec<Item>)], current: &[Item]) -> Vec<FormerId> {
+    fn former(
+        &self,
+        versions: &[(String, Vec<SharedItem>)],
+        current: &[SharedItem],
+    ) -> Vec<FormerId> {
         let current_ids: HashSet<&str> = current.iter().map(|i| i.id.as_str()).collect();
         let oscal_ids: HashMap<&str, &str> = current
             .iter()

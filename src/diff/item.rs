@@ -204,17 +204,24 @@ impl Item {
     }
 }
 
+/// An item shared by the versions' lists and the comparison's entries (never copied).
+pub type SharedItem = std::sync::Arc<Item>;
+
 /// Every item of a version with an id, in site order (the root and id-less nodes are left
-/// out; of two nodes with the same id, the first is kept).
-pub fn items(framework: &Framework) -> Vec<Item> {
+/// out; of two nodes with the same id, the first is kept). Read in parallel.
+pub fn items(framework: &Framework) -> Vec<SharedItem> {
+    use rayon::prelude::*;
     let nodes = &framework.nodes;
     let mut seen = std::collections::HashSet::with_capacity(nodes.len());
-    framework
+    let order: Vec<usize> = framework
         .site_order()
         .into_iter()
         .filter(|&n| !nodes[n].id.is_empty() && seen.insert(nodes[n].id.as_str()))
+        .collect();
+    order
+        .par_iter()
         .enumerate()
-        .map(|(position, n)| item(framework, n, position))
+        .map(|(position, &n)| SharedItem::new(item(framework, n, position)))
         .collect()
 }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 use proptest::prelude::*;
 
 use super::compare::{compare, Change, Diff, Entry};
-use super::item::{items, Item, Lifecycle, Status};
+use super::item::{items, Item, Lifecycle, SharedItem, Status};
 use crate::config::Config;
 use crate::markdown::CodeBlocks;
 use crate::model::Kind;
@@ -29,11 +29,11 @@ fn item(id: &str, parent: &str, title: &str, statement: &str) -> Item {
     }
 }
 
-fn positioned(mut list: Vec<Item>) -> Vec<Item> {
+fn positioned(mut list: Vec<Item>) -> Vec<SharedItem> {
     for (n, item) in list.iter_mut().enumerate() {
         item.position = n;
     }
-    list
+    list.into_iter().map(SharedItem::new).collect()
 }
 
 fn changes_of<'d>(diff: &'d Diff, id: &str) -> &'d [Change] {
@@ -202,7 +202,7 @@ const WORDS: [&str; 12] = [
 ];
 
 /// A small random version: ids from a shared pool, so that two versions overlap.
-fn version() -> impl Strategy<Value = Vec<Item>> {
+fn version() -> impl Strategy<Value = Vec<SharedItem>> {
     let one = (
         0usize..24,
         0usize..3,
@@ -381,7 +381,7 @@ fn write_project(root: &Path, written: &Written, style: usize) {
     }
 }
 
-fn load_items(root: &Path) -> Vec<Item> {
+fn load_items(root: &Path) -> Vec<SharedItem> {
     let (framework, diagnostics) =
         crate::load::load_with(root, Config::default(), CodeBlocks::Plain);
     assert!(!diagnostics.iter().any(|d| d.is_error()), "{diagnostics:?}");

@@ -232,7 +232,7 @@ pub fn csv(diff: &Diff) -> Vec<u8> {
     let _ = writer.write_record(CSV_COLUMNS);
     for entry in &diff.entries {
         let item = entry.item();
-        let field = |side: &Option<super::Item>, get: fn(&super::Item) -> &str| {
+        let field = |side: &Option<super::item::SharedItem>, get: fn(&super::Item) -> &str| {
             side.as_ref().map_or(String::new(), |i| get(i).to_string())
         };
         let changes = if entry.changes.is_empty() {
