@@ -123,7 +123,7 @@ enum Command {
         framewright diff git:v1.0 git:v2.0 --format oscal-mapping")]
     Diff {
         /// OLD then NEW (with `--rev`, only NEW, default `.`).
-        #[arg(value_name = "VERSION", num_args = 0..=2)]
+        #[arg(value_names = ["OLD", "NEW"], num_args = 0..=2)]
         versions: Vec<String>,
         /// Compare the project (NEW, default `.`) with its own git revision REV (a tag,
         /// branch or commit), as if OLD were `git:REV`.

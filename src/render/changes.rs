@@ -20,6 +20,8 @@ const REDIRECT_DELAY: u32 = 3;
 #[derive(Serialize)]
 struct CountView {
     kind: &'static str,
+    /// How the kind reads ("citations changed").
+    label: &'static str,
     count: usize,
 }
 
@@ -125,7 +127,11 @@ impl Renderer<'_> {
         let counts = diff
             .counts()
             .into_iter()
-            .map(|(kind, count)| CountView { kind, count })
+            .map(|(kind, count)| CountView {
+                kind,
+                label: phrase(kind),
+                count,
+            })
             .collect();
         let changed = diff.changed().count();
         Some(ReleaseView {
@@ -388,7 +394,7 @@ pub fn since_versions(history: &History) -> String {
 }
 
 /// How a kind of change reads in a history line.
-fn phrase(kind: &str) -> &str {
+fn phrase(kind: &'static str) -> &'static str {
     match kind {
         "citations" => "citations changed",
         "parameters" => "parameters changed",
