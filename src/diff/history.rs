@@ -85,40 +85,30 @@ pub fn release_source(release: &Release, root: &Path) -> Source {
     }
 }
 
-/// Loads the releases that `current`'s book.toml names (in parallel) and compares them.
-/// A release that cannot be read is an error at its `[[releases]]` line.
+/// Loads the releases that `current`'s book.toml names and compares them. One release at
+/// a time (each load is parallel in itself), keeping only its items: a release's whole
+/// model is never in memory beside another's. A release that cannot be read is an error
+/// at its `[[releases]]` line.
 pub fn load_history(root: &Path, current: &Framework) -> Result<History, Vec<Diagnostic>> {
     let releases = &current.config.releases;
     if releases.is_empty() {
         return Ok(History::default());
     }
-    let loaded: Vec<Result<Framework, Diagnostic>> = releases
-        .par_iter()
-        .enumerate()
-        .map(|(n, release)| {
-            load(&release_source(release, root)).map_err(|err| {
+    let mut versions: Vec<(String, Vec<SharedItem>)> = Vec::with_capacity(releases.len());
+    let mut errors = Vec::new();
+    for (n, release) in releases.iter().enumerate() {
+        match load(&release_source(release, root)) {
+            Ok(framework) => versions.push((release.version.clone(), items(&framework))),
+            Err(err) => errors.push(
                 Diagnostic::error("E0006", format!("release `{}`: {err}", release.version))
                     .at(release_span(root, n))
-                    .help("check the release's `path`, `git` or `oscal` in book.toml")
-            })
-        })
-        .collect();
-    let mut frameworks = Vec::new();
-    let mut errors = Vec::new();
-    for result in loaded {
-        match result {
-            Ok(framework) => frameworks.push(framework),
-            Err(error) => errors.push(error),
+                    .help("check the release's `path`, `git` or `oscal` in book.toml"),
+            ),
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    let versions: Vec<(String, Vec<SharedItem>)> = releases
-        .iter()
-        .map(|r| r.version.clone())
-        .zip(frameworks.par_iter().map(items).collect::<Vec<_>>())
-        .collect();
     Ok(History::build(
         versions,
         (current_version(&current.config), items(current)),
