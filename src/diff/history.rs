@@ -352,3 +352,68 @@ impl History {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::item::{Item, Lifecycle};
+    use crate::model::Kind;
+
+    fn item(id: &str, statement: &str, replaces: &[&str]) -> SharedItem {
+        SharedItem::new(Item {
+            id: id.into(),
+            kind: Kind::Subcategory,
+            title: String::new(),
+            statement: statement.into(),
+            parent: "P".into(),
+            concept: "P".into(),
+            citations: Default::default(),
+            params: Default::default(),
+            life: Lifecycle {
+                replaces: replaces.iter().map(|s| s.to_string()).collect(),
+                ..Lifecycle::default()
+            },
+            oscal_id: id.into(),
+            position: 0,
+        })
+    }
+
+    #[test]
+    fn histories_follow_ids_across_releases() {
+        let v1 = vec![item("A-1", "keep a list", &[]), item("GONE", "old", &[])];
+        let v2 = vec![item("B-1", "keep a list", &["A-1"])];
+        let v3 = vec![
+            item("B-1", "keep a full list", &[]),
+            item("NEW", "new", &[]),
+        ];
+        let history = History::build(vec![("1".into(), v1), ("2".into(), v2)], ("3".into(), v3));
+        assert_eq!(history.steps.len(), 2);
+        assert_eq!(history.steps[1].slug, "3");
+        let events = &history.events["B-1"];
+        assert_eq!(events.len(), 2);
+        assert_eq!((events[0].step, events[0].id.as_str()), (0, "B-1"));
+        assert_eq!(events[0].changes, ["renumbered"]);
+        assert_eq!(events[1].changes, ["reworded"]);
+        assert_eq!(history.changed_in("NEW"), ["3"]);
+        assert!(history.changed_in("nothing").is_empty());
+        let former: Vec<(&str, Option<&str>, &str)> = history
+            .former_ids
+            .iter()
+            .map(|f| (f.id.as_str(), f.target.as_deref(), f.note.as_str()))
+            .collect();
+        assert_eq!(
+            former,
+            [
+                ("A-1", Some("B-1"), "A-1 became B-1 in 2."),
+                ("GONE", None, "GONE was removed in 2."),
+            ]
+        );
+    }
+
+    #[test]
+    fn version_slugs_are_safe_path_segments() {
+        assert_eq!(slug("1.0"), "1.0");
+        assert_eq!(slug(" Rev 5 / final "), "Rev-5---final");
+        assert_eq!(slug("../"), "version");
+    }
+}
