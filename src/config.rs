@@ -28,6 +28,26 @@ pub struct Config {
     /// `[serve]`: the live-preview server.
     #[serde(default)]
     pub serve: ServeSection,
+    /// `[[releases]]`: earlier versions of the framework, oldest first, for the "What
+    /// changed" pages and each item's history.
+    #[serde(default)]
+    pub releases: Vec<Release>,
+}
+
+/// `[[releases]]`: an earlier version of the framework. Exactly one of `path`, `git` and
+/// `oscal` says where it is.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Release {
+    /// The version's name, as pages show it (`0.9`).
+    pub version: String,
+    /// A project folder holding that version (book.toml and content), relative to this
+    /// project.
+    pub path: Option<PathBuf>,
+    /// A revision (tag, branch, commit) of the git repository this project is in.
+    pub git: Option<String>,
+    /// An OSCAL catalog (JSON) of that version, relative to this project.
+    pub oscal: Option<PathBuf>,
 }
 
 /// `[book]`.

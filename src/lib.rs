@@ -14,6 +14,7 @@ pub mod citation;
 pub mod config;
 pub mod crosswalk;
 pub mod diagnostics;
+pub mod diff;
 pub mod export;
 pub mod highlight;
 pub mod html;
@@ -100,6 +101,8 @@ pub struct Project {
     pub index: SiteIndex,
     /// Every diagnostic found, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the releases named in book.toml changed (empty when it names none).
+    pub history: diff::history::History,
     /// Time per stage so far.
     pub timings: Vec<StageTiming>,
 }
@@ -144,12 +147,23 @@ impl Project {
         diagnostics::drop_consequences(&mut diagnostics);
         diagnostics::sort(&mut diagnostics);
         timer.lap("validate");
+        let history = match diff::history::load_history(root, &framework) {
+            Ok(history) => history,
+            Err(errors) => {
+                diagnostics.extend(errors);
+                diff::history::History::default()
+            }
+        };
+        if !framework.config.releases.is_empty() {
+            timer.lap("releases");
+        }
         Ok(Project {
             root: root.to_path_buf(),
             framework,
             crosswalks,
             index,
             diagnostics,
+            history,
             timings: timer.laps,
         })
     }
@@ -246,7 +260,8 @@ pub fn render_all(
     let site = &framework.config.site;
     let base_path = site.base_path();
     let renderer = Renderer::new(framework, &project.crosswalks, &project.index, templates)
-        .map_err(|d| BuildError::Content(vec![d]))?;
+        .map_err(|d| BuildError::Content(vec![d]))?
+        .with_history(&project.history);
     let pages = renderer.pages();
     let mut files: linkcheck::Paths = other_files(project, theme).into_iter().collect();
     files.extend(pages.iter().map(|p| p.path.clone()));

@@ -1,5 +1,6 @@
 //! The `framewright` command line: argument parsing and printing, nothing else.
 
+mod cli_diff;
 mod cli_interop;
 
 use std::io::IsTerminal;
@@ -104,6 +105,40 @@ enum Command {
         #[command(subcommand)]
         source: ImportSource,
     },
+    /// Compare two versions of a framework, item by item.
+    ///
+    /// Each item is reported as added, removed or withdrawn (with where its content went),
+    /// renumbered, moved (another parent), renamed (title), reworded (statement, as a word
+    /// diff), with citations or parameters added or removed, or unchanged. Items whose ids
+    /// changed are paired by `replaces:` and `moved-to:` links; removed and added items
+    /// that read much the same are listed as suggestions, never paired silently.
+    /// Reformatting alone (YAML style, line wrapping, key order) is not a change.
+    ///
+    /// A version is a project folder, an OSCAL catalog (a `.json` file), or `git:REV`: the
+    /// project as it was at a tag, branch or commit of its git repository.
+    #[command(after_help = "Examples:\n  \
+        framewright diff releases/0.9 .            two project folders\n  \
+        framewright diff --rev v1.0                this project at tag v1.0 against its files now\n  \
+        framewright diff rev4.json rev5.json --format csv -o changes.csv\n  \
+        framewright diff git:v1.0 git:v2.0 --format oscal-mapping")]
+    Diff {
+        /// OLD then NEW (with `--rev`, only NEW, default `.`).
+        #[arg(value_names = ["OLD", "NEW"], num_args = 0..=2)]
+        versions: Vec<String>,
+        /// Compare the project (NEW, default `.`) with its own git revision REV (a tag,
+        /// branch or commit), as if OLD were `git:REV`.
+        #[arg(long, value_name = "REV")]
+        rev: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = cli_diff::DiffFormat::Human)]
+        format: cli_diff::DiffFormat,
+        /// Write to this file instead of standard output (whole or not at all).
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Print the time of each stage (reading both versions, comparing, formatting).
+        #[arg(long, short)]
+        verbose: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -149,6 +184,19 @@ fn main() -> ExitCode {
             output,
         } => cli_interop::export(&dir, format, output.as_deref()),
         Command::Import { source } => cli_interop::import(source),
+        Command::Diff {
+            versions,
+            rev,
+            format,
+            output,
+            verbose,
+        } => cli_diff::run(cli_diff::DiffArgs {
+            versions,
+            rev,
+            format,
+            output,
+            verbose,
+        }),
         Command::Serve {
             dir,
             address,
@@ -179,7 +227,8 @@ impl Command {
             | Command::Serve { dir, .. }
             | Command::Check { dir, .. }
             | Command::Export { dir, .. } => Some(dir),
-            Command::Init { .. } | Command::Import { .. } => None,
+            // diff compares versions that may be catalogs or folders: it says what it cannot read.
+            Command::Init { .. } | Command::Import { .. } | Command::Diff { .. } => None,
         }
     }
 }

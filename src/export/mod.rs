@@ -1,5 +1,6 @@
 //! Exports: the framework as data (SPEC §6), beside rendering; reads the model, writes no HTML.
 
+pub mod changes;
 pub mod mapping;
 pub mod oscal;
 

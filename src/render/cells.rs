@@ -48,6 +48,8 @@ pub struct TableView {
     rows: Vec<RowView>,
     /// The documents the rows cite, for the filter: JSON, slug → [name, series slug, series].
     documents: String,
+    /// The versions the "changed since" filter offers: JSON (empty without releases).
+    since: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -63,6 +65,10 @@ struct RowView {
     documents: String,
     cells: Vec<CellView>,
     statements: Vec<StatementView>,
+    /// The row's history line (HTML; empty without releases or changes).
+    history: String,
+    /// The release steps in which it changed, for the "changed since" filter.
+    changed: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -84,6 +90,7 @@ pub struct TableBuilder<'a> {
     crosswalks: &'a [Crosswalk],
     index: &'a SiteIndex,
     dir: &'a str,
+    history: Option<&'a crate::diff::history::History>,
 }
 
 impl<'a> TableBuilder<'a> {
@@ -99,7 +106,14 @@ impl<'a> TableBuilder<'a> {
             crosswalks,
             index,
             dir,
+            history: None,
         }
+    }
+
+    /// Rows with the items' history lines and the "changed since" filter's data.
+    pub fn with_history(mut self, history: &'a crate::diff::history::History) -> TableBuilder<'a> {
+        self.history = Some(history);
+        self
     }
 
     /// The table of a node's children, or None when it has none.
@@ -147,6 +161,10 @@ impl<'a> TableBuilder<'a> {
                 .collect(),
             rows,
             documents: document_names(&children),
+            since: self
+                .history
+                .map(super::changes::since_versions)
+                .unwrap_or_default(),
         })
     }
 
@@ -172,11 +190,20 @@ impl<'a> TableBuilder<'a> {
             .filter_map(|c| c.document.as_deref().map(slugify))
             .collect();
         documents.dedup();
+        let (history, changed) = match self.history {
+            Some(history) => (
+                super::changes::history_html(history, &child.id, self.dir),
+                super::changes::changed_steps(history, &child.id),
+            ),
+            None => (String::new(), String::new()),
+        };
         RowView {
             id: child.id.clone(),
             documents: documents.join(" "),
             cells,
             statements,
+            history,
+            changed,
         }
     }
 

@@ -25,6 +25,9 @@ impl Renderer<'_> {
         for page in self.crosswalk_pages() {
             urls.push(format!("{base}{}", page.dir()));
         }
+        for dir in self.change_dirs() {
+            urls.push(format!("{base}{dir}"));
+        }
         let mut context = Context::new();
         context.insert("urls", &urls);
         self.run("sitemap.xml", &context)

@@ -251,8 +251,11 @@ impl LiveSite {
                 nodes.insert(0); // the home page shows concept descriptions
             }
         }
+        // The history is the one of the last full build: an edit that changes what an
+        // item's history line says shows after the next full rebuild.
         let renderer = Renderer::new(framework, &project.crosswalks, index, &built.templates)
-            .map_err(|d| BuildError::Content(vec![d]))?;
+            .map_err(|d| BuildError::Content(vec![d]))?
+            .with_history(&project.history);
         let series = &index.references.series;
         // Every kind is named, so that a new kind is placed here, not forgotten. A reload
         // never changes ids, titles, kinds or order (that is `Reload::Structural`, a full
@@ -278,6 +281,9 @@ impl LiveSite {
             // The print edition shows every node; it is large, so it is re-rendered when
             // the project is idle (see `refresh_exports`), never on the reload path.
             PageKind::Print => false,
+            // The releases' pages show the history read at the last full rebuild, which
+            // an edit of the current content does not re-read.
+            PageKind::Changes | PageKind::Release(_) | PageKind::FormerId(_) => false,
         };
         let all_pages = renderer.pages();
         // Pages of series or documents no longer cited go away, as in a build.
@@ -346,6 +352,7 @@ impl LiveSite {
             let (framework, index) = (&project.framework, &project.index);
             if let Ok(renderer) =
                 Renderer::new(framework, &project.crosswalks, index, &built.templates)
+                    .map(|r| r.with_history(&project.history))
             {
                 let print = renderer
                     .pages()

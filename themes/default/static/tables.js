@@ -6,6 +6,9 @@
  * Rows that do not match are hidden; statements stay with their row. The bar is
  * built from the table itself: every row carries data-documents (slugs of the
  * documents it cites) and the table data-document-names (slug -> names).
+ * When book.toml names earlier releases, a third control shows only the rows
+ * changed since a chosen release: rows carry data-changed (the release steps in
+ * which the item changed) and the table data-since (the releases, oldest first).
  * No server, no request.
  */
 (function () {
@@ -34,6 +37,8 @@
     if (!body) { return; }
     var names = {};
     try { names = JSON.parse(table.getAttribute("data-document-names") || "{}") || {}; } catch (e) { names = {}; }
+    var releases = [];
+    try { releases = JSON.parse(table.getAttribute("data-since") || "[]") || []; } catch (e) { releases = []; }
 
     // Rows, each with the statements row that follows it.
     var groups = [];
@@ -46,7 +51,8 @@
         for (var s = 0; s < slugs.length; s++) {
           if (names[slugs[s]]) { series.push(names[slugs[s]][1]); }
         }
-        groups.push({ rows: [row], documents: slugs, series: series, text: text(row) });
+        var changed = (row.getAttribute("data-changed") || "").split(/\s+/).filter(Boolean).map(Number);
+        groups.push({ rows: [row], documents: slugs, series: series, changed: changed, text: text(row) });
       } else if (groups.length) {
         groups[groups.length - 1].rows.push(row);
         groups[groups.length - 1].text += " " + text(row);
@@ -88,6 +94,13 @@
       }
       html += "</select> ";
     }
+    if (releases.length) {
+      html += "<label for=\"" + id + "-since\">Changed since</label> <select id=\"" + id + "-since\"><option value=\"\">any release</option>";
+      for (var v = 0; v < releases.length; v++) {
+        html += "<option value=\"" + v + "\">" + escapeHtml(releases[v]) + "</option>";
+      }
+      html += "</select> ";
+    }
     html += "<label for=\"" + id + "-text\">Containing</label> <input id=\"" + id + "-text\" type=\"search\" autocomplete=\"off\" spellcheck=\"false\" placeholder=\"words or ids\">" +
       " <button type=\"button\" class=\"table-filter-clear\" hidden>Clear</button>" +
       " <span class=\"table-filter-status\" role=\"status\" aria-live=\"polite\"></span>";
@@ -96,13 +109,15 @@
     var wrap = table.parentNode && table.parentNode.className.indexOf("table-wrap") >= 0 ? table.parentNode : table;
     wrap.parentNode.insertBefore(bar, wrap);
 
-    var select = bar.querySelector("select");
+    var select = bar.querySelector("#" + id + "-doc");
+    var sinceSelect = bar.querySelector("#" + id + "-since");
     var input = bar.querySelector("input");
     var clear = bar.querySelector(".table-filter-clear");
     var status = bar.querySelector(".table-filter-status");
 
     function apply() {
       var choice = select ? select.value : "";
+      var since = sinceSelect && sinceSelect.value !== "" ? Number(sinceSelect.value) : -1;
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0;
       for (var g = 0; g < groups.length; g++) {
@@ -113,19 +128,24 @@
         } else if (choice.indexOf("d:") === 0) {
           ok = group.documents.indexOf(choice.slice(2)) >= 0;
         }
+        if (ok && since >= 0) {
+          // Changed since release `since`: in that release's step or a later one.
+          ok = group.changed.some(function (step) { return step >= since; });
+        }
         for (var w = 0; ok && w < words.length; w++) {
           ok = group.text.indexOf(words[w]) >= 0;
         }
         for (var r = 0; r < group.rows.length; r++) { group.rows[r].hidden = !ok; }
         if (ok) { shown += 1; }
       }
-      var filtered = !!(choice || words.length);
+      var filtered = !!(choice || words.length || since >= 0);
       clear.hidden = !filtered;
       table.setAttribute("data-filtered", filtered ? "true" : "false");
       status.textContent = filtered ? "Showing " + shown + " of " + groups.length + " rows" : "";
     }
 
     if (select) { select.addEventListener("change", apply); }
+    if (sinceSelect) { sinceSelect.addEventListener("change", apply); }
     input.addEventListener("input", apply);
     input.addEventListener("keydown", function (event) {
       if ((event.key === "Escape" || event.key === "Esc") && input.value) {
@@ -136,6 +156,7 @@
     });
     clear.addEventListener("click", function () {
       if (select) { select.value = ""; }
+      if (sinceSelect) { sinceSelect.value = ""; }
       input.value = "";
       apply();
       input.focus();
