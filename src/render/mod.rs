@@ -272,10 +272,14 @@ impl<'a> Renderer<'a> {
             path: "404.html".into(),
             kind: PageKind::NotFound,
         });
-        pages.push(Page {
-            path: "sitemap.xml".into(),
-            kind: PageKind::Sitemap,
-        });
+        // A sitemap lists absolute URLs: without a public address there is none (the
+        // build warns, see `no_sitemap_warning`).
+        if self.site.absolute_base().is_some() {
+            pages.push(Page {
+                path: "sitemap.xml".into(),
+                kind: PageKind::Sitemap,
+            });
+        }
         // The print edition last: it renders its own sections in parallel, so it keeps
         // every core busy however late it starts, and by then the exports (made beside the
         // pages) are done, so the two largest pieces of work are not in memory together.
@@ -673,10 +677,9 @@ impl<'a> Renderer<'a> {
     }
 
     fn render_sitemap(&self) -> Result<String, Diagnostic> {
-        let base = self
-            .site
-            .absolute_base()
-            .unwrap_or_else(|| self.site.base_path());
+        let Some(base) = self.site.absolute_base() else {
+            return Ok(String::new());
+        };
         let mut urls: Vec<String> = self
             .index
             .pages
