@@ -230,11 +230,25 @@ fn send_file(request: Request, path: &str, bytes: &[u8], status: u16) {
     } else {
         bytes.to_vec()
     };
-    let response = Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-store"));
-    let _ = request.respond(response);
+    let head_only = *request.method() == Method::Head;
+    let reason = StatusCode(status).default_reason_phrase();
+    let head = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    // Written by hand to say `Connection: close` (tiny_http drops that header): tiny_http
+    // 0.12 gives each open connection a pool thread, and when a browser opens several at
+    // once one can wait in the pool's queue behind an idle keep-alive connection, so a
+    // page's last script never loads. Closed connections free their threads at once.
+    let mut writer = request.into_writer();
+    let _ = writer
+        .write_all(head.as_bytes())
+        .and_then(|_| match head_only {
+            true => Ok(()),
+            false => writer.write_all(&body),
+        })
+        .and_then(|_| writer.flush());
 }
 
 fn handle_internal(request: Request, endpoint: &str, shared: &Shared) {
