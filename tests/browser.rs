@@ -144,10 +144,11 @@ fn node(script: &str, args: &[&Path]) {
 fn report(what: &str, output: &Output) {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
+    // The report goes to the test's output, which the harness shows when it fails.
     println!("{stdout}");
     assert!(
         output.status.success(),
-        "{what} failed (screenshots in target/browser-artifacts/):\n{stdout}\n{stderr}"
+        "{what} failed, see its report above (screenshots in target/browser-artifacts/)\n{stderr}"
     );
 }
 

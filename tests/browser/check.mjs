@@ -166,6 +166,35 @@ async function checkMode(mode) {
   expect(state.length === 1 && state[0] === "PR.DS-91", tag(`the text filter narrows the rows (${state})`));
   const status = await cat.$eval(".table-filter-status", (s) => s.textContent);
   expect(/Showing 1 of/.test(status), tag(`the filter says how many rows show (${status})`));
+  await cat.fill(".table-filter input", "");
+  state = await cat.$$eval("tr[data-documents]", (rows) => rows.filter((r) => r.hidden || r.offsetParent === null).map((r) => r.id));
+  expect(state.length === 0, tag(`clearing the filters shows every row again (${state})`));
+
+  // Every table with a filter bar, on concept and category pages: the text filter keeps
+  // exactly the row it names, and clearing it shows them all again.
+  for (const rel of ["identify/", "protect/", "identify/asset-management/", "protect/data-security/"]) {
+    const p = await openPage(context, pageUrl(base, rel, fileMode), `filters ${rel}`);
+    pages.push(p);
+    const count = await p.$$eval(".table-filter", (bars) => bars.length);
+    let good = 0;
+    // The bar stands just before its table (or the table's scrolling wrapper).
+    const rows = (bar, visibleOnly) => bar.evaluate((b, only) => {
+      const next = b.nextElementSibling;
+      const table = next.matches("table") ? next : next.querySelector("table");
+      return [...table.querySelectorAll("tr[data-documents]")].filter((r) => !only || !r.hidden).map((r) => r.id);
+    }, visibleOnly);
+    for (let i = 0; i < count; i++) {
+      const bar = p.locator(".table-filter").nth(i);
+      const ids = await rows(bar, false);
+      const last = ids[ids.length - 1];
+      await bar.locator("input").fill(last);
+      const shown = await rows(bar, true);
+      await bar.locator("input").fill("");
+      const all = await rows(bar, true);
+      if (shown.length === 1 && shown[0] === last && all.length === ids.length) { good += 1; }
+    }
+    expect(count > 0 && good === count, tag(`${rel}: each of the ${count} table filters narrows to the named row and clears (${good} good)`));
+  }
 
   // 3b. The sidebar by keyboard: a concept's link and the control that shows its
   // categories are separate stops; Enter on the control toggles it, on the link follows it.
