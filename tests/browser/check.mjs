@@ -212,7 +212,30 @@ async function checkMode(mode) {
   const concept = await nav.$eval("h1", (h) => h.textContent);
   expect(/protect/.test(link || "") && concept === "Protect", tag(`the concept's link is its own stop and opens the concept (${link} -> ${concept})`));
 
-  // 3c. From the file system, every link of a page points at a file, and following one
+  // 3c. Keyboard basics: the first Tab reaches the skip link, which moves focus to the
+  // main content; focus is visible; reduced motion turns transitions off.
+  const kb = await openPage(context, pageUrl(base, "identify/", fileMode), "keyboard");
+  pages.push(kb);
+  await kb.keyboard.press("Tab");
+  const skip = await kb.evaluate(() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return { text: el.textContent, outline: style.outlineStyle, width: parseFloat(style.outlineWidth), top: el.getBoundingClientRect().top };
+  });
+  expect(skip.text === "Skip to content" && skip.outline !== "none" && skip.width >= 2 && skip.top >= 0,
+    tag(`the first Tab shows the skip link, with a visible focus (${JSON.stringify(skip)})`));
+  await kb.keyboard.press("Enter");
+  await kb.keyboard.press("Tab");
+  const inMain = await kb.evaluate(() => {
+    const el = document.activeElement;
+    return { inMain: !!el.closest("main"), outline: getComputedStyle(el).outlineStyle };
+  });
+  expect(inMain.inMain && inMain.outline !== "none", tag(`the skip link leads into the main content, focus visible there (${JSON.stringify(inMain)})`));
+  await kb.emulateMedia({ reducedMotion: "reduce" });
+  const motion = await kb.$eval("#sidebar .nav-concept > details > summary", (s) => getComputedStyle(s, "::before").transitionDuration);
+  expect(motion === "0s", tag(`prefers-reduced-motion turns transitions off (${motion})`));
+
+  // 3d. From the file system, every link of a page points at a file, and following one
   // opens the page (not a folder listing).
   if (fileMode) {
     const p = await openPage(context, pageUrl(base, "identify/asset-management/", fileMode), "file links");
