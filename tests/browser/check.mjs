@@ -307,6 +307,16 @@ async function checkMode(mode) {
   const controls = await print.$$eval("button, input, select, textarea, summary, .table-filter",
     (els) => els.filter((e) => e.getClientRects().length > 0).map((e) => e.outerHTML.slice(0, 60)));
   expect(controls.length === 0, tag(`no interactive controls on paper (${controls.join(" | ")})`));
+  // Printed to PDF, the page breaks before each concept take effect: the same page
+  // printed with them turned off has fewer pages.
+  if (!fileMode) {
+    const sheets = async () => ((await print.pdf({ format: "A4" })).toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+    const withBreaks = await sheets();
+    await print.addStyleTag({ content: "@media print { .print-concept { break-before: auto !important; page-break-before: auto !important; } }" });
+    const withoutBreaks = await sheets();
+    expect(withBreaks > withoutBreaks && withoutBreaks > 1,
+      tag(`the print edition prints to PDF with a page break before each concept (${withBreaks} pages, ${withoutBreaks} without the breaks)`));
+  }
   await context.close();
 }
 
