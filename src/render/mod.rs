@@ -677,6 +677,8 @@ impl<'a> Renderer<'a> {
     }
 
     fn render_sitemap(&self) -> Result<String, Diagnostic> {
+        // `pages` lists no sitemap without a public address; should one be asked for
+        // anyway, it is empty rather than made of relative URLs (which are invalid there).
         let Some(base) = self.site.absolute_base() else {
             return Ok(String::new());
         };
