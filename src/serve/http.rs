@@ -6,12 +6,14 @@ use std::io::Write;
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use tiny_http::{Method, Request, StatusCode};
 
 /// Where the live-reload machinery lives, apart from the site's own paths.
 pub const PREFIX: &str = "/__framewright/";
 const SCRIPT: &str = include_str!("livereload.js");
 const MAX_PATH: usize = 2048;
+/// The content type of the server's own short answers (errors, refusals).
+const PLAIN_TEXT: (&str, &str) = ("Content-Type", "text/plain; charset=utf-8");
 
 /// What the watcher publishes and the HTTP threads read.
 #[derive(Default)]
@@ -143,9 +145,9 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// A response header; values are made ASCII first (percent-encoding anything else), so
-/// building one cannot fail on what a client sent.
-fn header(name: &'static str, value: &str) -> Header {
+/// A response header's value made printable ASCII (percent-encoding anything else, line
+/// breaks included), so that what a client sent cannot end up as a header of its own.
+fn ascii(value: &str) -> String {
     let mut ascii = String::with_capacity(value.len());
     for byte in value.bytes() {
         if byte.is_ascii_graphic() || byte == b' ' {
@@ -154,8 +156,7 @@ fn header(name: &'static str, value: &str) -> Header {
             ascii.push_str(&format!("%{byte:02X}"));
         }
     }
-    Header::from_bytes(name.as_bytes(), ascii.as_bytes())
-        .expect("header names are static tokens and values are ASCII by now")
+    ascii
 }
 
 /// Adds the live-reload script to an HTML page (preview only).
@@ -172,7 +173,7 @@ fn inject_script(html: &[u8]) -> Vec<u8> {
 /// Answers one request.
 pub fn handle(request: Request, shared: &Shared) {
     if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(Response::from_string("method not allowed").with_status_code(405));
+        send(request, 405, &[PLAIN_TEXT], b"method not allowed");
         return;
     }
     let url = request.url().to_string();
@@ -182,7 +183,7 @@ pub fn handle(request: Request, shared: &Shared) {
     let path = match site_path(&url) {
         Ok(path) => path,
         Err(PathError::Refused) => {
-            let _ = request.respond(Response::from_string("bad request").with_status_code(400));
+            send(request, 400, &[PLAIN_TEXT], b"bad request");
             return;
         }
     };
@@ -209,17 +210,13 @@ pub fn handle(request: Request, shared: &Shared) {
             Some(query) => format!("{raw_path}/?{query}"),
             None => format!("{raw_path}/"),
         };
-        let response = Response::empty(301).with_header(header("Location", &location));
-        let _ = request.respond(response);
-        return;
+        return send(request, 301, &[("Location", &location)], b"");
     }
     let not_found = files.get("404.html").cloned();
     drop(files);
     match not_found {
         Some(bytes) => send_file(request, "404.html", &bytes, 404),
-        None => {
-            let _ = request.respond(Response::from_string("not found").with_status_code(404));
-        }
+        None => send(request, 404, &[PLAIN_TEXT], b"not found"),
     }
 }
 
@@ -230,23 +227,36 @@ fn send_file(request: Request, path: &str, bytes: &[u8], status: u16) {
     } else {
         bytes.to_vec()
     };
+    send(
+        request,
+        status,
+        &[("Content-Type", kind), ("Cache-Control", "no-store")],
+        &body,
+    );
+}
+
+/// Sends a whole response, then closes the connection. Written by hand to say
+/// `Connection: close` (tiny_http drops that header): tiny_http 0.12 gives each open
+/// connection a pool thread, and when a browser opens several at once one can wait in the
+/// pool's queue behind an idle keep-alive connection, so that a page's last script never
+/// loads. A closed connection frees its thread at once.
+fn send(request: Request, status: u16, headers: &[(&str, &str)], body: &[u8]) {
     let head_only = *request.method() == Method::Head;
     let reason = StatusCode(status).default_reason_phrase();
-    let head = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\
-         Cache-Control: no-store\r\nConnection: close\r\n\r\n",
+    let mut head = format!("HTTP/1.1 {status} {reason}\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {}\r\n", ascii(value)));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
-    );
-    // Written by hand to say `Connection: close` (tiny_http drops that header): tiny_http
-    // 0.12 gives each open connection a pool thread, and when a browser opens several at
-    // once one can wait in the pool's queue behind an idle keep-alive connection, so a
-    // page's last script never loads. Closed connections free their threads at once.
+    ));
     let mut writer = request.into_writer();
     let _ = writer
         .write_all(head.as_bytes())
         .and_then(|_| match head_only {
             true => Ok(()),
-            false => writer.write_all(&body),
+            false => writer.write_all(body),
         })
         .and_then(|_| writer.flush());
 }
@@ -254,22 +264,20 @@ fn send_file(request: Request, path: &str, bytes: &[u8], status: u16) {
 fn handle_internal(request: Request, endpoint: &str, shared: &Shared) {
     match endpoint.split('?').next().unwrap_or("") {
         "livereload.js" => {
-            let response = Response::from_string(SCRIPT)
-                .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
-                .with_header(header("Cache-Control", "no-store"));
-            let _ = request.respond(response);
+            let headers = [
+                ("Content-Type", "text/javascript; charset=utf-8"),
+                ("Cache-Control", "no-store"),
+            ];
+            send(request, 200, &headers, SCRIPT.as_bytes());
         }
         "status" => {
             let status = shared.snapshot();
             let body = serde_json::json!({"generation": status.generation, "error": status.error});
-            let response = Response::from_string(body.to_string())
-                .with_header(header("Content-Type", "application/json"));
-            let _ = request.respond(response);
+            let json = [("Content-Type", "application/json")];
+            send(request, 200, &json, body.to_string().as_bytes());
         }
         "events" => stream_events(request, shared),
-        _ => {
-            let _ = request.respond(Response::from_string("not found").with_status_code(404));
-        }
+        _ => send(request, 404, &[PLAIN_TEXT], b"not found"),
     }
 }
 
