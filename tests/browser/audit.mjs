@@ -1,7 +1,7 @@
 // Accessibility audit of built framewright sites with axe-core in headless Chromium:
 // every listed page in light and dark colour schemes, at a desktop and a phone width,
-// must have no serious or critical violation of the WCAG 2.1 A and AA rules, and log
-// no console error.
+// must have no serious or critical violation of the WCAG 2.1 A and AA rules, log no
+// console error and request nothing from outside the site.
 //
 //   node tests/browser/audit.mjs ARTIFACTS_DIR SITE_DIR=PAGE,PAGE,... [SITE_DIR=...]
 //
@@ -64,8 +64,13 @@ async function auditVariant(site, base, pages, variant) {
   });
   const page = await context.newPage();
   let errors = [];
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => errors.push(`exception: ${e}`));
+  // The site promises no external requests: everything comes from the site itself.
+  const origin = new URL(base).origin;
+  page.on("request", (r) => {
+    if (!r.url().startsWith(origin + "/") && !r.url().startsWith("data:")) { errors.push(`external request: ${r.url()}`); }
+  });
   for (const spec of pages) {
     const colon = spec.lastIndexOf(":");
     const [rel, only] = colon >= 0 ? [spec.slice(0, colon), spec.slice(colon + 1)] : [spec, ""];
@@ -86,7 +91,7 @@ async function auditVariant(site, base, pages, variant) {
     audited += 1;
     const problems = [
       ...bad.map((v) => `axe ${v.impact} ${v.id} ×${v.nodes.length}: ${v.help} (e.g. ${v.nodes[0].target.join(" ")}${v.nodes[0].any[0] ? ": " + v.nodes[0].any[0].message : ""})`),
-      ...errors.map((e) => `console: ${e}`),
+      ...errors,
     ];
     if (problems.length) {
       for (const p of problems) { failures.push(`${label}: ${p}`); console.log(`FAIL ${label}: ${p}`); }
