@@ -150,13 +150,16 @@ impl SiteSection {
         }
     }
 
-    /// The base URL when it is absolute (`https://…/`), for sitemap and canonical links.
+    /// The site's public address (`https://…/`), for the sitemap and canonical links: the
+    /// base URL when it is absolute, else the custom domain with the base URL's path, else
+    /// none (a sitemap and canonical links need absolute URLs).
     pub fn absolute_base(&self) -> Option<String> {
         let url = self.base_url.trim();
         if url.starts_with("http://") || url.starts_with("https://") {
             Some(format!("{}/", url.trim_end_matches('/')))
         } else {
-            None
+            self.cname()
+                .map(|name| format!("https://{name}{}", self.base_path()))
         }
     }
 }
@@ -327,6 +330,14 @@ mod tests {
             "https://org.github.io/repo/"
         );
         assert!(site("/repo/").absolute_base().is_none());
+        let with_domain = SiteSection {
+            base_url: "/docs/".into(),
+            cname: Some("fw.example.org".into()),
+        };
+        assert_eq!(
+            with_domain.absolute_base().as_deref(),
+            Some("https://fw.example.org/docs/")
+        );
     }
 
     #[test]

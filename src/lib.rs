@@ -512,6 +512,25 @@ impl SiteSink for Discard {
     }
 }
 
+/// The warning for a build without `sitemap.xml`: a sitemap needs absolute URLs, and the
+/// site's public address is not configured (see [`config::SiteSection::absolute_base`]).
+fn no_sitemap_warning(config: &Config) -> Option<Diagnostic> {
+    config.site.absolute_base().is_none().then(|| {
+        Diagnostic::warning(
+            "W0063",
+            format!(
+                "no sitemap.xml written: base-url `{}` is not the site's public address",
+                config.site.base_url.trim()
+            ),
+        )
+        .at(diagnostics::Span::file(config::CONFIG_FILE))
+        .help(
+            "set `[site] base-url = \"https://…/\"` in book.toml (or pass `--base-url`) \
+             to get a sitemap and canonical links",
+        )
+    })
+}
+
 /// Builds the site of the project at `root`: all or nothing.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
     // The commit needs to know what the existing site holds: list it while the content
@@ -547,7 +566,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     timer.lap("commit");
     let mut timings = std::mem::take(&mut project.timings);
     timings.extend(timer.laps);
-    let diagnostics = std::mem::take(&mut project.diagnostics);
+    let mut diagnostics = std::mem::take(&mut project.diagnostics);
+    diagnostics.extend(no_sitemap_warning(&project.framework.config));
     dispose(project);
     Ok(BuildReport {
         output,

@@ -568,7 +568,11 @@ fn book_toml_problems_do_not_stop_the_content_check() {
 fn the_conformance_page_shows_each_concept() {
     let site = tempfile::tempdir().unwrap();
     let dest = site.path().join("site");
-    common::build_into(&fixture("basic"), &dest, &[]);
+    common::build_into(
+        &fixture("basic"),
+        &dest,
+        &["--base-url", "https://fw.example.org/"],
+    );
     let page = fs::read_to_string(dest.join("conformance/index.html")).unwrap();
     assert!(page.contains("Meets the guideline"), "{page}");
     for concept in ["Identify", "Protect", "Detect", "Respond", "Recover"] {

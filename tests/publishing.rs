@@ -268,6 +268,7 @@ fn highlight_css() -> String {
             .map(|line| format!("{line}\n"))
             .collect();
         let css = format!("{}{}{}", &css[..start], rule, &css[end..]);
+        let css = with_contrast(&css, background(name));
         css.lines()
             .map(|line| {
                 let line = line.trim();
@@ -288,12 +289,114 @@ fn highlight_css() -> String {
         "/*\n * framewright default theme: syntax highlighting of code blocks (classes `hl-…`).\n \
          * Generated from syntect's themes by tests/publishing.rs; do not edit by hand:\n \
          * FRAMEWRIGHT_UPDATE_HIGHLIGHT_CSS=1 cargo test --test publishing highlight_css\n \
-         * Light (and on paper): InspiredGitHub. Dark: base16-ocean.dark.\n */\n\n\
+         * Light (and on paper): InspiredGitHub. Dark: base16-ocean.dark. Colours are\n \
+         * darkened (light) or lightened (dark) to a contrast of at least 4.5:1 (WCAG 2.1 AA).\n */\n\n\
          @media print, (prefers-color-scheme: light) {{\n{}\n}}\n\n\
          @media screen and (prefers-color-scheme: dark) {{\n{}\n}}\n",
         css("InspiredGitHub").trim_end(),
         css("base16-ocean.dark").trim_end()
     )
+}
+
+/// The background of code blocks (`var(--surface)` in framewright.css) under each theme.
+fn background(theme: &str) -> [u8; 3] {
+    match theme {
+        "InspiredGitHub" => [0xf4, 0xf6, 0xf9],
+        _ => [0x16, 0x1d, 0x26],
+    }
+}
+
+/// `css` with every text colour moved towards black or white (whichever needs the smaller
+/// step) until it has a contrast of 4.5:1, WCAG 2.1 AA for text, against its rule's
+/// `background-color`, or against the code block's `background` when the rule sets none.
+fn with_contrast(css: &str, background: [u8; 3]) -> String {
+    css.split_inclusive('}')
+        .map(|rule| {
+            let hex = |property: &str| {
+                rule.lines()
+                    .filter_map(|line| line.trim().strip_prefix(property))
+                    .find_map(|value| parse_hex(value.trim().trim_end_matches(';')))
+            };
+            let (Some(colour), under) = (hex("color:"), hex("background-color:")) else {
+                return rule.to_string();
+            };
+            let fixed = to_hex(readable(colour, under.unwrap_or(background)));
+            rule.split_inclusive('\n')
+                .map(|line| match line.trim().strip_prefix("color:") {
+                    Some(_) => {
+                        format!("{}color: {fixed};\n", &line[..line.find("color:").unwrap()])
+                    }
+                    None => line.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The colour nearest to `colour` on its way to black or to white that reaches 4.5:1
+/// against `under` (with a little margin for rounding in the browser).
+fn readable(colour: [u8; 3], under: [u8; 3]) -> [u8; 3] {
+    let mix = |toward: f64, step: u32| {
+        colour.map(|c| {
+            (f64::from(c) + (toward - f64::from(c)) * f64::from(step) / 100.0).round() as u8
+        })
+    };
+    (0..=100)
+        .flat_map(|step| [mix(0.0, step), mix(255.0, step)])
+        .find(|&c| contrast(c, under) >= 4.6)
+        .expect("black or white reaches 4.6:1 against any background")
+}
+
+/// The WCAG 2.1 contrast ratio of two sRGB colours.
+fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let luminance = |c: [u8; 3]| {
+        let [r, g, b] = c.map(|v| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        });
+        0.2126 * r + 0.7152 * g + 0.0722 * b
+    };
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+fn parse_hex(value: &str) -> Option<[u8; 3]> {
+    let hex = value.strip_prefix('#')?;
+    if hex.len() != 6 {
+        return None;
+    }
+    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some([channel(0)?, channel(2)?, channel(4)?])
+}
+
+fn to_hex(c: [u8; 3]) -> String {
+    format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
+}
+
+#[test]
+fn highlight_colours_reach_aa_contrast() {
+    // The two colours the audit found: a YAML key in light mode, red in dark mode.
+    assert!(contrast([0x63, 0xa3, 0x5c], background("InspiredGitHub")) < 4.5);
+    assert!(contrast([0xbf, 0x61, 0x6a], background("base16-ocean.dark")) < 4.5);
+    let css = highlight_css();
+    let (light, dark) = css.split_at(css.find("prefers-color-scheme: dark").unwrap());
+    for (half, theme) in [(light, "InspiredGitHub"), (dark, "base16-ocean.dark")] {
+        for rule in half.split_inclusive('}') {
+            let hex = |property: &str| {
+                rule.lines()
+                    .filter_map(|line| line.trim().strip_prefix(property))
+                    .find_map(|value| parse_hex(value.trim().trim_end_matches(';')))
+            };
+            if let Some(colour) = hex("color:") {
+                let under = hex("background-color:").unwrap_or(background(theme));
+                assert!(contrast(colour, under) >= 4.5, "{theme}: {rule}");
+            }
+        }
+    }
 }
 
 // ---- GitHub Pages -------------------------------------------------------------------------

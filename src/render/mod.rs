@@ -298,10 +298,14 @@ impl<'a> Renderer<'a> {
             path: "404.html".into(),
             kind: PageKind::NotFound,
         });
-        pages.push(Page {
-            path: "sitemap.xml".into(),
-            kind: PageKind::Sitemap,
-        });
+        // A sitemap lists absolute URLs: without a public address there is none (the
+        // build warns, see `no_sitemap_warning`).
+        if self.site.absolute_base().is_some() {
+            pages.push(Page {
+                path: "sitemap.xml".into(),
+                kind: PageKind::Sitemap,
+            });
+        }
         // The print edition last: it renders its own sections in parallel, so it keeps
         // every core busy however late it starts, and by then the exports (made beside the
         // pages) are done, so the two largest pieces of work are not in memory together.

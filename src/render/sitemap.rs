@@ -4,10 +4,11 @@ use super::*;
 
 impl Renderer<'_> {
     pub(super) fn render_sitemap(&self) -> Result<String, Diagnostic> {
-        let base = self
-            .site
-            .absolute_base()
-            .unwrap_or_else(|| self.site.base_path());
+        // `pages` lists no sitemap without a public address; should one be asked for
+        // anyway, it is empty rather than made of relative URLs (which are invalid there).
+        let Some(base) = self.site.absolute_base() else {
+            return Ok(String::new());
+        };
         let mut urls: Vec<String> = self
             .index
             .pages

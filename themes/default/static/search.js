@@ -242,15 +242,16 @@
     }
     var cites = hasMatch(d[CITE], pattern) && kind !== "document" ? snippet(d[CITE], pattern, 120) : "";
     var meta = escapeHtml(KIND_LABELS[kind] || kind) + (concept ? " · " + escapeHtml(concept[TITLE] || concept[ID]) : "");
-    return "<li class=\"search-result\" role=\"option\" id=\"" + optionId + "\" aria-selected=\"false\">" +
-      "<a href=\"" + escapeHtml(href(d[URL])) + "\" tabindex=\"-1\">" +
+    // An option holds no link (a control inside a control): the box follows its data-href.
+    return "<li class=\"search-result\" role=\"option\" id=\"" + optionId + "\" aria-selected=\"false\" data-href=\"" +
+      escapeHtml(href(d[URL])) + "\"><span class=\"search-result-body\">" +
       "<span class=\"search-result-head\"><span class=\"item-id\">" + snippet(d[ID], pattern, 80) + "</span>" +
       (d[TITLE] ? " <span class=\"search-result-title\">" + snippet(d[TITLE], pattern, 120) + "</span>" : "") +
       "</span>" +
       "<span class=\"search-result-meta\">" + meta + "</span>" +
       (text ? "<span class=\"search-result-snippet\">" + text + "</span>" : "") +
       (cites ? "<span class=\"search-result-cites\">" + cites + "</span>" : "") +
-      "</a></li>";
+      "</span></li>";
   }
 
   /* One search box --------------------------------------------------------- */
@@ -369,8 +370,8 @@
     function follow(index) {
       var items = options();
       var item = items[index >= 0 ? index : 0];
-      var link = item && item.querySelector("a");
-      if (link) { window.location.href = link.href; }
+      var target = item && item.getAttribute("data-href");
+      if (target) { window.location.href = target; }
     }
 
     input.addEventListener("focus", function () {
@@ -409,14 +410,20 @@
     });
     // Clicking a result must not blur the box first.
     list.addEventListener("mousedown", function (event) { event.preventDefault(); });
-    list.addEventListener("mousemove", function (event) {
-      var target = event.target;
-      while (target && target !== list && target.getAttribute("role") !== "option") { target = target.parentNode; }
-      if (target && target !== list) {
-        var items = options();
-        for (var i = 0; i < items.length; i++) { if (items[i] === target && i !== active) { setActive(i); } }
-      }
+    list.addEventListener("click", function (event) {
+      var index = optionIndex(event.target);
+      if (index >= 0) { follow(index); }
     });
+    list.addEventListener("mousemove", function (event) {
+      var index = optionIndex(event.target);
+      if (index >= 0 && index !== active) { setActive(index); }
+    });
+    function optionIndex(target) {
+      while (target && target !== list && target.getAttribute("role") !== "option") { target = target.parentNode; }
+      var items = options();
+      for (var i = 0; i < items.length; i++) { if (items[i] === target) { return i; } }
+      return -1;
+    }
     form.addEventListener("focusout", function () {
       window.setTimeout(function () {
         if (!form.contains(doc.activeElement)) { open(false); }
