@@ -5,9 +5,9 @@ use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 use super::{Crosswalk, Mapping};
-use crate::export::oscal::{item_id, last_modified, uuid_namespace};
 use crate::index::SiteIndex;
 use crate::model::Framework;
+use crate::oscal::{item_id, json, last_modified, uuid_namespace};
 use crate::render::item_text;
 
 /// The OSCAL version of the mapping collection.
@@ -92,10 +92,7 @@ pub fn mapping_collection(framework: &Framework, index: &SiteIndex) -> Value {
 
 /// The mapping collection as pretty-printed bytes.
 pub fn mapping_collection_json(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
-    let value = mapping_collection(framework, index);
-    let mut bytes = serde_json::to_vec_pretty(&value).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+    json::document(&mapping_collection(framework, index))
 }
 
 /// The rationale most mappings give (`semantic` when none does).

@@ -1,7 +1,7 @@
 //! Import: turns another format into a framework project. Writes content files and
 //! book.toml only, never HTML; the normal pipeline builds the site from them.
 
-pub mod oscal;
+pub use crate::oscal::import as oscal;
 
 use std::fs;
 use std::path::{Path, PathBuf};

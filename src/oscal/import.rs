@@ -23,9 +23,9 @@ use anyhow::Context as _;
 use serde_json::Value;
 use serde_yaml::{Mapping, Value as Yaml};
 
-use super::{write_files, ImportError, ImportReport, PlannedFile};
+use super::{part_heading, LINK_CLASS, PARAM_CLASS, STRUCTURAL_KEYS};
 use crate::citation::parse_citations;
-use crate::export::oscal::{part_heading, LINK_CLASS, PARAM_CLASS, STRUCTURAL_KEYS};
+use crate::import::{write_files, ImportError, ImportReport, PlannedFile};
 use crate::markdown::slugify;
 use crate::render::escape;
 use crate::validate::RESERVED_SLUGS;
