@@ -39,10 +39,11 @@ impl From<ExportAs> for ExportFormat {
 /// What `framewright import` reads.
 #[derive(Subcommand)]
 pub enum ImportSource {
-    /// An OSCAL catalog in JSON (such as NIST SP 800-53): groups become concepts, controls
-    /// categories, control enhancements subcategories. Never overwrites a file unless --force.
+    /// An OSCAL catalog in JSON, YAML or XML (the format is read from the content), such as
+    /// NIST SP 800-53: groups become concepts, controls categories, control enhancements
+    /// subcategories. Never overwrites a file unless --force.
     Oscal {
-        /// The catalog file (`catalog.json`).
+        /// The catalog file (`catalog.json`, `.yaml` or `.xml`).
         catalog: PathBuf,
         /// The project folder to write (created when missing).
         #[arg(long, value_name = "DIR", default_value = ".")]

@@ -16,13 +16,12 @@
 //!   links to back-matter citations `references`, and the cited resources `references.yaml`.
 
 use std::collections::{HashMap, HashSet};
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 use serde_json::Value;
 use serde_yaml::{Mapping, Value as Yaml};
 
+use super::read::{ReadError, Source};
 use super::{part_heading, LINK_CLASS, PARAM_CLASS, STRUCTURAL_KEYS};
 use crate::citation::parse_citations;
 use crate::import::{write_files, ImportError, ImportReport, PlannedFile};
@@ -45,18 +44,8 @@ pub struct Plan {
 /// Reads the catalog at `catalog` and writes a project into `into`. Writes nothing when a
 /// file it would write exists, unless `force`.
 pub fn import(catalog: &Path, into: &Path, force: bool) -> Result<ImportReport, ImportError> {
-    let text = fs::read_to_string(catalog)
-        .with_context(|| format!("cannot read {}", catalog.display()))
-        .map_err(ImportError::Io)?;
-    let document: Value = serde_json::from_str(&text).map_err(|err| {
-        ImportError::Invalid(format!(
-            "{}:{}:{}: not valid JSON: {err}",
-            catalog.display(),
-            err.line(),
-            err.column()
-        ))
-    })?;
-    let plan = plan(&document)
+    let source = Source::read(catalog).map_err(read_error)?;
+    let plan = plan(&source.value)
         .map_err(|message| ImportError::Invalid(format!("{}: {message}", catalog.display())))?;
     write_files(into, &plan.files, force)?;
     Ok(ImportReport {
@@ -64,6 +53,14 @@ pub fn import(catalog: &Path, into: &Path, force: bool) -> Result<ImportReport, 
         files: plan.files.into_iter().map(|(path, _)| path).collect(),
         items: plan.items,
     })
+}
+
+/// A reading error as an import error (invalid input: exit 1; unreadable file: exit 2).
+pub fn read_error(err: ReadError) -> ImportError {
+    match err {
+        ReadError::Invalid(message) => ImportError::Invalid(message),
+        ReadError::Io(message) => ImportError::Io(anyhow::anyhow!(message)),
+    }
 }
 
 /// The project files for an OSCAL catalog document (`{"catalog": {…}}`).

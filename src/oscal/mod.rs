@@ -10,6 +10,9 @@ pub mod catalog;
 pub mod import;
 pub mod json;
 pub mod markdown;
+pub mod markup;
+pub mod read;
+pub mod xml;
 
 use uuid::Uuid;
 

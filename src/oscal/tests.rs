@@ -68,3 +68,26 @@ fn timestamps() {
     assert!(timestamp("2024-02-01T13:57:28").is_none());
     assert!(timestamp("yesterday").is_none());
 }
+
+/// NIST's basic catalog in XML and YAML reads as the same JSON as its JSON edition.
+#[test]
+fn basic_catalog_is_the_same_in_three_formats() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/oscal/nist");
+    let read = |name: &str| read::Source::read(&dir.join(name)).unwrap();
+    let json = read("basic-catalog.json");
+    assert_eq!(json.format, read::Format::Json);
+    for other in ["basic-catalog.xml", "basic-catalog.yaml"] {
+        let other = read(other);
+        let (a, b) = (&json.value["catalog"], &other.value["catalog"]);
+        for key in ["metadata", "groups", "back-matter"] {
+            assert_eq!(
+                a[key],
+                b[key],
+                "{key} differs ({:?}):\n{}\n{}",
+                other.format,
+                serde_json::to_string_pretty(&a[key]).unwrap(),
+                serde_json::to_string_pretty(&b[key]).unwrap()
+            );
+        }
+    }
+}
