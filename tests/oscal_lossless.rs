@@ -64,3 +64,52 @@ fn the_basic_catalog_in_json_yaml_and_xml_gives_identical_projects() {
         }
     }
 }
+
+mod oscalcmp;
+
+fn read_json(path: &Path) -> serde_json::Value {
+    let bytes = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+/// Imports a catalog, exports it again and compares the two field by field.
+fn assert_round_trip(catalog: &Path) -> tempfile::TempDir {
+    let project = import(catalog, &[]);
+    let out = run_ok(&["export", path_str(project.path()), "--format", "oscal"]).stdout;
+    let exported: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let source = match catalog.extension().and_then(|e| e.to_str()) {
+        Some("json") => read_json(catalog),
+        _ => read_json(&catalog.with_extension("json")),
+    };
+    let diffs = oscalcmp::differences(&source, &exported);
+    assert!(
+        diffs.is_empty(),
+        "{}: the round trip changed {} field(s):\n{}",
+        catalog.display(),
+        diffs.len(),
+        diffs
+            .iter()
+            .map(|(field, list)| format!(
+                "  {field}: {}\n    {}",
+                list.len(),
+                list.iter()
+                    .take(3)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("\n    ")
+            ))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    project
+}
+
+#[test]
+fn round_trip_of_nist_catalogs_is_lossless() {
+    assert_round_trip(&nist("basic-catalog.json"));
+    assert_round_trip(&nist("basic-catalog.xml"));
+    assert_round_trip(&nist("NIST_SP-800-53_rev5_catalog.json"));
+    assert_round_trip(&nist(
+        "NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog.json",
+    ));
+}

@@ -22,11 +22,13 @@ use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 use super::json::{push_item, JsonArrayWriter, JsonObjectWriter};
-use super::markdown::{restore_inserts, rewrite_id_links, rewrite_wiki_links, sections};
+use super::kept::{self, Imported};
+use super::markdown::sections;
 use super::markdown::{short_name, statement_items, Item};
+use super::prose::from_site;
 use super::{
     is_token, item_id, last_modified, text_field, timestamp, to_token, uuid_namespace,
-    OSCAL_VERSION, STRUCTURAL_KEYS,
+    METADATA_LISTS, OSCAL_VERSION, STRUCTURAL_KEYS,
 };
 use crate::index::SiteIndex;
 use crate::model::{Framework, Kind, Node};
@@ -73,7 +75,21 @@ pub fn catalog_json(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
     }
     catalog.finish(2);
     out.extend_from_slice(b"\n}\n");
-    out
+    match &exporter.imported {
+        Some(imported) => refresh_last_modified(out, imported, &last_modified(framework)),
+        None => out,
+    }
+}
+
+/// An imported catalog changed since its import gets the current time as `last-modified`.
+fn refresh_last_modified(out: Vec<u8>, imported: &Imported, kept: &str) -> Vec<u8> {
+    let Some(now) = kept::last_modified(&out, imported, kept) else {
+        return out;
+    };
+    let old = format!("\"last-modified\": \"{kept}\"");
+    let new = format!("\"last-modified\": \"{now}\"");
+    let text = String::from_utf8_lossy(&out);
+    text.replacen(&old, &new, 1).into_bytes()
 }
 
 /// Inserts a list only when it is not empty (OSCAL arrays hold at least one entry).
@@ -89,7 +105,8 @@ fn put(map: &mut Map<String, Value>, key: &str, values: Vec<Value>) {
 struct Entry {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<String>,
-    class: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    class: Option<String>,
     title: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     params: Vec<Value>,
@@ -98,7 +115,7 @@ struct Entry {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     links: Vec<Link>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    parts: Vec<Part>,
+    parts: Vec<PartOut>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     groups: Vec<Entry>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -134,6 +151,14 @@ impl Part {
     }
 }
 
+/// A part made from Markdown, or one kept from an imported catalog (with its prose).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum PartOut {
+    Made(Part),
+    Kept(Value),
+}
+
 /// A link of a control: to a cited document's resource or a related control, or one
 /// kept from an imported catalog as it was.
 #[derive(Serialize, PartialEq)]
@@ -165,6 +190,8 @@ struct Exporter<'a> {
     used: HashSet<String>,
     /// Cited documents by key (document, or the citation text when unparsed).
     resources: BTreeMap<String, Resource>,
+    /// What an imported project keeps of its catalog.
+    imported: Option<Imported>,
 }
 
 impl<'a> Exporter<'a> {
@@ -177,6 +204,7 @@ impl<'a> Exporter<'a> {
             ids: Vec::with_capacity(framework.nodes.len()),
             used: HashSet::new(),
             resources: BTreeMap::new(),
+            imported: Imported::of(framework),
         };
         exporter.assign_ids();
         exporter
@@ -217,7 +245,17 @@ impl<'a> Exporter<'a> {
         let version = book.version.as_deref().unwrap_or("draft");
         metadata.insert("version".into(), json!(single_line(version)));
         metadata.insert("oscal-version".into(), json!(OSCAL_VERSION));
-        put(&mut metadata, "props", extra_props(root));
+        let mut props = extra_props(root);
+        if self.imported.is_some() {
+            props.splice(0..0, kept_list(root, "props"));
+        }
+        for key in METADATA_LISTS {
+            match key {
+                "props" => put(&mut metadata, "props", std::mem::take(&mut props)),
+                _ if self.imported.is_some() => put(&mut metadata, key, kept_list(root, key)),
+                _ => {}
+            }
+        }
         let remarks = self.prose(root.body.source.trim());
         if !remarks.is_empty() {
             metadata.insert("remarks".into(), json!(remarks));
@@ -254,13 +292,14 @@ impl<'a> Exporter<'a> {
         let node = &framework.nodes[index];
         // A group imported without an id (`oscal-id: ""`) stays without one.
         let idless = group && node.extra.get("oscal-id").and_then(Value::as_str) == Some("");
+        let imported = self.imported.is_some();
         let class = text_field(node, "class")
             .filter(|c| is_token(c))
-            .unwrap_or(node.kind.name());
+            .or((!imported).then_some(node.kind.name()));
         let title = node.title.as_deref().unwrap_or(&node.id);
         let mut entry = Entry {
             id: (!idless).then(|| self.ids[index].clone()),
-            class: class.to_string(),
+            class: class.map(str::to_string),
             title: single_line(title),
             params: params(node),
             props: self.props(index),
@@ -275,12 +314,23 @@ impl<'a> Exporter<'a> {
 
     fn props(&self, index: usize) -> Vec<Value> {
         let node = &self.framework.nodes[index];
+        if self.imported.is_some() {
+            let mut props = kept::props(node);
+            props.extend(extra_props(node));
+            return props;
+        }
         let mut props = Vec::new();
-        let has_label = text_field(node, "label").is_some();
-        if !has_label {
-            props.push(json!({ "name": "label", "value": single_line(&node.id) }));
-        } else if self.ids[index] != node.id {
-            props.push(json!({ "name": "label", "class": "framewright-id", "value": single_line(&node.id) }));
+        match text_field(node, "label") {
+            None => props.push(json!({ "name": "label", "value": single_line(&node.id) })),
+            Some(label) => {
+                props.push(json!({ "name": "label", "value": single_line(label) }));
+                if self.ids[index] != node.id {
+                    props.push(json!({ "name": "label", "class": "framewright-id", "value": single_line(&node.id) }));
+                }
+            }
+        }
+        if let Some(status) = text_field(node, "status") {
+            props.push(json!({ "name": "status", "value": single_line(status) }));
         }
         props.extend(extra_props(node));
         props
@@ -289,6 +339,17 @@ impl<'a> Exporter<'a> {
     fn links(&mut self, node: &Node) -> Vec<Link> {
         let mut links = Vec::new();
         for reference in &node.references {
+            // A citation of an imported resource links to that resource, as it did.
+            let kept = self
+                .imported
+                .as_ref()
+                .and_then(|i| i.by_cite.get(&reference.cite));
+            if let Some(uuid) = kept {
+                links.push(Link::Kept(
+                    json!({ "href": format!("#{uuid}"), "rel": "reference" }),
+                ));
+                continue;
+            }
             for citation in &reference.citations {
                 let key = citation
                     .document
@@ -317,6 +378,7 @@ impl<'a> Exporter<'a> {
                 }
             }
         }
+        links.extend(kept::moved_links(node).into_iter().map(Link::Kept));
         links.extend(kept_links(node).into_iter().map(Link::Kept));
         links
     }
@@ -339,6 +401,15 @@ impl<'a> Exporter<'a> {
     }
 
     fn back_matter(&self) -> Vec<Value> {
+        let kept = self
+            .imported
+            .iter()
+            .flat_map(|i| i.resources.iter().cloned());
+        kept.chain(self.made_resources()).collect()
+    }
+
+    /// The resources made for citations written in the project.
+    fn made_resources(&self) -> Vec<Value> {
         self.resources
             .iter()
             .map(|(key, resource)| {
@@ -355,7 +426,25 @@ impl<'a> Exporter<'a> {
             .collect()
     }
 
-    fn parts(&mut self, index: usize) -> Vec<Part> {
+    fn parts(&mut self, index: usize) -> Vec<PartOut> {
+        let node = &self.framework.nodes[index];
+        if self.imported.is_some() {
+            if let Some(parts) = kept::parts(node, &|id| self.oscal_id(id)) {
+                return parts.into_iter().map(PartOut::Kept).collect();
+            }
+            if !node.extra.contains_key("parts") && kept::has_no_text(node) {
+                return Vec::new();
+            }
+        }
+        self.made_parts(index)
+            .into_iter()
+            .map(PartOut::Made)
+            .collect()
+    }
+
+    /// Parts read from the Markdown as written: the description as the statement, the
+    /// body's sections as parts.
+    fn made_parts(&mut self, index: usize) -> Vec<Part> {
         let node = &self.framework.nodes[index];
         let base = self.ids[index].clone();
         let mut parts = Vec::new();
@@ -439,9 +528,7 @@ impl<'a> Exporter<'a> {
     /// Markdown as OSCAL prose: id links point at OSCAL ids, parameter placeholders become
     /// `{{ insert: param, … }}` again.
     fn prose(&self, markdown: &str) -> String {
-        let text = restore_inserts(markdown);
-        let text = rewrite_wiki_links(&text, |id| self.oscal_id(id));
-        rewrite_id_links(&text, |id| self.oscal_id(id))
+        from_site(markdown, &|id| self.oscal_id(id))
     }
 
     fn oscal_id(&self, id: &str) -> String {
@@ -511,31 +598,27 @@ fn params(node: &Node) -> Vec<Value> {
         .collect()
 }
 
-/// `links:` from front matter (imported OSCAL links other than references and related).
+/// `links:` from front matter (imported OSCAL links other than references and related),
+/// as written, when each has an `href`.
 fn kept_links(node: &Node) -> Vec<Value> {
     let Some(Value::Array(links)) = node.extra.get("links") else {
         return Vec::new();
     };
     links
         .iter()
-        .filter_map(|link| {
-            let href = link.get("href")?.as_str()?.trim();
-            if href.is_empty() {
-                return None;
-            }
-            let mut out = Map::new();
-            out.insert("href".into(), json!(href));
-            if let Some(rel) = link
-                .get("rel")
+        .filter(|link| {
+            link.get("href")
                 .and_then(Value::as_str)
-                .filter(|r| is_token(r))
-            {
-                out.insert("rel".into(), json!(rel));
-            }
-            if let Some(text) = link.get("text").and_then(Value::as_str) {
-                out.insert("text".into(), json!(single_line(text)));
-            }
-            Some(Value::Object(out))
+                .is_some_and(|h| !h.trim().is_empty())
         })
+        .cloned()
         .collect()
+}
+
+/// A list kept in front matter (imported metadata), its entries as written.
+fn kept_list(node: &Node, key: &str) -> Vec<Value> {
+    match node.extra.get(key) {
+        Some(Value::Array(items)) => items.iter().filter(|i| i.is_object()).cloned().collect(),
+        _ => Vec::new(),
+    }
 }

@@ -1,36 +1,34 @@
-//! `framewright import oscal`: an OSCAL catalog (JSON) as a framework project.
+//! `framewright import oscal`: an OSCAL catalog (JSON, YAML or XML) as a framework project.
 //!
-//! Layout of the project written:
+//! Layout of the project written (docs/interoperability.md has the full table):
 //! - `book.toml` with the catalog's title and version, and `required-concepts = []`: a
 //!   catalog is organised by its own groups, not by the five TS 27110 concepts;
-//! - `content/_index.md`: the catalog's metadata (`remarks` as the body);
+//! - `content/_index.md`: the catalog's metadata (`remarks` as the body; roles, parties,
+//!   responsible parties, props, links, the catalog's params and its whole back matter in
+//!   front matter, so that the export gives them back);
 //! - a group becomes a folder with `_index.md` (top-level groups are concepts, nested ones
 //!   categories marked `oscal-type: group`);
 //! - a control becomes `<id>.md`, or a folder `<id>/_index.md` when it has nested controls
 //!   (enhancements), which become its children one level deeper;
-//! - the `statement` part is the `description` (items as `- **a.** …` list entries), the
-//!   other parts `## Heading` sections of the body; `{{ insert: param, … }}` becomes a
-//!   visible placeholder (`[Assignment: …]`) that the OSCAL export turns back into the insert;
-//! - props become front-matter fields (`label`, `sort-id`; a prop with a class becomes
-//!   `name-class`), parameters are kept as `params`, `links rel="related"` become `related`,
-//!   links to back-matter citations `references`, and the cited resources `references.yaml`.
+//! - the prose of the parts is the Markdown (`layout.rs`: the statement is the
+//!   `description`, other parts `## Heading` sections), the parts' tree without prose is
+//!   `parts:`; `label`, `status`, `incorporated-into`, `moved-to`, `params`, `props` (the
+//!   others, whole) and `links` (those not shown as `related` or `references`) are front
+//!   matter. Prose goes through `prose::to_site`, which keeps it Markdown-safe.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 use serde_yaml::{Mapping, Value as Yaml};
 
+use super::layout::Layout;
+use super::prose::{to_site, Targets};
 use super::read::{ReadError, Source};
-use super::{part_heading, LINK_CLASS, PARAM_CLASS, STRUCTURAL_KEYS};
-use crate::citation::parse_citations;
+use super::resources::{self, Resource};
 use crate::import::{write_files, ImportError, ImportReport, PlannedFile};
 use crate::markdown::slugify;
-use crate::render::escape;
 use crate::validate::RESERVED_SLUGS;
-
-/// Front-matter keys the loader reads itself; a prop with one of these names gets a `prop-` prefix.
-use crate::load::KNOWN_KEYS as MODEL_KEYS;
 
 /// The files of a project made from a catalog.
 #[derive(Debug)]
@@ -45,8 +43,9 @@ pub struct Plan {
 /// file it would write exists, unless `force`.
 pub fn import(catalog: &Path, into: &Path, force: bool) -> Result<ImportReport, ImportError> {
     let source = Source::read(catalog).map_err(read_error)?;
-    let plan = plan(&source.value)
-        .map_err(|message| ImportError::Invalid(format!("{}: {message}", catalog.display())))?;
+    let hint = "import reads a catalog (or a profile with --catalog CATALOG)";
+    source.expect("catalog", hint).map_err(read_error)?;
+    let plan = plan(&source).map_err(ImportError::Invalid)?;
     write_files(into, &plan.files, force)?;
     Ok(ImportReport {
         into: into.to_path_buf(),
@@ -63,31 +62,38 @@ pub fn read_error(err: ReadError) -> ImportError {
     }
 }
 
-/// The project files for an OSCAL catalog document (`{"catalog": {…}}`).
-pub fn plan(document: &Value) -> Result<Plan, String> {
-    let catalog = document
+/// The project files for an OSCAL catalog document (`{"catalog": {…}}`). Errors name the
+/// place (XML line or JSON pointer).
+pub fn plan(source: &Source) -> Result<Plan, String> {
+    let catalog = source
+        .value
         .get("catalog")
         .filter(|c| c.is_object())
-        .ok_or_else(|| {
-            let found = match document.as_object() {
-                Some(map) => map.keys().cloned().collect::<Vec<_>>().join(", "),
-                None => "no object".into(),
-            };
-            format!("not an OSCAL catalog: expected a `catalog` object at the top (found: {found})")
-        })?;
+        .ok_or_else(|| format!("{}: not an OSCAL catalog", source.at("")))?;
     let metadata = catalog
         .get("metadata")
         .filter(|m| m.is_object())
-        .ok_or("not an OSCAL catalog: `catalog.metadata` is missing")?;
+        .ok_or_else(|| {
+            format!(
+                "{}: not an OSCAL catalog: `metadata` is missing",
+                source.at("/catalog")
+            )
+        })?;
     let mut ids = Ids::default();
-    let entries = read_entries(catalog, false, "catalog", &mut ids)?;
+    let entries = read_entries(catalog, "/catalog", false, source, &mut ids)?;
     let mut params = HashMap::new();
-    collect_params(catalog, &mut params);
-    let context = Prose {
+    collect_params(catalog, "/catalog", source, &mut params)?;
+    let back_matter: Vec<Value> = list(
+        catalog.get("back-matter").unwrap_or(&Value::Null),
+        "resources",
+    )
+    .cloned()
+    .collect();
+    let context = Context {
         ids: ids.map,
         params,
-        resources: read_resources(catalog),
-        cited: Default::default(),
+        resources: resources::read(&back_matter),
+        cited: Vec::new(),
     };
     let mut writer = Writer {
         context,
@@ -100,7 +106,7 @@ pub fn plan(document: &Value) -> Result<Plan, String> {
         (PathBuf::from("book.toml"), book_toml(metadata)),
         (
             content.join("_index.md"),
-            writer.root_page(catalog, metadata),
+            writer.root_page(catalog, metadata, &back_matter),
         ),
     ];
     if let Some(references) = writer.references_yaml() {
@@ -127,10 +133,25 @@ struct Entry<'c> {
 struct Ids {
     used: HashSet<String>,
     map: HashMap<String, String>,
+    /// Where each OSCAL id (of a group, control or part) was first seen.
+    seen: HashMap<String, String>,
 }
 
 impl Ids {
-    /// A framework id for an entry: its OSCAL id with unsafe characters replaced, or its title.
+    /// Records an OSCAL id; a second one is an error naming both places.
+    fn record(&mut self, id: &str, pointer: &str, source: &Source) -> Result<(), String> {
+        if let Some(first) = self.seen.get(id) {
+            return Err(format!(
+                "{}: duplicate id `{id}`: it is already used at {first}; ids must be unique in a catalog",
+                source.at(pointer)
+            ));
+        }
+        self.seen.insert(id.to_string(), pointer.to_string());
+        Ok(())
+    }
+
+    /// A framework id for an entry: its OSCAL id with unsafe characters replaced, or its
+    /// title; a suffix only when two different OSCAL ids make the same safe id.
     fn assign(&mut self, oscal_id: Option<&str>, title: &str) -> String {
         let source = oscal_id.filter(|s| !s.trim().is_empty()).unwrap_or(title);
         let mut base: String = source
@@ -163,10 +184,12 @@ impl Ids {
 /// The groups (unless inside a control) and controls of a catalog, group or control.
 fn read_entries<'c>(
     container: &'c Value,
+    pointer: &str,
     in_control: bool,
-    place: &str,
+    source: &Source,
     ids: &mut Ids,
 ) -> Result<Vec<Entry<'c>>, String> {
+    record_parts(container, pointer, source, ids)?;
     let mut entries = Vec::new();
     let kinds: &[(&str, bool)] = if in_control {
         &[("controls", false)]
@@ -177,23 +200,25 @@ fn read_entries<'c>(
         let Some(list) = container.get(key) else {
             continue;
         };
+        let here = format!("{pointer}/{key}");
         let list = list
             .as_array()
-            .ok_or_else(|| format!("`{key}` of {place} is not a list"))?;
+            .ok_or_else(|| format!("{}: `{key}` is not a list", source.at(&here)))?;
         for (n, value) in list.iter().enumerate() {
+            let here = format!("{here}/{n}");
             if !value.is_object() {
-                return Err(format!(
-                    "entry {} of `{key}` in {place} is not an object",
-                    n + 1
-                ));
+                return Err(format!("{}: not an object", source.at(&here)));
             }
             let oscal_id = value.get("id").and_then(Value::as_str);
-            if !group && oscal_id.is_none() {
-                return Err(format!("control {} of {place} has no `id`", n + 1));
+            match oscal_id {
+                Some(oscal_id) => ids.record(oscal_id, &here, source)?,
+                None if !group => {
+                    return Err(format!("{}: the control has no `id`", source.at(&here)))
+                }
+                None => {}
             }
             let id = ids.assign(oscal_id, text(value, "title").unwrap_or("group"));
-            let here = format!("{} `{id}`", if group { "group" } else { "control" });
-            let children = read_entries(value, !group, &here, ids)?;
+            let children = read_entries(value, &here, !group, source, ids)?;
             entries.push(Entry {
                 value,
                 group,
@@ -206,82 +231,51 @@ fn read_entries<'c>(
     Ok(entries)
 }
 
+/// Records the ids of an entry's parts, at any depth.
+fn record_parts(
+    value: &Value,
+    pointer: &str,
+    source: &Source,
+    ids: &mut Ids,
+) -> Result<(), String> {
+    for (n, part) in list(value, "parts").enumerate() {
+        let here = format!("{pointer}/parts/{n}");
+        if let Some(id) = part.get("id").and_then(Value::as_str) {
+            ids.record(id, &here, source)?;
+        }
+        record_parts(part, &here, source, ids)?;
+    }
+    Ok(())
+}
+
 /// Every parameter of the catalog by id (inserts may name a parameter of an ancestor).
-fn collect_params<'c>(container: &'c Value, params: &mut HashMap<String, &'c Value>) {
-    for param in list(container, "params") {
+fn collect_params<'c>(
+    container: &'c Value,
+    pointer: &str,
+    source: &Source,
+    params: &mut HashMap<String, &'c Value>,
+) -> Result<(), String> {
+    for (n, param) in list(container, "params").enumerate() {
         if let Some(id) = text(param, "id") {
-            params.entry(id.to_string()).or_insert(param);
+            if params.insert(id.to_string(), param).is_some() {
+                let here = format!("{pointer}/params/{n}");
+                return Err(format!(
+                    "{}: duplicate parameter id `{id}`; ids must be unique in a catalog",
+                    source.at(&here)
+                ));
+            }
         }
     }
-    for child in list(container, "groups").chain(list(container, "controls")) {
-        collect_params(child, params);
+    for key in ["groups", "controls"] {
+        for (n, child) in list(container, key).enumerate() {
+            collect_params(child, &format!("{pointer}/{key}/{n}"), source, params)?;
+        }
     }
-}
-
-/// A back-matter resource as a citation.
-struct Resource {
-    cite: String,
-    document: String,
-    title: Option<String>,
-    url: Option<String>,
-}
-
-fn read_resources(catalog: &Value) -> HashMap<String, Resource> {
-    let resources = catalog
-        .get("back-matter")
-        .map(|b| list(b, "resources"))
-        .into_iter()
-        .flatten();
-    let mut out = HashMap::new();
-    for resource in resources {
-        let Some(uuid) = text(resource, "uuid") else {
-            continue;
-        };
-        let citation = resource
-            .get("citation")
-            .and_then(|c| text(c, "text"))
-            .map(one_line);
-        let Some(title) = text(resource, "title").map(one_line).or(citation.clone()) else {
-            continue;
-        };
-        let cite = nist_designation(&title, citation.as_deref()).unwrap_or(title);
-        let document = match parse_citations(&cite).as_slice() {
-            [single] => single.document.clone().unwrap_or_else(|| cite.clone()),
-            _ => cite.clone(),
-        };
-        let url = list(resource, "rlinks")
-            .find_map(|l| text(l, "href"))
-            .map(str::to_string);
-        out.insert(
-            uuid.to_string(),
-            Resource {
-                cite,
-                document,
-                title: citation,
-                url,
-            },
-        );
-    }
-    out
-}
-
-/// NIST's catalogs name their own publications `SP 800-37` or `IR 8011-1`; with the
-/// publisher the citation parser recognises them (`NIST SP 800-37`).
-fn nist_designation(title: &str, citation: Option<&str>) -> Option<String> {
-    let series = ["SP ", "IR "];
-    let starts = series.iter().any(|s| {
-        title
-            .strip_prefix(s)
-            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
-    });
-    let by_nist = citation.is_some_and(|c| {
-        c.contains("National Institute of Standards and Technology") || c.contains("NIST")
-    });
-    (starts && by_nist).then(|| format!("NIST {title}"))
+    Ok(())
 }
 
 /// What prose conversion needs: ids, parameters and citations of the whole catalog.
-struct Prose<'c> {
+struct Context<'c> {
     ids: HashMap<String, String>,
     params: HashMap<String, &'c Value>,
     resources: HashMap<String, Resource>,
@@ -289,40 +283,13 @@ struct Prose<'c> {
     cited: Vec<String>,
 }
 
-impl Prose<'_> {
-    /// OSCAL prose as framework Markdown.
-    fn prose(&self, prose: &str) -> String {
-        let text = self.replace_links(prose);
-        self.replace_inserts(&text, true)
+impl Targets for Context<'_> {
+    fn item(&self, oscal_id: &str) -> Option<&str> {
+        self.ids.get(oscal_id).map(String::as_str)
     }
 
-    /// `{{ insert: param, ID }}` as a visible placeholder; inside a span when `marked`, so
-    /// that the OSCAL export can restore the insert.
-    fn replace_inserts(&self, text: &str, marked: bool) -> String {
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(at) = rest.find("{{") {
-            let Some(end) = rest[at..].find("}}").map(|e| at + e) else {
-                break;
-            };
-            out.push_str(&rest[..at]);
-            let inner = rest[at + 2..end].trim();
-            match inner.strip_prefix("insert:").map(parse_insert) {
-                Some(Some(("param", id))) if marked => {
-                    let shown = escape(&self.param_text(id));
-                    out.push_str(&format!(
-                        "<span class=\"{PARAM_CLASS}\" data-param=\"{}\">{shown}</span>",
-                        escape(id)
-                    ));
-                }
-                Some(Some(("param", id))) => out.push_str(&self.param_text(id)),
-                Some(Some((_, id))) => out.push_str(&format!("[{id}]")),
-                _ => out.push_str(&rest[at..end + 2]),
-            }
-            rest = &rest[end + 2..];
-        }
-        out.push_str(rest);
-        out
+    fn resource_url(&self, uuid: &str) -> Option<&str> {
+        self.resources.get(uuid)?.url.as_deref()
     }
 
     /// How a parameter is shown: its values, its choices, or its label.
@@ -341,45 +308,36 @@ impl Prose<'_> {
             };
             let choices: Vec<String> = list(select, "choice")
                 .filter_map(Value::as_str)
-                .map(|c| unlink(&self.replace_inserts(c, false)))
+                .map(|c| unlink(&self.inserts_as_text(c)))
                 .collect();
             return format!("[{how}: {}]", choices.join("; "));
         }
         let label = text(param, "label").unwrap_or(id);
         format!("[Assignment: {}]", unlink(&one_line(label)))
     }
+}
 
-    /// Links: `[text](#id)` to an imported item as an id link, to a cited resource as its
-    /// URL; web and mail links as they are; anything else (a fragment or relative path no
-    /// page of the site has would be a broken link) as marked text that the OSCAL export
-    /// turns back into the link.
-    fn replace_links(&self, text: &str) -> String {
+impl Context<'_> {
+    /// `{{ insert: param, ID }}` in a choice as the parameter's own text.
+    fn inserts_as_text(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
-        while let Some(at) = rest.find("](") {
-            let after = &rest[at + 2..];
-            let Some(end) = after.find(')') else { break };
-            let href = after[..end].trim();
-            let before = &rest[..at];
-            let fragment = href.strip_prefix('#');
-            let external = href.contains("://") || href.starts_with("mailto:");
-            match fragment.map(|f| (self.ids.get(f), self.resources.get(f))) {
-                Some((Some(id), _)) => out.push_str(&format!("{before}](@{id})")),
-                Some((None, Some(Resource { url: Some(url), .. }))) => {
-                    out.push_str(&format!("{before}]({url})"))
+        while let Some(at) = rest.find("{{") {
+            let Some(end) = rest[at..].find("}}").map(|e| at + e) else {
+                break;
+            };
+            out.push_str(&rest[..at]);
+            let inner = rest[at + 2..end].trim();
+            match inner
+                .strip_prefix("insert:")
+                .and_then(|i| i.split_once(','))
+            {
+                Some((kind, id)) if kind.trim() == "param" => {
+                    out.push_str(&self.param_text(id.trim()))
                 }
-                _ if external => out.push_str(&format!("{before}]({href})")),
-                _ => match before.rfind('[') {
-                    Some(open) => out.push_str(&format!(
-                        "{}<span class=\"{LINK_CLASS}\" data-href=\"{}\">{}</span>",
-                        &before[..open],
-                        escape(href),
-                        &before[open + 1..]
-                    )),
-                    None => out.push_str(&format!("{before}]({href})")),
-                },
+                _ => out.push_str(&rest[at..end + 2]),
             }
-            rest = &after[end + 1..];
+            rest = &rest[end + 2..];
         }
         out.push_str(rest);
         out
@@ -404,15 +362,30 @@ fn unlink(text: &str) -> String {
     out
 }
 
-/// `param, ID` (or `param,ID`) of an insert: its type and id.
-fn parse_insert(text: &str) -> Option<(&str, &str)> {
-    let (kind, id) = text.split_once(',')?;
-    Some((kind.trim(), id.trim()))
+/// A heading's text from a part's title: OSCAL's Markdown, with nothing resolved (the
+/// export computes the same text from the title alone).
+pub fn title_text(title: &str) -> String {
+    to_site(title, &NoTargets)
+}
+
+/// Targets of a text that resolves nothing.
+struct NoTargets;
+
+impl Targets for NoTargets {
+    fn item(&self, _: &str) -> Option<&str> {
+        None
+    }
+    fn resource_url(&self, _: &str) -> Option<&str> {
+        None
+    }
+    fn param_text(&self, id: &str) -> String {
+        format!("[Assignment: {id}]")
+    }
 }
 
 /// Writes the files of the entries.
 struct Writer<'c> {
-    context: Prose<'c>,
+    context: Context<'c>,
     files: Vec<PlannedFile>,
     items: usize,
 }
@@ -465,58 +438,77 @@ impl<'c> Writer<'c> {
         if let Some(class) = text(value, "class") {
             set("class", Yaml::String(class.into()));
         }
-        for (key, prop) in props(value) {
-            front.insert(Yaml::String(key), prop);
+        let props = Props::split(value);
+        if let Some(label) = props.label {
+            set("label", Yaml::String(label.into()));
         }
-        let parts: Vec<&Value> = list(value, "parts").collect();
-        let statement = parts
-            .iter()
-            .position(|p| text(p, "name") == Some("statement"));
-        if let Some(at) = statement {
-            let description = self.statement(parts[at]);
-            if !description.is_empty() {
-                front.insert("description".into(), Yaml::String(description));
+        if let Some(status) = props.status {
+            set("status", Yaml::String(status.into()));
+        }
+        let mut links = Links::default();
+        self.links(value, &mut links);
+        for (key, ids) in [
+            ("incorporated-into", &links.incorporated_into),
+            ("moved-to", &links.moved_to),
+        ] {
+            if !ids.is_empty() {
+                set(
+                    key,
+                    Yaml::Sequence(ids.iter().cloned().map(Yaml::String).collect()),
+                );
             }
         }
-        self.links(value, &mut front);
+        if !props.rest.is_empty() {
+            set("props", to_yaml(&Value::Array(props.rest)));
+        }
+        let parts: Vec<Value> = list(value, "parts").cloned().collect();
+        let layout = Layout::of(&parts, &title_text);
+        let proses: Vec<String> = Layout::walk(&parts)
+            .iter()
+            .map(|part| text(part, "prose").map_or_else(String::new, |p| to_site(p, &self.context)))
+            .collect();
+        let (description, body) = layout.fill(&proses);
+        if !description.is_empty() {
+            front.insert("description".into(), Yaml::String(description));
+        }
+        for (key, values) in [
+            ("references", links.references),
+            ("related", links.related),
+            ("links", links.kept),
+        ] {
+            if !values.is_empty() {
+                front.insert(key.into(), Yaml::Sequence(values));
+            }
+        }
         if let Some(params) = value.get("params").filter(|p| p.is_array()) {
             front.insert("params".into(), to_yaml(params));
         }
-        let mut body = String::new();
-        for (n, part) in parts.iter().enumerate() {
-            if Some(n) != statement {
-                self.part(part, 2, &mut body);
-            }
+        if !parts.is_empty() {
+            let skeleton: Vec<Value> = parts.iter().map(without_prose).collect();
+            front.insert("parts".into(), to_yaml(&Value::Array(skeleton)));
         }
         markdown_file(&front, &body)
     }
 
-    /// `references`, `related` and other links of an entry, into its front matter.
-    fn links(&mut self, value: &Value, front: &mut Mapping) {
-        let mut references = Vec::new();
-        let mut related = Vec::new();
-        let mut kept = Vec::new();
+    /// An entry's links, sorted into what the site shows and what front matter keeps.
+    fn links(&mut self, value: &Value, links: &mut Links) {
         for link in list(value, "links") {
             let href = text(link, "href").unwrap_or("");
-            let target = href.strip_prefix('#').unwrap_or("");
-            match text(link, "rel") {
-                Some("reference") if self.context.resources.contains_key(target) => {
-                    references.push(self.reference(target));
+            let fragment = href.strip_prefix('#').filter(|_| plain_link(link));
+            match (text(link, "rel"), fragment) {
+                (Some("reference"), Some(uuid)) if self.context.resources.contains_key(uuid) => {
+                    let reference = self.reference(uuid);
+                    links.references.push(reference);
                 }
-                Some("related") if self.context.ids.contains_key(target) => {
-                    related.push(Yaml::String(self.context.ids[target].clone()));
+                (Some("related"), Some(target)) if self.context.ids.contains_key(target) => {
+                    let id = self.context.ids[target].clone();
+                    links.related.push(Yaml::String(id));
                 }
-                _ if !href.is_empty() => kept.push(to_yaml(link)),
-                _ => {}
-            }
-        }
-        for (key, values) in [
-            ("references", references),
-            ("related", related),
-            ("links", kept),
-        ] {
-            if !values.is_empty() {
-                front.insert(key.into(), Yaml::Sequence(values));
+                (Some("incorporated-into"), Some(target)) => {
+                    links.incorporated_into.push(target.to_string())
+                }
+                (Some("moved-to"), Some(target)) => links.moved_to.push(target.to_string()),
+                _ => links.kept.push(to_yaml(link)),
             }
         }
     }
@@ -538,106 +530,43 @@ impl<'c> Writer<'c> {
         }
     }
 
-    /// The statement part as Markdown: its prose, then its items as a labelled list.
-    fn statement(&self, part: &Value) -> String {
-        let mut out = text(part, "prose")
-            .map(|p| self.context.prose(p).trim().to_string())
-            .unwrap_or_default();
-        let items: Vec<&Value> = list(part, "parts").collect();
-        if !items.is_empty() {
-            if !out.is_empty() {
-                out.push_str("\n\n");
-            }
-            self.items(&items, 0, &mut out);
-        }
-        out.trim_end().to_string()
-    }
-
-    /// Parts as list entries `- **label** prose`, nested two spaces per level.
-    fn items(&self, parts: &[&Value], indent: usize, out: &mut String) {
-        let pad = " ".repeat(indent);
-        for part in parts {
-            out.push_str(&pad);
-            out.push('-');
-            if let Some(label) = label(part) {
-                out.push_str(&format!(" **{}**", one_line(label)));
-            }
-            let prose = text(part, "prose")
-                .map(|p| self.context.prose(p))
-                .unwrap_or_default();
-            for (n, line) in prose.trim().lines().enumerate() {
-                if n == 0 {
-                    out.push(' ');
-                } else {
-                    out.push('\n');
-                    if !line.trim().is_empty() {
-                        out.push_str(&pad);
-                        out.push_str("  ");
-                    }
-                }
-                out.push_str(line.trim_end());
-            }
-            out.push('\n');
-            let children: Vec<&Value> = list(part, "parts").collect();
-            self.items(&children, indent + 2, out);
-        }
-    }
-
-    /// A part other than the statement as a section of the body.
-    fn part(&self, part: &Value, level: usize, out: &mut String) {
-        let heading = text(part, "title")
-            .map(one_line)
-            .unwrap_or_else(|| part_heading(text(part, "name").unwrap_or("part")));
-        out.push_str(&format!("{} {heading}\n\n", "#".repeat(level.min(6))));
-        if let Some(label) = label(part) {
-            out.push_str(&format!("**{}**\n\n", one_line(label)));
-        }
-        if let Some(prose) = text(part, "prose") {
-            out.push_str(self.context.prose(prose).trim());
-            out.push_str("\n\n");
-        }
-        let children: Vec<&Value> = list(part, "parts").collect();
-        let mut run = Vec::new();
-        for child in children {
-            if label(child).is_some() || text(child, "name") == Some("item") {
-                run.push(child);
-                continue;
-            }
-            self.flush_items(&mut run, out);
-            self.part(child, level + 1, out);
-        }
-        self.flush_items(&mut run, out);
-    }
-
-    fn flush_items(&self, run: &mut Vec<&Value>, out: &mut String) {
-        if !run.is_empty() {
-            self.items(run, 0, out);
-            out.push('\n');
-            run.clear();
-        }
-    }
-
-    /// `content/_index.md`: the catalog's title and dates, its remarks as the body.
-    fn root_page(&self, catalog: &Value, metadata: &Value) -> String {
+    /// `content/_index.md`: the catalog's metadata, its params and back matter in front
+    /// matter, its remarks as the body.
+    fn root_page(&self, catalog: &Value, metadata: &Value, back_matter: &[Value]) -> String {
         let mut front = Mapping::new();
         let title = text(metadata, "title").map(one_line);
         front.insert(
             "title".into(),
             Yaml::String(title.unwrap_or("Imported catalog".into())),
         );
+        if let Some(uuid) = text(catalog, "uuid") {
+            front.insert("oscal-uuid".into(), Yaml::String(uuid.into()));
+        }
         for key in ["published", "last-modified", "oscal-version"] {
             if let Some(value) = text(metadata, key) {
                 front.insert(key.into(), Yaml::String(value.into()));
             }
         }
-        for (key, prop) in props(metadata) {
-            front.insert(Yaml::String(key), prop);
+        front.insert(
+            "oscal-digest".into(),
+            Yaml::String(super::digest::of_catalog(catalog)),
+        );
+        for key in super::METADATA_LISTS {
+            if let Some(list) = metadata.get(key).filter(|l| l.is_array()) {
+                front.insert(key.into(), to_yaml(list));
+            }
         }
         if let Some(params) = catalog.get("params").filter(|p| p.is_array()) {
             front.insert("params".into(), to_yaml(params));
         }
+        if !back_matter.is_empty() {
+            front.insert(
+                "back-matter".into(),
+                to_yaml(&Value::Array(back_matter.to_vec())),
+            );
+        }
         let body = text(metadata, "remarks")
-            .map(|r| self.context.prose(r))
+            .map(|r| to_site(r, &self.context))
             .unwrap_or_default();
         markdown_file(&front, body.trim())
     }
@@ -671,40 +600,80 @@ impl<'c> Writer<'c> {
     }
 }
 
-/// Props as front-matter fields: `name` (or `name-class` for a prop with a class); a name
-/// the loader reads itself gets a `prop-` prefix; repeated names become lists.
-fn props(value: &Value) -> Vec<(String, Yaml)> {
-    let mut fields: Vec<(String, Vec<String>)> = Vec::new();
-    for prop in list(value, "props") {
-        let (Some(name), Some(value)) = (text(prop, "name"), text(prop, "value")) else {
-            continue;
+/// An entry's links by where they go.
+#[derive(Default)]
+struct Links {
+    references: Vec<Yaml>,
+    related: Vec<Yaml>,
+    incorporated_into: Vec<String>,
+    moved_to: Vec<String>,
+    kept: Vec<Yaml>,
+}
+
+/// True for a link with only `href` and `rel` (one the site can show without loss).
+fn plain_link(link: &Value) -> bool {
+    link.as_object()
+        .is_some_and(|map| map.keys().all(|k| k == "href" || k == "rel"))
+}
+
+/// An entry's props: the label and status the site shows, and the others kept whole.
+pub struct Props<'v> {
+    /// The `label` prop (without `ns` or `class`).
+    pub label: Option<&'v str>,
+    /// The `status` prop (without `ns` or `class`).
+    pub status: Option<&'v str>,
+    /// Every other prop, as written.
+    pub rest: Vec<Value>,
+}
+
+impl<'v> Props<'v> {
+    /// Splits the props of a group or control.
+    pub fn split(value: &'v Value) -> Props<'v> {
+        let mut props = Props {
+            label: None,
+            status: None,
+            rest: Vec::new(),
         };
-        let mut key = match text(prop, "class") {
-            Some(class) => format!("{name}-{class}"),
-            None => name.to_string(),
-        };
-        if MODEL_KEYS.contains(&key.as_str()) || STRUCTURAL_KEYS.contains(&key.as_str()) {
-            key = format!("prop-{key}");
-        }
-        match fields.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, values)) if !values.iter().any(|v| v == value) => {
-                values.push(value.to_string())
+        for prop in list(value, "props") {
+            let simple = prop
+                .as_object()
+                .is_some_and(|map| map.keys().all(|k| k == "name" || k == "value"));
+            let value = prop.get("value").and_then(Value::as_str);
+            match (prop.get("name").and_then(Value::as_str), value) {
+                (Some("label"), Some(v)) if simple && props.label.is_none() => {
+                    props.label = Some(v)
+                }
+                (Some("status"), Some(v)) if simple && props.status.is_none() => {
+                    props.status = Some(v)
+                }
+                _ => props.rest.push(prop.clone()),
             }
-            Some(_) => {}
-            None => fields.push((key, vec![value.to_string()])),
+        }
+        props
+    }
+}
+
+/// A part and its sub-parts without their prose.
+fn without_prose(part: &Value) -> Value {
+    let Some(map) = part.as_object() else {
+        return part.clone();
+    };
+    let mut out = Map::new();
+    for (key, value) in map {
+        match key.as_str() {
+            "prose" => {}
+            "parts" => {
+                let parts = value
+                    .as_array()
+                    .map(|l| l.iter().map(without_prose).collect());
+                out.insert(key.clone(), parts.map_or(Value::Null, Value::Array));
+            }
+            _ => {
+                out.insert(key.clone(), value.clone());
+            }
         }
     }
-    fields
-        .into_iter()
-        .map(|(key, mut values)| {
-            let value = if values.len() == 1 {
-                Yaml::String(values.remove(0))
-            } else {
-                Yaml::Sequence(values.into_iter().map(Yaml::String).collect())
-            };
-            (key, value)
-        })
-        .collect()
+    Value::Object(out)
 }
 
 /// The file or folder name of an entry: its id as a slug, unique among its siblings and
@@ -756,13 +725,6 @@ fn book_toml(metadata: &Value) -> String {
     book
 }
 
-/// The `label` prop of a part.
-fn label(part: &Value) -> Option<&str> {
-    list(part, "props")
-        .find(|p| text(p, "name") == Some("label"))
-        .and_then(|p| text(p, "value"))
-}
-
 /// The entries of a list field (none when missing or not a list).
 fn list<'v>(value: &'v Value, key: &str) -> impl Iterator<Item = &'v Value> {
     value
@@ -788,95 +750,4 @@ fn one_line(text: &str) -> String {
 
 fn to_yaml(value: &Value) -> Yaml {
     serde_yaml::to_value(value).unwrap_or(Yaml::Null)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn context() -> Prose<'static> {
-        let param: &'static Value = Box::leak(Box::new(json!({"id": "p1", "label": "a duration"})));
-        let select: &'static Value = Box::leak(Box::new(json!({
-            "id": "p2",
-            "select": {"how-many": "one-or-more", "choice": ["after {{ insert: param, p1 }}", "never"]}
-        })));
-        Prose {
-            ids: HashMap::from([("s1.2".to_string(), "s1.2".to_string())]),
-            params: HashMap::from([("p1".to_string(), param), ("p2".to_string(), select)]),
-            resources: HashMap::new(),
-            cited: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn inserts_become_marked_placeholders() {
-        let text = context().prose("Lock after {{ insert: param, p1 }}; {{insert: param,p2}}.");
-        assert_eq!(
-            text,
-            "Lock after <span class=\"oscal-param\" data-param=\"p1\">[Assignment: a duration]</span>; \
-             <span class=\"oscal-param\" data-param=\"p2\">[Selection (one or more): after [Assignment: a duration]; never]</span>."
-        );
-    }
-
-    #[test]
-    fn placeholder_text_has_no_links() {
-        assert_eq!(
-            unlink("types in [AU-2a.](#au-2_smt.a) and [x](#y)."),
-            "types in AU-2a. and x."
-        );
-    }
-
-    #[test]
-    fn fragment_links_resolve_or_become_text() {
-        let text = context().prose(
-            "See [(choppy)](#s1.2) and [gone](#nowhere), [web](https://example.org) or [file](notes.html).",
-        );
-        assert_eq!(
-            text,
-            "See [(choppy)](@s1.2) and <span class=\"oscal-link\" data-href=\"#nowhere\">gone</span>, \
-             [web](https://example.org) or <span class=\"oscal-link\" data-href=\"notes.html\">file</span>."
-        );
-    }
-
-    #[test]
-    fn ids_are_made_safe_and_unique() {
-        let mut ids = Ids::default();
-        assert_eq!(ids.assign(Some("ac-2.1"), "x"), "ac-2.1");
-        assert_eq!(ids.assign(Some("ac-2.1"), "x"), "ac-2.1_2");
-        assert_eq!(ids.assign(Some("é1"), "x"), "_1");
-        assert_eq!(ids.assign(None, "Access control"), "Access_control");
-    }
-
-    #[test]
-    fn file_names_avoid_reserved_and_duplicate_names() {
-        let mut used = HashSet::new();
-        assert_eq!(file_name("id", &mut used, true), "id-group");
-        assert_eq!(file_name("AC", &mut used, true), "ac");
-        assert_eq!(file_name("ac", &mut used, true), "ac-2");
-        assert_eq!(file_name("_index", &mut used, false), "item_index");
-    }
-
-    #[test]
-    fn props_flatten_with_classes_and_prefixes() {
-        let control = json!({"props": [
-            {"name": "label", "value": "AC-2"},
-            {"name": "label", "class": "zero-padded", "value": "AC-02"},
-            {"name": "title", "value": "x"},
-            {"name": "alt", "value": "a"}, {"name": "alt", "value": "b"}
-        ]});
-        let fields = props(&control);
-        let keys: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(keys, ["label", "label-zero-padded", "prop-title", "alt"]);
-        assert!(matches!(&fields[3].1, Yaml::Sequence(v) if v.len() == 2));
-    }
-
-    #[test]
-    fn a_document_without_catalog_is_refused() {
-        let err = plan(&json!({"profile": {}})).unwrap_err();
-        assert!(err.contains("not an OSCAL catalog"), "{err}");
-        assert!(err.contains("profile"), "{err}");
-        let err = plan(&json!({"catalog": {"metadata": {}, "groups": {}}})).unwrap_err();
-        assert!(err.contains("not a list"), "{err}");
-    }
 }

@@ -1,7 +1,7 @@
 //! Reading back the Markdown an import wrote: statement items, `## ` sections, and the
 //! placeholders of parameters and links, as OSCAL prose again.
 
-use super::{is_token, part_heading, to_token, LINK_CLASS, PARAM_CLASS};
+use super::{is_token, part_heading, to_token};
 
 /// A part name or label shortened to a token for ids (`assessment-objective` → `assessment-objective`,
 /// `(a)` → `a`).
@@ -152,78 +152,4 @@ pub(crate) fn parse_items(lines: &[&str], indent: usize) -> Vec<Item> {
             item
         })
         .collect()
-}
-
-/// Turns the placeholders of an import back into OSCAL prose:
-/// `<span class="oscal-param" data-param="ID">…</span>` into `{{ insert: param, ID }}`, and
-/// `<span class="oscal-link" data-href="#X">text</span>` into `[text](#X)`.
-pub fn restore_inserts(markdown: &str) -> String {
-    let param = format!("<span class=\"{PARAM_CLASS}\" data-param=\"");
-    let link = format!("<span class=\"{LINK_CLASS}\" data-href=\"");
-    let mut out = String::with_capacity(markdown.len());
-    let mut rest = markdown;
-    loop {
-        let next = [(&param, true), (&link, false)]
-            .into_iter()
-            .filter_map(|(open, is_param)| find(rest, open).map(|at| (at, open, is_param)))
-            .min();
-        let Some((at, open, is_param)) = next else {
-            break;
-        };
-        let after = &rest[at + open.len()..];
-        let (Some(quote), Some(close)) = (after.find('"'), find(after, "</span>")) else {
-            break;
-        };
-        let value = crate::render::unescape(&after[..quote]);
-        out.push_str(&rest[..at]);
-        if is_param {
-            out.push_str(&format!("{{{{ insert: param, {value} }}}}"));
-        } else {
-            let text = after[..close].split_once('>').map_or("", |(_, t)| t);
-            out.push_str(&format!("[{text}]({value})"));
-        }
-        rest = &after[close + "</span>".len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Where `needle` first stands in `text` (memchr's search: these run over every body).
-pub(crate) fn find(text: &str, needle: &str) -> Option<usize> {
-    memchr::memmem::find(text.as_bytes(), needle.as_bytes())
-}
-
-/// Rewrites `[text](@ID)` links with `map(ID)` as the fragment: `[text](#OSCAL-ID)`.
-pub(crate) fn rewrite_id_links(text: &str, map: impl Fn(&str) -> String) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = find(rest, "](@") {
-        let after = &rest[at + 3..];
-        let Some(end) = after.find(')') else { break };
-        out.push_str(&rest[..at]);
-        out.push_str(&format!("](#{})", map(after[..end].trim())));
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Rewrites `[[ID]]` as `[ID](#OSCAL-ID)`.
-pub(crate) fn rewrite_wiki_links(text: &str, map: impl Fn(&str) -> String) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = find(rest, "[[") {
-        let after = &rest[at + 2..];
-        let Some(end) = find(after, "]]").filter(|&e| !after[..e].contains(['[', '\n'])) else {
-            out.push_str(&rest[..at + 2]);
-            rest = after;
-            continue;
-        };
-        let id = after[..end].trim();
-        out.push_str(&rest[..at]);
-        out.push_str(&format!("[{id}](#{})", map(id)));
-        rest = &after[end + 2..];
-    }
-    out.push_str(rest);
-    out
 }

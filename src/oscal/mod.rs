@@ -7,11 +7,16 @@
 //! points, and the crosswalks' mapping collection is written with [`json`]'s helpers.
 
 pub mod catalog;
+pub mod digest;
 pub mod import;
 pub mod json;
+pub mod kept;
+pub mod layout;
 pub mod markdown;
 pub mod markup;
+pub mod prose;
 pub mod read;
+pub mod resources;
 pub mod xml;
 
 use uuid::Uuid;
@@ -27,7 +32,7 @@ pub const PARAM_CLASS: &str = "oscal-param";
 /// The HTML class of an imported link whose target is not in the framework.
 pub const LINK_CLASS: &str = "oscal-link";
 /// Front-matter keys that carry OSCAL structure rather than props.
-pub const STRUCTURAL_KEYS: [&str; 9] = [
+pub const STRUCTURAL_KEYS: [&str; 26] = [
     "class",
     "params",
     "links",
@@ -37,6 +42,37 @@ pub const STRUCTURAL_KEYS: [&str; 9] = [
     "published",
     "oscal-version",
     "remarks",
+    "status",
+    "props",
+    "parts",
+    "incorporated-into",
+    "moved-to",
+    "baselines",
+    "oscal-uuid",
+    "oscal-digest",
+    "back-matter",
+    "revisions",
+    "document-ids",
+    "roles",
+    "locations",
+    "parties",
+    "responsible-parties",
+    "actions",
+    "label",
+];
+
+/// The list members of a catalog's metadata kept in the root's front matter on import,
+/// in OSCAL's order.
+pub const METADATA_LISTS: [&str; 9] = [
+    "revisions",
+    "document-ids",
+    "props",
+    "links",
+    "roles",
+    "locations",
+    "parties",
+    "responsible-parties",
+    "actions",
 ];
 
 /// True when `text` is an OSCAL token (an XML NCName): a letter or `_`, then letters,

@@ -36,22 +36,6 @@ fn ordinary_lists_stay_prose() {
 }
 
 #[test]
-fn inserts_and_links_are_restored() {
-    let md = "Use <span class=\"oscal-param\" data-param=\"ac-1_prm_1\">[Assignment: x]</span> and [[ID.AM]] or [see](@ID.RA).";
-    let text = restore_inserts(md);
-    assert_eq!(
-        text,
-        "Use {{ insert: param, ac-1_prm_1 }} and [[ID.AM]] or [see](@ID.RA)."
-    );
-    let text = rewrite_wiki_links(&text, |id| format!("x-{id}"));
-    let text = rewrite_id_links(&text, |id| format!("x-{id}"));
-    assert!(
-        text.ends_with("[ID.AM](#x-ID.AM) or [see](#x-ID.RA)."),
-        "{text}"
-    );
-}
-
-#[test]
 fn sections_split_on_level_two_headings_outside_fences() {
     let body = "Intro.\n\n## Guidance\n\nText.\n\n```\n## not a heading\n```\n\n## Assessment objective\n\nMore.\n";
     let found = sections(body);
@@ -90,4 +74,85 @@ fn basic_catalog_is_the_same_in_three_formats() {
             );
         }
     }
+}
+
+/// A catalog of three items, one resource with a URL and two parameters.
+struct Catalog;
+
+impl prose::Targets for Catalog {
+    fn item(&self, oscal_id: &str) -> Option<&str> {
+        ["ac-1", "ac-2", "s1.2"]
+            .into_iter()
+            .find(|i| *i == oscal_id)
+    }
+    fn resource_url(&self, uuid: &str) -> Option<&str> {
+        (uuid == "r1").then_some("https://example.org/r1")
+    }
+    fn param_text(&self, id: &str) -> String {
+        format!("[Assignment: {id} <b>*x*</b>]")
+    }
+}
+
+fn same_id(id: &str) -> String {
+    id.to_string()
+}
+
+/// Strings that are syntax to the site's Markdown, OSCAL's or both.
+const HOSTILE: [&str; 16] = [
+    "AC-3(3)[6](a) and AC-3(3)[6][b]",
+    "a <script>alert(1)</script> & b &amp; c &lt; d &#91; &#95; e &copy;",
+    "[[ac-1]] and [^1] and [x]: https://example.org",
+    "_under_ snake_case *star* **strong** `code <b>` ``a ` b``",
+    "see [the policy](#ac-1), [a doc](#r1), [gone](#zz), [web](https://example.org/a_b?x=1&amp;y)",
+    "{{ insert: param, ac-1_prm_1 }} and {{ insert: other, x }} and {{ not an insert }}",
+    "[nested [link](#ac-2)] and [link with `code]`](#s1.2)",
+    "\\[escaped\\] \\_ \\< \\& trailing \\",
+    "# heading\n\n1. one\n- two\n> quote\n| a | b |\n|---|---|",
+    "[](#ac-1) [x]( #ac-1) [x](#ac-1 \"t\") ![img](pic.png) [x](@ac-1)",
+    "<span class=\"oscal-param\" data-param=\"p\">fake</span> ](@x) [[",
+    "unclosed [bracket and (paren and ` tick and {{ brace",
+    "ünïcödé_ß_ and 中文_字 and emoji 🦀_",
+    "&#x41; &; & ; &a b; &&&lt;",
+    "[a](#ac-1)[b](#r1)[c](#zz)",
+    "",
+];
+
+#[test]
+fn prose_survives_the_round_trip_through_the_site() {
+    for text in HOSTILE {
+        let site = prose::to_site(text, &Catalog);
+        assert_eq!(prose::from_site(&site, &same_id), text, "via {site:?}");
+    }
+}
+
+#[test]
+fn prose_placeholders_and_escapes() {
+    let site = prose::to_site(HOSTILE[0], &Catalog);
+    assert!(
+        site.contains("<span class=\"oscal-link\" data-href=\"a\">6</span>"),
+        "{site}"
+    );
+    let site = prose::to_site(HOSTILE[1], &Catalog);
+    assert!(site.starts_with("a &lt;script>"), "{site}");
+    assert!(
+        site.contains("&amp;amp;") && site.contains("&amp;copy;"),
+        "{site}"
+    );
+    let site = prose::to_site(HOSTILE[2], &Catalog);
+    assert!(site.starts_with("&#91;[ac-1]] and &#91;^1]"), "{site}");
+    let site = prose::to_site(HOSTILE[4], &Catalog);
+    assert!(site.contains("[the policy](@ac-1)"), "{site}");
+    assert!(
+        site.contains(
+            "<a class=\"oscal-ref\" data-href=\"#r1\" href=\"https://example.org/r1\">a doc</a>"
+        ),
+        "{site}"
+    );
+    let site = prose::to_site(HOSTILE[5], &Catalog);
+    assert!(
+        site.starts_with(
+            "<span class=\"oscal-param\" data-param=\"ac-1_prm_1\">\\[Assignment: ac-1_prm_1 \\<b>"
+        ),
+        "{site}"
+    );
 }
