@@ -427,7 +427,8 @@ fn imported_project_keeps_props_params_and_citations() {
         // Placeholder text is escaped Markdown: brackets never become links.
         "\\[Assignment: keepers or roles\\]",
         "every season",
-        "\\[Selection: the head keeper; the harbour board after \\[Assignment: review period\\]\\]",
+        "\\[Selection: the head keeper; the harbour board after <span",
+        "\\[Assignment: review period\\]</span>\\]",
         "- **b.** the list of holders",
         "  - **1.** changes are written down;",
         "[night watches](@gv-2)",

@@ -113,3 +113,67 @@ fn round_trip_of_nist_catalogs_is_lossless() {
         "NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog.json",
     ));
 }
+
+/// Imports, checks (no errors) and builds a catalog (the build's own link check fails on
+/// a broken link).
+fn import_check_build(file: &Path) -> (tempfile::TempDir, tempfile::TempDir) {
+    let project = import(file, &[]);
+    let check = run_ok(&["check", path_str(project.path())]);
+    let summary = String::from_utf8_lossy(&check.stdout).to_string()
+        + &String::from_utf8_lossy(&check.stderr);
+    assert!(
+        summary.contains("0 errors"),
+        "{}: {summary}",
+        file.display()
+    );
+    let site = tempfile::tempdir().unwrap();
+    build_into(project.path(), site.path(), &[]);
+    (project, site)
+}
+
+#[test]
+fn hostile_prose_imports_checks_builds_and_round_trips() {
+    for name in ["hostile-catalog.json", "hostile-catalog.xml"] {
+        let (_project, site) = import_check_build(&fixture(&format!("oscal/{name}")));
+        assert_links_resolve(site.path());
+        let page = fs::read_to_string(site.path().join("hx/index.html")).unwrap();
+        for raw in ["<script>alert", "<img src=x", "<label>", "<tag "] {
+            assert!(
+                !page.contains(raw),
+                "{name}: raw HTML {raw:?} reached the page"
+            );
+        }
+        // Text that looks like syntax is shown as text.
+        assert!(page.contains("AC-3(3)[6](a)"), "{name}");
+        assert!(page.contains("[[wiki"), "{name}");
+    }
+    // The JSON catalog comes back unchanged, syntax and all.
+    assert_round_trip(&fixture("oscal/hostile-catalog.json"));
+}
+
+#[test]
+fn nist_sp_800_53_imports_checks_and_builds() {
+    let (project, site) = import_check_build(&nist("NIST_SP-800-53_rev5_catalog.json"));
+    // 1,189 controls and enhancements and 20 families.
+    let pages = files(&project.path().join("content"))
+        .into_iter()
+        .filter(|f| f.ends_with(".md"))
+        .count();
+    assert_eq!(pages, 1189 + 20 + 1);
+    let ac2 = fs::read_to_string(project.path().join("content/ac/ac-2/_index.md")).unwrap();
+    for expected in [
+        "label: AC-2",
+        "- id: ac-2_smt.a",
+        "name: guidance",
+        "- name: sort-id",
+    ] {
+        assert!(ac2.contains(expected), "{expected:?} in\n{ac2}");
+    }
+    let withdrawn = fs::read_to_string(project.path().join("content/ac/ac-2/ac-2.10.md")).unwrap();
+    assert!(withdrawn.contains("status: withdrawn"), "{withdrawn}");
+    assert!(
+        withdrawn.contains("incorporated-into:\n- ac-2_smt.k"),
+        "{withdrawn}"
+    );
+    assert!(site.path().join("ac/index.html").is_file());
+}

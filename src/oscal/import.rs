@@ -23,6 +23,7 @@ use serde_json::{Map, Value};
 use serde_yaml::{Mapping, Value as Yaml};
 
 use super::layout::Layout;
+use super::markup::escape_text;
 use super::prose::{to_site, Targets};
 use super::read::{ReadError, Source};
 use super::resources::{self, Resource};
@@ -292,15 +293,27 @@ impl Targets for Context<'_> {
         self.resources.get(uuid)?.url.as_deref()
     }
 
-    /// How a parameter is shown: its values, its choices, or its label.
     fn param_text(&self, id: &str) -> String {
-        let Some(param) = self.params.get(id) else {
-            return format!("[Assignment: {id}]");
+        self.shown_param(id, 0)
+    }
+}
+
+impl Context<'_> {
+    /// How a parameter is shown, as site Markdown: its values, its choices (with the
+    /// parameters they insert, a few levels deep), or its label.
+    fn shown_param(&self, id: &str, depth: usize) -> String {
+        let assignment = |text: &str| format!("\\[Assignment: {text}\\]");
+        let Some(param) = self.params.get(id).filter(|_| depth < 4) else {
+            return assignment(&escape_text(id));
         };
         let values: Vec<&str> = list(param, "values").filter_map(Value::as_str).collect();
         if !values.is_empty() {
-            return values.join(", ");
+            return escape_text(&values.join(", "));
         }
+        let nested = Nested {
+            context: self,
+            depth: depth + 1,
+        };
         if let Some(select) = param.get("select") {
             let how = match text(select, "how-many") {
                 Some("one-or-more") => "Selection (one or more)",
@@ -308,58 +321,31 @@ impl Targets for Context<'_> {
             };
             let choices: Vec<String> = list(select, "choice")
                 .filter_map(Value::as_str)
-                .map(|c| unlink(&self.inserts_as_text(c)))
+                .map(|c| to_site(c, &nested))
                 .collect();
-            return format!("[{how}: {}]", choices.join("; "));
+            return format!("\\[{how}: {}\\]", choices.join("; "));
         }
         let label = text(param, "label").unwrap_or(id);
-        format!("[Assignment: {}]", unlink(&one_line(label)))
+        assignment(&to_site(&one_line(label), &nested))
     }
 }
 
-impl Context<'_> {
-    /// `{{ insert: param, ID }}` in a choice as the parameter's own text.
-    fn inserts_as_text(&self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(at) = rest.find("{{") {
-            let Some(end) = rest[at..].find("}}").map(|e| at + e) else {
-                break;
-            };
-            out.push_str(&rest[..at]);
-            let inner = rest[at + 2..end].trim();
-            match inner
-                .strip_prefix("insert:")
-                .and_then(|i| i.split_once(','))
-            {
-                Some((kind, id)) if kind.trim() == "param" => {
-                    out.push_str(&self.param_text(id.trim()))
-                }
-                _ => out.push_str(&rest[at..end + 2]),
-            }
-            rest = &rest[end + 2..];
-        }
-        out.push_str(rest);
-        out
-    }
+/// The text of a parameter shown inside another's: parameters only, no links.
+struct Nested<'a, 'c> {
+    context: &'a Context<'c>,
+    depth: usize,
 }
 
-/// Fragment links as their text (`[AU-2a.](#au-2_smt.a)` → `AU-2a.`), for the text of a
-/// parameter placeholder.
-fn unlink(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("](#") {
-        let after = &rest[at + 3..];
-        let (Some(open), Some(end)) = (rest[..at].rfind('['), after.find(')')) else {
-            break;
-        };
-        out.push_str(&rest[..open]);
-        out.push_str(&rest[open + 1..at]);
-        rest = &after[end + 1..];
+impl Targets for Nested<'_, '_> {
+    fn item(&self, _: &str) -> Option<&str> {
+        None
     }
-    out.push_str(rest);
-    out
+    fn resource_url(&self, _: &str) -> Option<&str> {
+        None
+    }
+    fn param_text(&self, id: &str) -> String {
+        self.context.shown_param(id, self.depth)
+    }
 }
 
 /// A heading's text from a part's title: OSCAL's Markdown, with nothing resolved (the
@@ -379,7 +365,7 @@ impl Targets for NoTargets {
         None
     }
     fn param_text(&self, id: &str) -> String {
-        format!("[Assignment: {id}]")
+        format!("\\[Assignment: {}\\]", escape_text(id))
     }
 }
 

@@ -113,7 +113,7 @@ fn table(element: Node) -> String {
         .map(|row| {
             row.children()
                 .filter(|c| c.is_element() && matches!(c.tag_name().name(), "td" | "th"))
-                .map(|cell| inline(cell).trim().replace('|', "\\|"))
+                .map(|cell| inline(cell).trim().to_string())
                 .collect()
         })
         .collect();
@@ -223,7 +223,7 @@ pub fn escape_line_start(text: &str) -> String {
     if ordered {
         return format!("{}\\{}", &text[..digits], &text[digits..]);
     }
-    let bullet = text.starts_with(['#', '-', '+', '=']) || text.starts_with("* ");
+    let bullet = text.starts_with(['#', '-', '+', '=', '>']) || text.starts_with("* ");
     if bullet {
         format!("\\{text}")
     } else {

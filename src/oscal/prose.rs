@@ -6,8 +6,9 @@
 //!   showing the parameter;
 //! - `[text](#id)` → an id link `[text](@id)` when the id is an imported item; to a
 //!   back-matter resource with a URL → `<a class="oscal-ref" data-href="#uuid" href="URL">`;
-//!   any other relative link → `<span class="oscal-link" data-href="…">` (it would be a
-//!   broken link in the site);
+//!   any other link to a file → `<span class="oscal-link" data-href="…">` (it would be a
+//!   broken link in the site); brackets before a parenthesis that names no file, as in the
+//!   label `AC-3(3)[6](a)`, are text;
 //! - text the site's Markdown reads as syntax but OSCAL does not: `<` (raw HTML),
 //!   `[[` (wiki links), `[^` (footnotes), `](@` (an id link), `_` at a word's edge, and `&`
 //!   when it starts an entity, written as the entities `&lt;`, `&#91;`, `&#93;`, `&#95;`,
@@ -28,7 +29,7 @@ pub trait Targets {
     fn item(&self, oscal_id: &str) -> Option<&str>;
     /// The URL of a back-matter resource.
     fn resource_url(&self, uuid: &str) -> Option<&str>;
-    /// How a parameter is shown (plain text).
+    /// How a parameter is shown, as site Markdown.
     fn param_text(&self, id: &str) -> String;
 }
 
@@ -166,7 +167,7 @@ fn insert(prose: &str, at: usize, targets: &dyn Targets) -> Option<(String, usiz
     if kind != "param" || id.is_empty() || id.contains(['"', '<', '>', '&']) {
         return None;
     }
-    let shown = super::markup::escape_text(&targets.param_text(id));
+    let shown = targets.param_text(id);
     let span = format!("<span class=\"{PARAM_CLASS}\" data-param=\"{id}\">{shown}</span>");
     Some((span, end + 2))
 }
@@ -183,12 +184,18 @@ fn link(prose: &str, at: usize, targets: &dyn Targets) -> Option<(String, usize)
     if href.contains(['"', '<', '>', ' ', '\n']) {
         return None;
     }
+    // `[6](a)` in an assessment label is text, not a link to a file named `a`.
+    let fragment = href.strip_prefix('#');
+    let external = href.contains("://") || href.starts_with("mailto:");
+    if fragment.is_none() && !external && !href.contains(['.', '/']) {
+        return Some(("&#91;".into(), 1));
+    }
     let text = to_site(&prose[at + 1..close], targets);
     let len = end + 1 - at;
-    if href.contains("://") || href.starts_with("mailto:") {
+    if external {
         return Some((format!("[{text}]({href})"), len));
     }
-    let fragment = href.strip_prefix('#').unwrap_or("");
+    let fragment = fragment.unwrap_or("");
     if let Some(id) = targets.item(fragment) {
         return Some((format!("[{text}](@{id})"), len));
     }
