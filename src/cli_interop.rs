@@ -39,12 +39,21 @@ impl From<ExportAs> for ExportFormat {
 /// What `framewright import` reads.
 #[derive(Subcommand)]
 pub enum ImportSource {
-    /// An OSCAL catalog in JSON, YAML or XML (the format is read from the content), such as
-    /// NIST SP 800-53: groups become concepts, controls categories, control enhancements
-    /// subcategories. Never overwrites a file unless --force.
+    /// An OSCAL catalog or profile in JSON, YAML or XML (the format is read from the
+    /// content), such as NIST SP 800-53: groups become concepts, controls categories,
+    /// control enhancements subcategories. A profile is resolved against its catalog into a
+    /// new project. `--baseline LOW=low-profile.json` (repeatable) marks which controls each
+    /// baseline selects, on the new project or, without FILE, on the project in --into.
+    /// Never overwrites a file unless --force; writes nothing when anything fails.
     Oscal {
-        /// The catalog file (`catalog.json`, `.yaml` or `.xml`).
-        catalog: PathBuf,
+        /// The catalog or profile (`catalog.json`, `.yaml` or `.xml`).
+        file: Option<PathBuf>,
+        /// The catalog a profile imports (default: the file its `href` names, beside it).
+        #[arg(long, value_name = "CATALOG")]
+        catalog: Option<PathBuf>,
+        /// A baseline to mark on the controls: NAME=PROFILE (repeat for each baseline).
+        #[arg(long, value_name = "NAME=PROFILE")]
+        baseline: Vec<String>,
         /// The project folder to write (created when missing).
         #[arg(long, value_name = "DIR", default_value = ".")]
         into: PathBuf,
@@ -100,12 +109,36 @@ fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// `framewright import …`.
 pub fn import(source: ImportSource) -> ExitCode {
     let ImportSource::Oscal {
+        file,
         catalog,
+        baseline,
         into,
         force,
     } = source;
-    match oscal::import(&catalog, &into, force) {
+    let request = oscal::Request {
+        file: file.as_deref(),
+        catalog: catalog.as_deref(),
+        baselines: &baseline,
+        into: &into,
+        force,
+    };
+    match oscal::import(&request) {
+        Ok(report) if file.is_none() => {
+            for note in &report.notes {
+                eprintln!("note: {note}");
+            }
+            eprintln!(
+                "Marked baselines {} in {} ({} files changed).",
+                baseline.join(", "),
+                report.into.display(),
+                report.files.len()
+            );
+            ExitCode::SUCCESS
+        }
         Ok(report) => {
+            for note in &report.notes {
+                eprintln!("note: {note}");
+            }
             eprintln!(
                 "Imported {} items into {} ({} files).\n\nNext: `framewright check {}`, then `build` or `serve`.",
                 report.items,

@@ -177,3 +177,119 @@ fn nist_sp_800_53_imports_checks_and_builds() {
     );
     assert!(site.path().join("ac/index.html").is_file());
 }
+
+const LOW_PROFILE: &str = "NIST_SP-800-53_rev5_LOW-baseline_profile.json";
+const LOW_RESOLVED: &str = "NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog.json";
+
+/// Resolves a profile into a project and exports that as a catalog.
+fn resolve_and_export(profile: &Path, extra: &[&str]) -> (serde_json::Value, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "import",
+        "oscal",
+        path_str(profile),
+        "--into",
+        path_str(dir.path()),
+    ];
+    args.extend_from_slice(extra);
+    let output = run_ok(&args);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    let out = run_ok(&["export", path_str(dir.path()), "--format", "oscal"]).stdout;
+    (serde_json::from_slice(&out).unwrap(), stderr)
+}
+
+/// NIST's LOW profile of SP 800-53 5.0.1, resolved against the 5.0.1 catalog, gives what
+/// NIST's own resolver gave: the same 149 controls and their groups, in the same order,
+/// with the same parameters, prose, props and links, and the same 135 of the catalog's
+/// 192 resources. The comparison leaves out only what differs by design: timestamps,
+/// `oscal-version` and the catalog's UUID (a resolution is a new document).
+#[test]
+fn resolving_nists_low_profile_gives_nists_resolved_catalog() {
+    let expected = read_json(&nist(LOW_RESOLVED));
+    // The profile's href names the XML catalog; only the JSON one is beside it.
+    let (resolved, stderr) = resolve_and_export(&nist(LOW_PROFILE), &[]);
+    assert!(
+        stderr.contains("NIST_SP-800-53_rev5_catalog.xml") && stderr.contains("was used instead"),
+        "{stderr}"
+    );
+    let diffs = oscalcmp::differences(&expected, &resolved);
+    assert!(diffs.is_empty(), "{diffs:#?}");
+    // The same with the catalog given on the command line, and no note.
+    let catalog = nist("NIST_SP-800-53_rev5_catalog.json");
+    let (resolved, stderr) =
+        resolve_and_export(&nist(LOW_PROFILE), &["--catalog", path_str(&catalog)]);
+    assert!(!stderr.contains("note:"), "{stderr}");
+    assert!(oscalcmp::differences(&expected, &resolved).is_empty());
+}
+
+/// Ids of every control of a catalog document.
+fn control_ids(catalog: &serde_json::Value) -> Vec<String> {
+    fn walk(container: &serde_json::Value, out: &mut Vec<String>) {
+        for key in ["groups", "controls"] {
+            for item in container[key].as_array().into_iter().flatten() {
+                if key == "controls" {
+                    out.push(item["id"].as_str().unwrap().to_string());
+                }
+                walk(item, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&catalog["catalog"], &mut out);
+    out
+}
+
+#[test]
+fn baselines_are_marked_on_an_imported_catalog() {
+    let project = import(&nist("NIST_SP-800-53_rev5_catalog.json"), &[]);
+    let low = format!("LOW={}", path_str(&nist(LOW_PROFILE)));
+    let moderate = format!(
+        "MODERATE={}",
+        path_str(&nist("NIST_SP-800-53_rev5_MODERATE-baseline_profile.json"))
+    );
+    let catalog = nist("NIST_SP-800-53_rev5_catalog.json");
+    run_ok(&[
+        "import",
+        "oscal",
+        "--catalog",
+        path_str(&catalog),
+        "--baseline",
+        &low,
+        "--baseline",
+        &moderate,
+        "--into",
+        path_str(project.path()),
+    ]);
+    let content = project.path().join("content");
+    let read = |rel: &str| fs::read_to_string(content.join(rel)).unwrap();
+    assert!(read("ac/ac-2/_index.md").contains("baselines:\n- LOW\n- MODERATE\n"));
+    assert!(read("ac/ac-2/ac-2.1.md").contains("baselines:\n- MODERATE\n"));
+    assert!(!read("ac/ac-2/ac-2.11.md").contains("baselines:"));
+    // Membership equals NIST's resolution of LOW: exactly its controls are marked LOW.
+    let expected: std::collections::BTreeSet<String> = control_ids(&read_json(&nist(LOW_RESOLVED)))
+        .into_iter()
+        .collect();
+    let mut marked = std::collections::BTreeSet::new();
+    for file in files(&content).into_iter().filter(|f| f.ends_with(".md")) {
+        let text = read(&file);
+        if text.contains("\n- LOW\n") {
+            let id = text.lines().find_map(|l| l.strip_prefix("id: ")).unwrap();
+            marked.insert(id.to_string());
+        }
+    }
+    assert_eq!(marked, expected);
+    // Marking again changes nothing; the project still checks.
+    let again = run_ok(&[
+        "import",
+        "oscal",
+        "--catalog",
+        path_str(&catalog),
+        "--baseline",
+        &low,
+        "--into",
+        path_str(project.path()),
+    ]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("0 files changed"));
+    let check = framewright(&["check", path_str(project.path())]);
+    assert_eq!(check.status.code(), Some(0));
+}

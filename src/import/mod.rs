@@ -47,6 +47,9 @@ pub struct ImportReport {
     pub files: Vec<PathBuf>,
     /// Framework items (groups and controls) created.
     pub items: usize,
+    /// What the import decided that the user should know (a catalog found under another
+    /// name, a directive read another way).
+    pub notes: Vec<String>,
 }
 
 /// A file to write: path relative to the project, and its text.

@@ -22,8 +22,10 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 use serde_yaml::{Mapping, Value as Yaml};
 
+use super::baseline;
 use super::layout::Layout;
 use super::markup::escape_text;
+use super::profile;
 use super::prose::{to_site, Targets};
 use super::read::{ReadError, Source};
 use super::resources::{self, Resource};
@@ -40,19 +42,67 @@ pub struct Plan {
     pub items: usize,
 }
 
-/// Reads the catalog at `catalog` and writes a project into `into`. Writes nothing when a
-/// file it would write exists, unless `force`.
-pub fn import(catalog: &Path, into: &Path, force: bool) -> Result<ImportReport, ImportError> {
-    let source = Source::read(catalog).map_err(read_error)?;
-    let hint = "import reads a catalog (or a profile with --catalog CATALOG)";
-    source.expect("catalog", hint).map_err(read_error)?;
-    let plan = plan(&source).map_err(ImportError::Invalid)?;
-    write_files(into, &plan.files, force)?;
-    Ok(ImportReport {
+/// What `framewright import oscal` is asked to do.
+pub struct Request<'a> {
+    /// A catalog, or a profile to resolve; none to mark baselines on an existing project.
+    pub file: Option<&'a Path>,
+    /// The catalog a profile's imports are resolved against (instead of their `href`).
+    pub catalog: Option<&'a Path>,
+    /// `NAME=PROFILE` baselines to mark on the controls.
+    pub baselines: &'a [String],
+    /// The project folder.
+    pub into: &'a Path,
+    /// Overwrite files that exist.
+    pub force: bool,
+}
+
+/// Imports a catalog or a resolved profile as a new project in `into`, marking the
+/// controls of the baselines given; or, without a file, marks the baselines on the
+/// project already in `into`. Nothing is written unless everything was read.
+pub fn import(request: &Request) -> Result<ImportReport, ImportError> {
+    let mut notes = Vec::new();
+    let baselines = request
+        .baselines
+        .iter()
+        .map(|spec| baseline::read(spec, request.catalog, &mut notes))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ImportError::Invalid)?;
+    let Some(file) = request.file else {
+        if baselines.is_empty() {
+            return Err(ImportError::Invalid(
+                "nothing to import: give a catalog or profile, or --baseline NAME=PROFILE to mark an imported project".into(),
+            ));
+        }
+        let files = baseline::mark(request.into, &baselines).map_err(ImportError::Invalid)?;
+        write_files(request.into, &files, true)?;
+        return Ok(report(request.into, files, 0, notes));
+    };
+    let source = Source::read(file).map_err(read_error)?;
+    let source = match source.model() {
+        Some("profile") => {
+            let resolved =
+                profile::resolve(&source, request.catalog).map_err(ImportError::Invalid)?;
+            notes.extend(resolved.notes);
+            Source::resolved(file, resolved.document)
+        }
+        _ => {
+            let hint = "import reads a catalog, or a profile (resolved against its catalog)";
+            source.expect("catalog", hint).map_err(read_error)?;
+            source
+        }
+    };
+    let plan = plan(&source, &baseline::by_control(&baselines)).map_err(ImportError::Invalid)?;
+    write_files(request.into, &plan.files, request.force)?;
+    Ok(report(request.into, plan.files, plan.items, notes))
+}
+
+fn report(into: &Path, files: Vec<PlannedFile>, items: usize, notes: Vec<String>) -> ImportReport {
+    ImportReport {
         into: into.to_path_buf(),
-        files: plan.files.into_iter().map(|(path, _)| path).collect(),
-        items: plan.items,
-    })
+        files: files.into_iter().map(|(path, _)| path).collect(),
+        items,
+        notes,
+    }
 }
 
 /// A reading error as an import error (invalid input: exit 1; unreadable file: exit 2).
@@ -65,7 +115,7 @@ pub fn read_error(err: ReadError) -> ImportError {
 
 /// The project files for an OSCAL catalog document (`{"catalog": {…}}`). Errors name the
 /// place (XML line or JSON pointer).
-pub fn plan(source: &Source) -> Result<Plan, String> {
+pub fn plan(source: &Source, baselines: &HashMap<String, Vec<String>>) -> Result<Plan, String> {
     let catalog = source
         .value
         .get("catalog")
@@ -97,6 +147,7 @@ pub fn plan(source: &Source) -> Result<Plan, String> {
         cited: Vec::new(),
     };
     let mut writer = Writer {
+        baselines,
         context,
         files: Vec::new(),
         items: 0,
@@ -371,6 +422,8 @@ impl Targets for NoTargets {
 
 /// Writes the files of the entries.
 struct Writer<'c> {
+    /// The baselines of each control (by OSCAL id).
+    baselines: &'c HashMap<String, Vec<String>>,
     context: Context<'c>,
     files: Vec<PlannedFile>,
     items: usize,
@@ -443,6 +496,13 @@ impl<'c> Writer<'c> {
                     Yaml::Sequence(ids.iter().cloned().map(Yaml::String).collect()),
                 );
             }
+        }
+        let baselines = entry.oscal_id.and_then(|id| self.baselines.get(id));
+        if let Some(names) = baselines.filter(|_| !entry.group) {
+            set(
+                "baselines",
+                Yaml::Sequence(names.iter().cloned().map(Yaml::String).collect()),
+            );
         }
         if !props.rest.is_empty() {
             set("props", to_yaml(&Value::Array(props.rest)));

@@ -6,6 +6,7 @@
 //! The other modules reach OSCAL only through here: `export/` and `import/` are thin entry
 //! points, and the crosswalks' mapping collection is written with [`json`]'s helpers.
 
+pub mod baseline;
 pub mod catalog;
 pub mod digest;
 pub mod import;
@@ -14,6 +15,8 @@ pub mod kept;
 pub mod layout;
 pub mod markdown;
 pub mod markup;
+pub mod profile;
+mod profile_modify;
 pub mod prose;
 pub mod read;
 pub mod resources;

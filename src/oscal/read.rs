@@ -151,6 +151,16 @@ impl Source {
         })
     }
 
+    /// A document made here (a resolved profile), named after the file it came from.
+    pub fn resolved(path: &Path, value: Value) -> Source {
+        Source {
+            path: path.to_path_buf(),
+            format: Format::Json,
+            value,
+            lines: HashMap::new(),
+        }
+    }
+
     /// The document's model (`catalog`, `profile`, …), when it is an OSCAL document.
     pub fn model(&self) -> Option<&str> {
         let map = self.value.as_object()?;

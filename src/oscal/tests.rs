@@ -157,3 +157,121 @@ fn prose_placeholders_and_escapes() {
         "{site}"
     );
 }
+
+/// A small catalog: a group with a control that has two enhancements, and a second control.
+const CATALOG: &str = r##"{"catalog": {"uuid": "u", "metadata": {"title": "T"},
+  "groups": [{"id": "g", "title": "G", "controls": [
+    {"id": "c-1", "title": "One",
+     "params": [{"id": "c-1_prm_1", "label": "a period"}],
+     "parts": [{"id": "c-1_smt", "name": "statement", "prose": "Do it every {{ insert: param, c-1_prm_1 }}.",
+                "parts": [{"id": "c-1_smt.a", "name": "item", "prose": "first"}]},
+               {"id": "c-1_gdn", "name": "guidance", "prose": "Why; see [r](#r1)."}],
+     "controls": [{"id": "c-1.1", "title": "One, more"}, {"id": "c-1.2", "title": "One, most"}]},
+    {"id": "c-2", "title": "Two", "links": [{"href": "#r2", "rel": "reference"}]}]}],
+  "back-matter": {"resources": [{"uuid": "r1", "title": "R1"}, {"uuid": "r2", "title": "R2"}, {"uuid": "r3", "title": "R3"}]}}}"##;
+
+/// Resolves a profile (its `imports` pointing at [`CATALOG`]) and returns the catalog.
+fn resolve_profile(profile: &str) -> Result<(serde_json::Value, Vec<String>), String> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("catalog.json"), CATALOG).unwrap();
+    let path = dir.path().join("profile.json");
+    std::fs::write(&path, profile).unwrap();
+    let source = read::Source::read(&path).unwrap();
+    let resolved = profile::resolve(&source, None)?;
+    Ok((resolved.document["catalog"].clone(), resolved.notes))
+}
+
+fn ids(catalog: &serde_json::Value) -> Vec<String> {
+    let mut set = std::collections::HashSet::new();
+    baseline::control_ids(catalog, &mut set);
+    let mut list: Vec<String> = set.into_iter().collect();
+    list.sort();
+    list
+}
+
+#[test]
+fn profiles_select_with_children_patterns_and_exclusions() {
+    let (catalog, _) = resolve_profile(
+        r#"{"profile": {"uuid": "p", "metadata": {"title": "P"}, "imports": [{"href": "catalog.json",
+           "include-controls": [{"with-ids": ["c-1"], "with-child-controls": "yes"}],
+           "exclude-controls": [{"matching": [{"pattern": "c-1.?"}]}]}],
+           "merge": {"as-is": true}}}"#,
+    )
+    .unwrap();
+    assert_eq!(ids(&catalog), ["c-1"]);
+    // as-is keeps the group; only cited resources stay.
+    assert_eq!(catalog["groups"][0]["id"], "g");
+    let resources: Vec<&str> = catalog["back-matter"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["uuid"].as_str().unwrap())
+        .collect();
+    assert_eq!(resources, ["r1"]);
+    let (catalog, _) = resolve_profile(
+        r#"{"profile": {"uuid": "p", "metadata": {"title": "P"}, "imports": [{"href": "catalog.json",
+           "include-all": {}, "exclude-controls": [{"with-ids": ["c-1"]}]}], "merge": {"flat": {}}}}"#,
+    )
+    .unwrap();
+    // flat: no groups; enhancements whose parent is excluded stand on their own.
+    assert!(catalog.get("groups").is_none());
+    assert_eq!(ids(&catalog), ["c-1.1", "c-1.2", "c-2"]);
+}
+
+#[test]
+fn profiles_set_parameters_and_alter_controls() {
+    let (catalog, notes) = resolve_profile(
+        r#"{"profile": {"uuid": "p", "metadata": {"title": "P"}, "imports": [{"href": "catalog.json", "include-all": {}}],
+           "merge": {"as-is": true},
+           "modify": {
+             "set-parameters": [{"param-id": "c-1_prm_1", "values": ["week"], "props": [{"name": "x", "value": "y"}]},
+                                {"param-id": "nowhere", "values": ["z"]}],
+             "alters": [{"control-id": "c-1",
+                         "removes": [{"by-name": "guidance"}],
+                         "adds": [{"position": "after", "by-id": "c-1_smt.a", "parts": [{"id": "c-1_smt.b", "name": "item", "prose": "added"}]},
+                                  {"position": "starting", "props": [{"name": "status", "value": "tailored"}]}]}]}}}"#,
+    )
+    .unwrap();
+    let c1 = &catalog["groups"][0]["controls"][0];
+    assert_eq!(c1["params"][0]["values"][0], "week");
+    assert_eq!(c1["params"][0]["props"][0]["name"], "x");
+    assert_eq!(c1["props"][0]["value"], "tailored");
+    let parts: Vec<&str> = c1["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(parts, ["c-1_smt"]);
+    let items: Vec<&str> = c1["parts"][0]["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(items, ["c-1_smt.a", "c-1_smt.b"]);
+    assert!(notes.iter().any(|n| n.contains("`nowhere`")), "{notes:?}");
+}
+
+#[test]
+fn profiles_that_select_what_the_catalog_lacks_are_errors() {
+    let err = resolve_profile(
+        r#"{"profile": {"uuid": "p", "metadata": {"title": "P"}, "imports": [{"href": "catalog.json",
+           "include-controls": [{"with-ids": ["c-1", "zz-9"]}]}]}}"#,
+    )
+    .err()
+    .unwrap();
+    assert!(
+        err.contains("`zz-9`") && err.contains("/profile/imports/0/include-controls/0/with-ids/1"),
+        "{err}"
+    );
+    let err = resolve_profile(
+        r#"{"profile": {"uuid": "p", "metadata": {"title": "P"}, "imports": [{"href": "gone.xml", "include-all": {}}]}}"#,
+    )
+    .err()
+    .unwrap();
+    assert!(
+        err.contains("`gone.xml` is missing") && err.contains("/profile/imports/0/href"),
+        "{err}"
+    );
+}
