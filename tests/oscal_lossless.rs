@@ -293,3 +293,100 @@ fn baselines_are_marked_on_an_imported_catalog() {
     let check = framewright(&["check", path_str(project.path())]);
     assert_eq!(check.status.code(), Some(0));
 }
+
+/// Each bad input: a file name, its text, and what the error must say.
+fn bad_inputs() -> Vec<(&'static str, String, Vec<&'static str>)> {
+    let basic = fs::read_to_string(nist("basic-catalog.json")).unwrap();
+    let basic_xml = fs::read_to_string(nist("basic-catalog.xml")).unwrap();
+    let cut = |text: &str| text[..text.len() / 2].to_string();
+    vec![
+        ("plain.json", "{\"animals\": [\"cat\"]}".into(), vec!["not OSCAL", "top-level keys animals"]),
+        ("list.yaml", "- just\n- a list\n".into(), vec!["not OSCAL", "YAML"]),
+        ("html.xml", "<html><body/></html>".into(), vec!["html.xml:1", "not OSCAL", "namespace"]),
+        (
+            "component.json",
+            "{\"component-definition\": {\"uuid\": \"x\"}}".into(),
+            vec!["wrong OSCAL model", "component-definition"],
+        ),
+        ("truncated.json", cut(&basic), vec!["truncated.json:", "truncated"]),
+        ("truncated.xml", cut(&basic_xml), vec!["truncated.xml:", "not well-formed XML"]),
+        (
+            "duplicate.json",
+            basic.replacen("\"id\": \"s1.1.2\"", "\"id\": \"s1.1.1\"", 1),
+            vec!["duplicate id `s1.1.1`", "/catalog/groups/0/groups/0/controls/1", "/catalog/groups/0/groups/0/controls/0"],
+        ),
+        (
+            "duplicate.xml",
+            basic_xml.replacen("<control id=\"s1.1.2\"", "<control id=\"s1.1.1\"", 1),
+            vec!["duplicate id `s1.1.1`", "duplicate.xml:"],
+        ),
+        (
+            "profile.json",
+            r#"{"profile": {"uuid": "p", "metadata": {"title": "P"}, "imports": [{"href": "missing-catalog.xml", "include-all": {}}]}}"#.into(),
+            vec!["profile.json (at /profile/imports/0/href)", "`missing-catalog.xml` is missing", "--catalog"],
+        ),
+    ]
+}
+
+#[test]
+fn bad_oscal_gives_a_clear_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text, expected) in bad_inputs() {
+        let path = dir.path().join(name);
+        fs::write(&path, &text).unwrap();
+        let into = dir.path().join(format!("project-{name}"));
+        let output = framewright(&[
+            "import",
+            "oscal",
+            path_str(&path),
+            "--into",
+            path_str(&into),
+        ]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
+        for part in expected {
+            assert!(stderr.contains(part), "{name}: {part:?} not in {stderr}");
+        }
+        assert!(!into.exists(), "{name}: wrote {into:?}");
+    }
+    // A profile that selects a control the catalog lacks.
+    let profile = dir.path().join("low.json");
+    let text = fs::read_to_string(nist(LOW_PROFILE))
+        .unwrap()
+        .replacen("\"ac-1\"", "\"ac-999\"", 1);
+    fs::write(&profile, text).unwrap();
+    let catalog = nist("NIST_SP-800-53_rev5_catalog.json");
+    let output = framewright(&[
+        "import",
+        "oscal",
+        path_str(&profile),
+        "--catalog",
+        path_str(&catalog),
+        "--into",
+        path_str(&dir.path().join("low")),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("`ac-999`") && stderr.contains("with-ids/0"),
+        "{stderr}"
+    );
+    // An existing project is left as it was when a baseline cannot be marked.
+    let project = import(&nist("basic-catalog.json"), &[]);
+    let before = snapshot(project.path());
+    let low = format!("LOW={}", path_str(&nist(LOW_PROFILE)));
+    let output = framewright(&[
+        "import",
+        "oscal",
+        "--catalog",
+        path_str(&catalog),
+        "--baseline",
+        &low,
+        "--into",
+        path_str(project.path()),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("not in the project"), "{stderr}");
+    assert_eq!(snapshot(project.path()), before);
+}

@@ -194,8 +194,9 @@ impl Ids {
     fn record(&mut self, id: &str, pointer: &str, source: &Source) -> Result<(), String> {
         if let Some(first) = self.seen.get(id) {
             return Err(format!(
-                "{}: duplicate id `{id}`: it is already used at {first}; ids must be unique in a catalog",
-                source.at(pointer)
+                "{}: duplicate id `{id}`: it is already used at {}; ids must be unique in a catalog",
+                source.at(pointer),
+                source.at(first)
             ));
         }
         self.seen.insert(id.to_string(), pointer.to_string());
