@@ -390,3 +390,26 @@ fn bad_oscal_gives_a_clear_error_and_writes_nothing() {
     assert!(stderr.contains("not in the project"), "{stderr}");
     assert_eq!(snapshot(project.path()), before);
 }
+
+#[test]
+fn last_modified_is_kept_until_the_content_changes() {
+    let source = read_json(&nist("basic-catalog.json"));
+    let kept = source["catalog"]["metadata"]["last-modified"].as_str().unwrap();
+    let project = import(&nist("basic-catalog.json"), &[]);
+    let export = |project: &Path| -> serde_json::Value {
+        let out = run_ok(&["export", path_str(project), "--format", "oscal"]).stdout;
+        serde_json::from_slice(&out).unwrap()
+    };
+    assert_eq!(export(project.path())["catalog"]["metadata"]["last-modified"], kept);
+    // An edit to a statement: the export carries it and a new time.
+    let file = project.path().join("content/s1/s1.1/s1.1.1.md");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, text.replacen("should be defined", "must be defined", 1)).unwrap();
+    let edited = export(project.path());
+    let modified = edited["catalog"]["metadata"]["last-modified"].as_str().unwrap();
+    assert_ne!(modified, kept);
+    assert!(modified.ends_with('Z') && modified.len() == 20, "{modified}");
+    let statement = &edited["catalog"]["groups"][0]["groups"][0]["controls"][0]["parts"][1];
+    assert_eq!(statement["id"], "s1.1.1_stm");
+    assert!(statement["prose"].as_str().unwrap().contains("must be defined"));
+}

@@ -275,3 +275,30 @@ fn profiles_that_select_what_the_catalog_lacks_are_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn part_layout_finds_the_prose_it_wrote_and_refuses_other_shapes() {
+    let parts: Vec<serde_json::Value> = serde_json::from_str(
+        r#"[{"id": "s", "name": "statement", "parts": [
+              {"id": "s.a", "name": "item", "props": [{"name": "label", "value": "a."}],
+               "parts": [{"id": "s.a.1", "name": "item", "props": [{"name": "label", "value": "1."}]}]},
+              {"id": "s.b", "name": "item", "props": [{"name": "label", "value": "b."}]}]},
+            {"id": "g", "name": "guidance", "parts": [{"id": "g.1", "name": "objective", "title": "Why"}]}]"#,
+    )
+    .unwrap();
+    let layout = layout::Layout::of(&parts, &|t| t.to_string());
+    let proses: Vec<String> = ["Lead:", "first\n\nsecond paragraph", "", "last", "", "Because."]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let (description, body) = layout.fill(&proses);
+    assert_eq!(
+        description,
+        "Lead:\n\n- **a.** first\n\n  second paragraph\n  - **1.**\n- **b.** last"
+    );
+    assert_eq!(body, "## Guidance\n\n### Why\n\nBecause.");
+    assert_eq!(layout.find(&description, &body), Some(proses));
+    // An item added by hand is another shape: not read as these parts.
+    let edited = format!("{description}\n- **c.** new");
+    assert_eq!(layout.find(&edited, &body), None);
+}
