@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Subcommand, ValueEnum};
 use framewright::export::ExportFormat;
 use framewright::import::{oscal, ImportError};
+use framewright::oscal::baseline;
 use framewright::{BuildError, Project};
 
 /// The formats of `framewright export`.
@@ -22,16 +23,20 @@ pub enum ExportAs {
     Crosswalk,
     /// The crosswalks as an OSCAL 1.2 mapping collection (`oscal/mapping-collection.json`).
     Mapping,
+    /// An OSCAL profile selecting the controls of one baseline (needs --baseline NAME).
+    OscalProfile,
 }
 
-impl From<ExportAs> for ExportFormat {
-    fn from(format: ExportAs) -> ExportFormat {
-        match format {
-            ExportAs::Json => ExportFormat::Json,
-            ExportAs::Csv => ExportFormat::Csv,
-            ExportAs::Oscal => ExportFormat::Oscal,
-            ExportAs::Crosswalk => ExportFormat::Crosswalk,
-            ExportAs::Mapping => ExportFormat::Mapping,
+impl ExportAs {
+    /// The export every build also writes, for the formats that are one.
+    fn build_format(self) -> Option<ExportFormat> {
+        match self {
+            ExportAs::Json => Some(ExportFormat::Json),
+            ExportAs::Csv => Some(ExportFormat::Csv),
+            ExportAs::Oscal => Some(ExportFormat::Oscal),
+            ExportAs::Crosswalk => Some(ExportFormat::Crosswalk),
+            ExportAs::Mapping => Some(ExportFormat::Mapping),
+            ExportAs::OscalProfile => None,
         }
     }
 }
@@ -63,8 +68,24 @@ pub enum ImportSource {
     },
 }
 
-/// `framewright export`: writes one export of a project that has no errors.
-pub fn export(dir: &Path, format: ExportAs, output: Option<&Path>) -> ExitCode {
+/// `framewright export`: writes one export of a project that has no errors; with a
+/// baseline, the OSCAL catalog or profile of that baseline's controls.
+pub fn export(
+    dir: &Path,
+    format: ExportAs,
+    baseline: Option<&str>,
+    output: Option<&Path>,
+) -> ExitCode {
+    let build_format = format.build_format();
+    let usage = match (build_format, baseline) {
+        (None, None) => Some("--format oscal-profile needs --baseline NAME"),
+        (Some(ExportFormat::Oscal), Some(_)) | (None, Some(_)) | (Some(_), None) => None,
+        (Some(_), Some(_)) => Some("--baseline goes with --format oscal or --format oscal-profile"),
+    };
+    if let Some(message) = usage {
+        eprintln!("error: {message}");
+        return ExitCode::from(2);
+    }
     let project = match Project::open(dir, None) {
         Ok(project) => project,
         Err(err) => return crate::fail(err, dir, "export failed"),
@@ -74,12 +95,26 @@ pub fn export(dir: &Path, format: ExportAs, output: Option<&Path>) -> ExitCode {
         return crate::fail(BuildError::Content(diagnostics), dir, "export failed");
     }
     crate::print_diagnostics(&project.diagnostics, dir);
-    let format = ExportFormat::from(format);
-    if format.is_crosswalk() && project.framework.crosswalks.is_empty() {
-        eprintln!("error: the project has no crosswalks (content/mappings/*.yaml)");
-        return ExitCode::from(1);
-    }
-    let bytes = format.render(&project.framework, &project.index);
+    let (framework, index) = (&project.framework, &project.index);
+    let bytes = match (build_format, baseline) {
+        (Some(format), None) => {
+            if format.is_crosswalk() && framework.crosswalks.is_empty() {
+                eprintln!("error: the project has no crosswalks (content/mappings/*.yaml)");
+                return ExitCode::from(1);
+            }
+            Ok(format.render(framework, index))
+        }
+        (Some(_), Some(name)) => baseline::catalog_json(framework, index, name),
+        (None, Some(name)) => baseline::profile_json(framework, index, name),
+        (None, None) => Err("--format oscal-profile needs --baseline NAME".into()),
+    };
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(1);
+        }
+    };
     let written = match output {
         Some(path) => write_file(path, &bytes),
         None => std::io::stdout().write_all(&bytes).map_err(Into::into),

@@ -66,6 +66,7 @@ fn the_basic_catalog_in_json_yaml_and_xml_gives_identical_projects() {
 }
 
 mod oscalcmp;
+mod trestle;
 
 fn read_json(path: &Path) -> serde_json::Value {
     let bytes = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -77,6 +78,9 @@ fn assert_round_trip(catalog: &Path) -> tempfile::TempDir {
     let project = import(catalog, &[]);
     let out = run_ok(&["export", path_str(project.path()), "--format", "oscal"]).stdout;
     let exported: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let file = project.path().join("exported-catalog.json");
+    fs::write(&file, &out).unwrap();
+    trestle::validate(&[("catalog", &file)]);
     let source = match catalog.extension().and_then(|e| e.to_str()) {
         Some("json") => read_json(catalog),
         _ => read_json(&catalog.with_extension("json")),
@@ -292,6 +296,59 @@ fn baselines_are_marked_on_an_imported_catalog() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("0 files changed"));
     let check = framewright(&["check", path_str(project.path())]);
     assert_eq!(check.status.code(), Some(0));
+    baseline_exports(project.path(), &expected);
+}
+
+/// `export --format oscal --baseline LOW` is NIST's resolved LOW catalog again (all but its
+/// metadata, which is the project's own), `--format oscal-profile --baseline LOW` selects
+/// exactly its controls, and trestle reads both and the full export as valid OSCAL.
+fn baseline_exports(project: &Path, low: &std::collections::BTreeSet<String>) {
+    let out = tempfile::tempdir().unwrap();
+    let export = |args: &[&str], name: &str| -> PathBuf {
+        let file = out.path().join(name);
+        let mut all = vec!["export", path_str(project), "-o", path_str(&file)];
+        all.extend_from_slice(args);
+        run_ok(&all);
+        file
+    };
+    let full = export(&["--format", "oscal"], "catalog.json");
+    let catalog = export(
+        &["--format", "oscal", "--baseline", "LOW"],
+        "low-catalog.json",
+    );
+    let profile = export(
+        &["--format", "oscal-profile", "--baseline", "LOW"],
+        "low-profile.json",
+    );
+    let diffs = oscalcmp::differences(&read_json(&nist(LOW_RESOLVED)), &read_json(&catalog));
+    assert!(
+        diffs.keys().all(|field| field.starts_with("metadata")),
+        "{diffs:#?}"
+    );
+    let selected: std::collections::BTreeSet<String> = read_json(&profile)["profile"]["imports"][0]
+        ["include-controls"][0]["with-ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| id.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(&selected, low);
+    trestle::validate(&[
+        ("catalog", &full),
+        ("catalog", &catalog),
+        ("profile", &profile),
+    ]);
+    // A baseline the project does not have is refused with the names it has.
+    let output = framewright(&[
+        "export",
+        path_str(project),
+        "--format",
+        "oscal-profile",
+        "--baseline",
+        "HIGH",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("LOW, MODERATE"));
 }
 
 /// Each bad input: a file name, its text, and what the error must say.
@@ -394,22 +451,39 @@ fn bad_oscal_gives_a_clear_error_and_writes_nothing() {
 #[test]
 fn last_modified_is_kept_until_the_content_changes() {
     let source = read_json(&nist("basic-catalog.json"));
-    let kept = source["catalog"]["metadata"]["last-modified"].as_str().unwrap();
+    let kept = source["catalog"]["metadata"]["last-modified"]
+        .as_str()
+        .unwrap();
     let project = import(&nist("basic-catalog.json"), &[]);
     let export = |project: &Path| -> serde_json::Value {
         let out = run_ok(&["export", path_str(project), "--format", "oscal"]).stdout;
         serde_json::from_slice(&out).unwrap()
     };
-    assert_eq!(export(project.path())["catalog"]["metadata"]["last-modified"], kept);
+    assert_eq!(
+        export(project.path())["catalog"]["metadata"]["last-modified"],
+        kept
+    );
     // An edit to a statement: the export carries it and a new time.
     let file = project.path().join("content/s1/s1.1/s1.1.1.md");
     let text = fs::read_to_string(&file).unwrap();
-    fs::write(&file, text.replacen("should be defined", "must be defined", 1)).unwrap();
+    fs::write(
+        &file,
+        text.replacen("should be defined", "must be defined", 1),
+    )
+    .unwrap();
     let edited = export(project.path());
-    let modified = edited["catalog"]["metadata"]["last-modified"].as_str().unwrap();
+    let modified = edited["catalog"]["metadata"]["last-modified"]
+        .as_str()
+        .unwrap();
     assert_ne!(modified, kept);
-    assert!(modified.ends_with('Z') && modified.len() == 20, "{modified}");
+    assert!(
+        modified.ends_with('Z') && modified.len() == 20,
+        "{modified}"
+    );
     let statement = &edited["catalog"]["groups"][0]["groups"][0]["controls"][0]["parts"][1];
     assert_eq!(statement["id"], "s1.1.1_stm");
-    assert!(statement["prose"].as_str().unwrap().contains("must be defined"));
+    assert!(statement["prose"]
+        .as_str()
+        .unwrap()
+        .contains("must be defined"));
 }

@@ -10,6 +10,8 @@ use serde_yaml::{Mapping, Value as Yaml};
 use super::profile;
 use super::read::Source;
 use crate::import::PlannedFile;
+use crate::index::SiteIndex;
+use crate::model::{Framework, Node};
 
 /// A baseline: its name and the OSCAL ids of the controls its profile selects.
 pub struct Baseline {
@@ -183,4 +185,100 @@ fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The baselines marked in a framework, in order of first appearance.
+pub fn names(framework: &Framework) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for node in &framework.nodes {
+        for name in marks(node) {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
+    }
+    names
+}
+
+/// The baselines a node is marked with (`baselines:`).
+pub fn marks(node: &Node) -> impl Iterator<Item = &str> {
+    node.extra
+        .get("baselines")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+}
+
+/// The framework's catalog restricted to one baseline's controls, as a resolved profile
+/// would give it: their groups kept, the resources they cite.
+pub fn catalog_json(
+    framework: &Framework,
+    index: &SiteIndex,
+    name: &str,
+) -> Result<Vec<u8>, String> {
+    let (catalog, selected) = catalog_and_selection(framework, index, name)?;
+    let restricted = profile::restrict(&catalog, &selected);
+    Ok(super::json::document(&restricted))
+}
+
+/// An OSCAL profile that selects exactly one baseline's controls from the framework's
+/// catalog (`oscal/catalog.json`, as every build writes it).
+pub fn profile_json(
+    framework: &Framework,
+    index: &SiteIndex,
+    name: &str,
+) -> Result<Vec<u8>, String> {
+    let (catalog, selected) = catalog_and_selection(framework, index, name)?;
+    let mut order = Vec::new();
+    profile::control_order(&catalog["catalog"], &mut order);
+    let with_ids: Vec<&String> = order.iter().filter(|id| selected.contains(*id)).collect();
+    let book = &framework.config.book;
+    let namespace = super::uuid_namespace(framework);
+    let uuid = uuid::Uuid::new_v5(&namespace, format!("profile:{name}").as_bytes());
+    let profile = serde_json::json!({
+        "profile": {
+            "uuid": uuid.to_string(),
+            "metadata": {
+                "title": format!("{} — {name} baseline", book.title.split_whitespace().collect::<Vec<_>>().join(" ")),
+                "last-modified": super::last_modified(framework),
+                "version": book.version.as_deref().unwrap_or("draft"),
+                "oscal-version": super::OSCAL_VERSION,
+            },
+            "imports": [{
+                "href": "catalog.json",
+                "include-controls": [{ "with-ids": with_ids }],
+            }],
+            "merge": { "as-is": true },
+        }
+    });
+    Ok(super::json::document(&profile))
+}
+
+/// The framework's catalog and the OSCAL ids of the controls marked with `name`.
+fn catalog_and_selection(
+    framework: &Framework,
+    index: &SiteIndex,
+    name: &str,
+) -> Result<(Value, HashSet<String>), String> {
+    let known = names(framework);
+    if !known.iter().any(|n| n == name) {
+        return Err(if known.is_empty() {
+            "no control is marked with a baseline (`baselines:`); mark them with `framewright import oscal --baseline NAME=PROFILE`".to_string()
+        } else {
+            format!(
+                "no baseline `{name}`; the framework marks {}",
+                known.join(", ")
+            )
+        });
+    }
+    let selected: HashSet<String> = framework
+        .nodes
+        .iter()
+        .filter(|node| marks(node).any(|n| n == name))
+        .map(super::item_id)
+        .collect();
+    let catalog: Value = serde_json::from_slice(&super::catalog::catalog_json(framework, index))
+        .map_err(|e| format!("the catalog export is not JSON: {e}"))?;
+    Ok((catalog, selected))
 }

@@ -497,6 +497,54 @@ fn collect_text(value: &Value, out: &mut String) {
     }
 }
 
+/// A catalog document with only the controls `ids` names (and their groups), laid out as
+/// `merge: as-is` lays out a resolved profile, with the resources they cite.
+pub fn restrict(document: &Value, ids: &HashSet<String>) -> Value {
+    let catalog = &document["catalog"];
+    let mut all = Vec::new();
+    walk(catalog, &mut Vec::new(), &mut all);
+    let chosen: Vec<Selected> = all.into_iter().filter(|s| ids.contains(&s.id)).collect();
+    let (groups, controls) = structured(&chosen);
+    let mut out = Map::new();
+    for key in ["uuid", "metadata", "params"] {
+        if let Some(value) = catalog.get(key) {
+            out.insert(key.into(), value.clone());
+        }
+    }
+    if !groups.is_empty() {
+        out.insert("groups".into(), Value::Array(groups));
+    }
+    if !controls.is_empty() {
+        out.insert("controls".into(), Value::Array(controls));
+    }
+    let mut restricted = Value::Object(out);
+    let resources: Vec<Value> = list(
+        catalog.get("back-matter").unwrap_or(&Value::Null),
+        "resources",
+    )
+    .cloned()
+    .collect();
+    let cited = cited_resources(&restricted, resources);
+    if !cited.is_empty() {
+        restricted["back-matter"] = json!({ "resources": cited });
+    }
+    json!({ "catalog": restricted })
+}
+
+/// The ids of a catalog's controls in document order.
+pub fn control_order(container: &Value, out: &mut Vec<String>) {
+    for key in ["groups", "controls"] {
+        for item in list(container, key) {
+            if key == "controls" {
+                if let Some(id) = item.get("id").and_then(Value::as_str) {
+                    out.push(id.to_string());
+                }
+            }
+            control_order(item, out);
+        }
+    }
+}
+
 /// The entries of a list field (none when missing or not a list).
 pub(super) fn list<'v>(value: &'v Value, key: &str) -> impl Iterator<Item = &'v Value> {
     value

@@ -287,10 +287,17 @@ fn part_layout_finds_the_prose_it_wrote_and_refuses_other_shapes() {
     )
     .unwrap();
     let layout = layout::Layout::of(&parts, &|t| t.to_string());
-    let proses: Vec<String> = ["Lead:", "first\n\nsecond paragraph", "", "last", "", "Because."]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let proses: Vec<String> = [
+        "Lead:",
+        "first\n\nsecond paragraph",
+        "",
+        "last",
+        "",
+        "Because.",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     let (description, body) = layout.fill(&proses);
     assert_eq!(
         description,
