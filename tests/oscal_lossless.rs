@@ -487,3 +487,44 @@ fn last_modified_is_kept_until_the_content_changes() {
         .unwrap()
         .contains("must be defined"));
 }
+
+#[test]
+fn baselines_show_in_tables_counts_and_search() {
+    let core = format!(
+        "CORE={}",
+        path_str(&fixture("oscal/basic-core-profile.json"))
+    );
+    let project = import(&nist("basic-catalog.json"), &["--baseline", &core]);
+    let control = fs::read_to_string(project.path().join("content/s1/s1.1/s1.1.1.md")).unwrap();
+    assert!(control.contains("baselines:\n- CORE\n"), "{control}");
+    let site = tempfile::tempdir().unwrap();
+    build_into(project.path(), site.path(), &[]);
+    let page = fs::read_to_string(site.path().join("s1/s1.1/index.html")).unwrap();
+    // A column with one mark per baseline, the names for the filter, the count.
+    assert!(
+        page.contains("<th scope=\"col\" class=\"col-baselines\">Baselines</th>"),
+        "{page}"
+    );
+    assert!(page.contains("data-baselines=\"CORE\""), "{page}");
+    assert!(
+        page.contains("<span class=\"baseline-mark\">CORE</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<span class=\"baseline-mark\">CORE</span> 1</span>"),
+        "{page}"
+    );
+    let home = fs::read_to_string(site.path().join("index.html")).unwrap();
+    assert!(
+        home.contains("<span class=\"baseline-mark\">CORE</span> 2</span>"),
+        "{home}"
+    );
+    let search = fs::read_to_string(site.path().join("search-index.js")).unwrap();
+    assert_eq!(search.matches(",\"CORE\"]").count(), 2, "{search}");
+    // Sites without baselines keep their tables as they were.
+    let plain = tempfile::tempdir().unwrap();
+    let bare = import(&nist("basic-catalog.json"), &[]);
+    build_into(bare.path(), plain.path(), &[]);
+    let page = fs::read_to_string(plain.path().join("s1/s1.1/index.html")).unwrap();
+    assert!(!page.contains("baseline"), "{page}");
+}
