@@ -528,3 +528,18 @@ fn baselines_show_in_tables_counts_and_search() {
     let page = fs::read_to_string(plain.path().join("s1/s1.1/index.html")).unwrap();
     assert!(!page.contains("baseline"), "{page}");
 }
+
+/// NIST's 5.1.1 LOW profile in XML selects the same 149 controls as the 5.0.1 one in JSON
+/// (resolved here against the 5.0.1 catalog, the only full catalog in the fixtures).
+#[test]
+fn an_xml_profile_selects_what_its_json_edition_selects() {
+    let catalog = nist("NIST_SP-800-53_rev5_catalog.json");
+    let args = ["--catalog", path_str(&catalog)];
+    let (xml, _) = resolve_and_export(
+        &nist("NIST_SP-800-53_rev5.1.1_LOW-baseline_profile.xml"),
+        &args,
+    );
+    let expected = read_json(&nist(LOW_RESOLVED));
+    assert_eq!(control_ids(&xml), control_ids(&expected));
+    assert_eq!(control_ids(&xml).len(), 149);
+}

@@ -725,7 +725,7 @@ fn without_prose(part: &Value) -> Value {
 
 /// The file or folder name of an entry: its id as a slug, unique among its siblings and
 /// clear of the names the site uses at the top.
-fn file_name(id: &str, used: &mut HashSet<String>, top: bool) -> String {
+pub(super) fn file_name(id: &str, used: &mut HashSet<String>, top: bool) -> String {
     let mut base = slugify(id);
     if base.is_empty() || base.starts_with(['_', '.']) {
         base = format!("item{base}");

@@ -309,3 +309,32 @@ fn part_layout_finds_the_prose_it_wrote_and_refuses_other_shapes() {
     let edited = format!("{description}\n- **c.** new");
     assert_eq!(layout.find(&edited, &body), None);
 }
+
+#[test]
+fn file_names_avoid_reserved_and_duplicate_names() {
+    let mut used = std::collections::HashSet::new();
+    assert_eq!(import::file_name("id", &mut used, true), "id-group");
+    assert_eq!(import::file_name("AC", &mut used, true), "ac");
+    assert_eq!(import::file_name("ac", &mut used, true), "ac-2");
+    assert_eq!(import::file_name("_index", &mut used, false), "item_index");
+}
+
+#[test]
+fn xml_rich_text_becomes_oscal_markdown() {
+    let xml = r##"<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0" uuid="u"><metadata><title>T</title></metadata>
+      <control id="c"><title>A <em>b</em> [c]</title>
+        <part id="c_smt" name="statement">
+          <p>Use <strong>strong</strong>, <code>a*b</code>, <insert type="param" id-ref="c_prm"/> and <a href="#d">d</a>.</p>
+          <p>1. not a list, * not a bullet, AC-3(3)[6](a)</p>
+          <ul><li>one<ol><li>nested</li></ol></li><li>two</li></ul>
+        </part></control></catalog>"##;
+    let source = read::Source::parse(std::path::Path::new("c.xml"), xml).unwrap();
+    let control = &source.value["catalog"]["controls"][0];
+    assert_eq!(control["title"], "A *b* \\[c\\]");
+    assert_eq!(
+        control["parts"][0]["prose"],
+        "Use **strong**, `a*b`, {{ insert: param, c_prm }} and [d](#d).\n\n\
+         1\\. not a list, \\* not a bullet, AC-3(3)\\[6\\](a)\n\n\
+         - one\n  1. nested\n- two\n"
+    );
+}
