@@ -494,7 +494,7 @@ fn malformed_catalogs_give_clear_errors() {
     let into = dir.path().join("project");
     let cases = [
         ("broken.json", "{\"catalog\": {\n  \"metadata\": ,\n}}", "broken.json:2:"),
-        ("profile.json", "{\"profile\": {}}", "this is a profile"),
+        ("profile.json", "{\"profile\": {}}", "the profile imports nothing"),
         (
             "groups.json",
             "{\"catalog\": {\"metadata\": {}, \"groups\": [{\"title\": \"G\", \"controls\": [{\"title\": \"no id\"}]}]}}",
