@@ -109,9 +109,11 @@ fn assert_round_trip(catalog: &Path) -> tempfile::TempDir {
 }
 
 #[test]
-fn round_trip_of_nist_catalogs_is_lossless() {
+fn round_trip_of_nist_and_our_own_catalogs_is_lossless() {
     assert_round_trip(&nist("basic-catalog.json"));
     assert_round_trip(&nist("basic-catalog.xml"));
+    // Our own corner cases: groups without ids, reserved names, non-ASCII ids, nesting.
+    assert_round_trip(&fixture("oscal/edge-catalog.json"));
     assert_round_trip(&nist("NIST_SP-800-53_rev5_catalog.json"));
     assert_round_trip(&nist(
         "NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog.json",
