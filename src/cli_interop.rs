@@ -76,11 +76,14 @@ pub fn export(
     baseline: Option<&str>,
     output: Option<&Path>,
 ) -> ExitCode {
-    let build_format = format.build_format();
-    let usage = match (build_format, baseline) {
-        (None, None) => Some("--format oscal-profile needs --baseline NAME"),
-        (Some(ExportFormat::Oscal), Some(_)) | (None, Some(_)) | (Some(_), None) => None,
-        (Some(_), Some(_)) => Some("--baseline goes with --format oscal or --format oscal-profile"),
+    let usage = match (format, baseline) {
+        (ExportAs::OscalProfile, None) => Some("--format oscal-profile needs --baseline NAME"),
+        (ExportAs::Json | ExportAs::Csv | ExportAs::Crosswalk | ExportAs::Mapping, Some(_)) => {
+            Some("--baseline goes with --format oscal or --format oscal-profile")
+        }
+        (ExportAs::Oscal | ExportAs::OscalProfile, Some(_))
+        | (ExportAs::Json | ExportAs::Csv | ExportAs::Oscal | ExportAs::Crosswalk, None)
+        | (ExportAs::Mapping, None) => None,
     };
     if let Some(message) = usage {
         eprintln!("error: {message}");
@@ -96,7 +99,7 @@ pub fn export(
     }
     crate::print_diagnostics(&project.diagnostics, dir);
     let (framework, index) = (&project.framework, &project.index);
-    let bytes = match (build_format, baseline) {
+    let bytes = match (format.build_format(), baseline) {
         (Some(format), None) => {
             if format.is_crosswalk() && framework.crosswalks.is_empty() {
                 eprintln!("error: the project has no crosswalks (content/mappings/*.yaml)");

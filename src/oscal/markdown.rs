@@ -106,7 +106,7 @@ pub fn statement_items(markdown: &str) -> (String, Vec<Item>) {
 }
 
 /// `(label, text)` when the line is `- **label** text` at exactly `indent` spaces.
-pub(crate) fn item_head(line: &str, indent: usize) -> Option<(&str, &str)> {
+fn item_head(line: &str, indent: usize) -> Option<(&str, &str)> {
     let rest = line
         .strip_prefix(&" ".repeat(indent))?
         .strip_prefix("- **")?;
@@ -115,7 +115,7 @@ pub(crate) fn item_head(line: &str, indent: usize) -> Option<(&str, &str)> {
     (!label.is_empty() && !label.starts_with(' ')).then(|| (label, rest[end + 2..].trim_start()))
 }
 
-pub(crate) fn parse_items(lines: &[&str], indent: usize) -> Vec<Item> {
+fn parse_items(lines: &[&str], indent: usize) -> Vec<Item> {
     let mut items: Vec<(Item, Vec<&str>)> = Vec::new();
     for &line in lines {
         match item_head(line, indent) {
