@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
 use framewright::export::ExportFormat;
-use framewright::import::{oscal, ImportError};
+use framewright::import::{self, ImportError, OscalRequest};
 use framewright::oscal::baseline;
 use framewright::{BuildError, Project};
 
@@ -153,14 +153,14 @@ pub fn import(source: ImportSource) -> ExitCode {
         into,
         force,
     } = source;
-    let request = oscal::Request {
+    let request = OscalRequest {
         file: file.as_deref(),
         catalog: catalog.as_deref(),
         baselines: &baseline,
         into: &into,
         force,
     };
-    match oscal::import(&request) {
+    match import::oscal(&request) {
         Ok(report) if file.is_none() => {
             for note in &report.notes {
                 eprintln!("note: {note}");

@@ -1,7 +1,8 @@
 //! Import: turns another format into a framework project. Writes content files and
 //! book.toml only, never HTML; the normal pipeline builds the site from them.
 
-pub use crate::oscal::import as oscal;
+pub use crate::oscal::import::{PlannedFile, Request as OscalRequest};
+use crate::oscal::read::ReadError;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -52,8 +53,25 @@ pub struct ImportReport {
     pub notes: Vec<String>,
 }
 
-/// A file to write: path relative to the project, and its text.
-pub type PlannedFile = (PathBuf, String);
+/// `framewright import oscal`: plans the import (`oscal::import`), then writes its files
+/// all or nothing.
+pub fn oscal(request: &OscalRequest) -> Result<ImportReport, ImportError> {
+    let planned = crate::oscal::import::plan_request(request).map_err(|err| match err {
+        ReadError::Invalid(message) => ImportError::Invalid(message),
+        ReadError::Io(message) => ImportError::Io(anyhow::anyhow!(message)),
+    })?;
+    write_files(
+        request.into,
+        &planned.files,
+        request.force || planned.changes,
+    )?;
+    Ok(ImportReport {
+        into: request.into.to_path_buf(),
+        files: planned.files.into_iter().map(|(path, _)| path).collect(),
+        items: planned.items,
+        notes: planned.notes,
+    })
+}
 
 /// Writes planned files under `into`, all or nothing. Writes nothing when any of them
 /// exists, unless `force`.

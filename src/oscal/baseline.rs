@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use serde_yaml::{Mapping, Value as Yaml};
 
+use super::import::PlannedFile;
 use super::profile;
 use super::read::Source;
-use crate::import::PlannedFile;
 use crate::index::SiteIndex;
 use crate::model::{Framework, Node};
 

@@ -29,9 +29,11 @@ use super::profile;
 use super::prose::{to_site, Targets};
 use super::read::{ReadError, Source};
 use super::resources::{self, Resource};
-use crate::import::{write_files, ImportError, ImportReport, PlannedFile};
 use crate::markdown::slugify;
 use crate::validate::RESERVED_SLUGS;
+
+/// A file to write: path relative to the project, and its text.
+pub type PlannedFile = (PathBuf, String);
 
 /// The files of a project made from a catalog.
 #[derive(Debug)]
@@ -56,61 +58,67 @@ pub struct Request<'a> {
     pub force: bool,
 }
 
-/// Imports a catalog or a resolved profile as a new project in `into`, marking the
-/// controls of the baselines given; or, without a file, marks the baselines on the
-/// project already in `into`. Nothing is written unless everything was read.
-pub fn import(request: &Request) -> Result<ImportReport, ImportError> {
+/// The files an import writes, and what it has to say.
+#[derive(Debug)]
+pub struct Planned {
+    /// Files relative to the project folder, with their text.
+    pub files: Vec<PlannedFile>,
+    /// Groups and controls made.
+    pub items: usize,
+    /// What the import decided that the user should know (a catalog found under another
+    /// name, a directive read another way).
+    pub notes: Vec<String>,
+    /// True when the files are changes to an existing project (baselines marked on it),
+    /// which may replace files that exist.
+    pub changes: bool,
+}
+
+/// Plans an import: a catalog or a resolved profile as a new project, with the controls
+/// of the baselines given marked; or, without a file, the baselines marked on the project
+/// already in `into`. Reads everything before anything is planned; writes nothing.
+pub fn plan_request(request: &Request) -> Result<Planned, ReadError> {
+    let invalid = ReadError::Invalid;
     let mut notes = Vec::new();
     let baselines = request
         .baselines
         .iter()
         .map(|spec| baseline::read(spec, request.catalog, &mut notes))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(ImportError::Invalid)?;
+        .map_err(invalid)?;
     let Some(file) = request.file else {
         if baselines.is_empty() {
-            return Err(ImportError::Invalid(
+            return Err(invalid(
                 "nothing to import: give a catalog or profile, or --baseline NAME=PROFILE to mark an imported project".into(),
             ));
         }
-        let files = baseline::mark(request.into, &baselines).map_err(ImportError::Invalid)?;
-        write_files(request.into, &files, true)?;
-        return Ok(report(request.into, files, 0, notes));
+        let files = baseline::mark(request.into, &baselines).map_err(invalid)?;
+        return Ok(Planned {
+            files,
+            items: 0,
+            notes,
+            changes: true,
+        });
     };
-    let source = Source::read(file).map_err(read_error)?;
+    let source = Source::read(file)?;
     let source = match source.model() {
         Some("profile") => {
-            let resolved =
-                profile::resolve(&source, request.catalog).map_err(ImportError::Invalid)?;
+            let resolved = profile::resolve(&source, request.catalog).map_err(invalid)?;
             notes.extend(resolved.notes);
             Source::resolved(file, resolved.document)
         }
         _ => {
             let hint = "import reads a catalog, or a profile (resolved against its catalog)";
-            source.expect("catalog", hint).map_err(read_error)?;
+            source.expect("catalog", hint)?;
             source
         }
     };
-    let plan = plan(&source, &baseline::by_control(&baselines)).map_err(ImportError::Invalid)?;
-    write_files(request.into, &plan.files, request.force)?;
-    Ok(report(request.into, plan.files, plan.items, notes))
-}
-
-fn report(into: &Path, files: Vec<PlannedFile>, items: usize, notes: Vec<String>) -> ImportReport {
-    ImportReport {
-        into: into.to_path_buf(),
-        files: files.into_iter().map(|(path, _)| path).collect(),
-        items,
+    let plan = plan(&source, &baseline::by_control(&baselines)).map_err(invalid)?;
+    Ok(Planned {
+        files: plan.files,
+        items: plan.items,
         notes,
-    }
-}
-
-/// A reading error as an import error (invalid input: exit 1; unreadable file: exit 2).
-pub fn read_error(err: ReadError) -> ImportError {
-    match err {
-        ReadError::Invalid(message) => ImportError::Invalid(message),
-        ReadError::Io(message) => ImportError::Io(anyhow::anyhow!(message)),
-    }
+        changes: false,
+    })
 }
 
 /// The project files for an OSCAL catalog document (`{"catalog": {…}}`). Errors name the
