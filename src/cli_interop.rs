@@ -52,6 +52,7 @@ pub enum ImportSource {
     /// Never overwrites a file unless --force; writes nothing when anything fails.
     Oscal {
         /// The catalog or profile (`catalog.json`, `.yaml` or `.xml`).
+        #[arg(required_unless_present = "baseline")]
         file: Option<PathBuf>,
         /// The catalog a profile imports (default: the file its `href` names, beside it).
         #[arg(long, value_name = "CATALOG")]
