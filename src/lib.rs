@@ -25,6 +25,7 @@ pub mod linkcheck;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod oscal;
 pub mod render;
 pub mod serve;
 pub mod validate;

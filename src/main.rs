@@ -96,6 +96,10 @@ enum Command {
         /// What to write.
         #[arg(long, value_enum, default_value_t = ExportAs::Json)]
         format: ExportAs,
+        /// Only the controls of this baseline (`baselines:`), with --format oscal (the
+        /// resolved catalog) or oscal-profile.
+        #[arg(long, value_name = "NAME")]
+        baseline: Option<String>,
         /// Write to this file instead of standard output.
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
@@ -181,8 +185,9 @@ fn main() -> ExitCode {
         Command::Export {
             dir,
             format,
+            baseline,
             output,
-        } => cli_interop::export(&dir, format, output.as_deref()),
+        } => cli_interop::export(&dir, format, baseline.as_deref(), output.as_deref()),
         Command::Import { source } => cli_interop::import(source),
         Command::Diff {
             versions,

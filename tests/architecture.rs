@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 /// Files whose non-test part may still exceed [`MAX_LINES`]: each is being split by the
 /// engineer who owns it. Remove an entry once its file is split.
-const BEING_SPLIT: [&str; 2] = ["src/export/oscal.rs", "src/citation.rs"];
+const BEING_SPLIT: [&str; 1] = ["src/citation.rs"];
 
 /// The most lines a source file may hold before its unit tests.
 const MAX_LINES: usize = 900;

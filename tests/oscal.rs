@@ -417,11 +417,14 @@ fn imported_project_keeps_props_params_and_citations() {
     let control = fs::read_to_string(content.join("gv/gv-1/_index.md")).unwrap();
     for expected in [
         "label: GV-1",
-        "label-zero-padded: GV-01",
-        "prop-title: a prop that collides",
-        "[Assignment: keepers or roles]",
+        // Other props are kept whole (name, value, class, ns, remarks).
+        "- name: label\n  class: zero-padded\n  value: GV-01",
+        "- name: title\n  value: a prop that collides",
+        // Placeholder text is escaped Markdown: brackets never become links.
+        "\\[Assignment: keepers or roles\\]",
         "every season",
-        "[Selection: the head keeper; the harbour board after [Assignment: review period]]",
+        "\\[Selection: the head keeper; the harbour board after <span",
+        "\\[Assignment: review period\\]</span>\\]",
         "- **b.** the list of holders",
         "  - **1.** changes are written down;",
         "[night watches](@gv-2)",
@@ -487,7 +490,7 @@ fn malformed_catalogs_give_clear_errors() {
     let into = dir.path().join("project");
     let cases = [
         ("broken.json", "{\"catalog\": {\n  \"metadata\": ,\n}}", "broken.json:2:"),
-        ("profile.json", "{\"profile\": {}}", "expected a `catalog` object"),
+        ("profile.json", "{\"profile\": {}}", "the profile imports nothing"),
         (
             "groups.json",
             "{\"catalog\": {\"metadata\": {}, \"groups\": [{\"title\": \"G\", \"controls\": [{\"title\": \"no id\"}]}]}}",

@@ -986,10 +986,18 @@ fn documentation_links_stay_inside_the_repository() {
     let mut checked = 0;
     for document in &documents {
         let text = fs::read_to_string(document).unwrap();
-        for (start, _) in text.match_indices("](") {
-            let rest = &text[start + 2..];
-            let Some(end) = rest.find(')') else { continue };
-            let link = &rest[..end];
+        // The document's links as Markdown reads them (not text in code spans).
+        let links: Vec<String> = pulldown_cmark::Parser::new(&text)
+            .filter_map(|event| match event {
+                pulldown_cmark::Event::Start(
+                    pulldown_cmark::Tag::Link { dest_url, .. }
+                    | pulldown_cmark::Tag::Image { dest_url, .. },
+                ) => Some(dest_url.to_string()),
+                _ => None,
+            })
+            .collect();
+        for link in &links {
+            let link = link.as_str();
             let target = link.split('#').next().unwrap();
             let external = ["http://", "https://", "mailto:", "@"]
                 .iter()

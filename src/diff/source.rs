@@ -115,11 +115,35 @@ pub fn load(source: &Source) -> Result<Framework, SourceError> {
                 return Err(unreadable("no such file".into()));
             }
             let temp = temp_dir().map_err(unreadable)?;
-            crate::import::oscal::import(catalog, temp.path(), true)
-                .map_err(|err| unreadable(err.to_string()))?;
+            write_catalog_as_project(catalog, temp.path()).map_err(unreadable)?;
             load_project(temp.path(), &what)
         }
     }
+}
+
+/// Writes the project that `framewright import oscal` makes of `catalog` into the empty
+/// temporary folder `into`.
+fn write_catalog_as_project(catalog: &Path, into: &Path) -> Result<(), String> {
+    let request = crate::oscal::import::Request {
+        file: Some(catalog),
+        catalog: None,
+        baselines: &[],
+        into,
+        force: true,
+    };
+    let planned = crate::oscal::import::plan_request(&request).map_err(|err| match err {
+        crate::oscal::read::ReadError::Invalid(message)
+        | crate::oscal::read::ReadError::Io(message) => message,
+    })?;
+    for (rel, text) in &planned.files {
+        let path = into.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|err| err.to_string())?;
+        }
+        std::fs::write(&path, text)
+            .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+    }
+    Ok(())
 }
 
 fn temp_dir() -> Result<tempfile::TempDir, String> {

@@ -4,10 +4,10 @@
 use serde_json::{json, Value};
 
 use super::mapping::{collection, map_entry, Collection, MapEntry};
-use super::oscal::{is_token, to_token};
 use crate::diff::compare::withdrawn_targets;
 use crate::diff::report::describe;
 use crate::diff::{Diff, Status, VersionName};
+use crate::oscal::{is_token, to_token, DEFAULT_LAST_MODIFIED};
 
 /// The comparison as an OSCAL 1.2 mapping collection from the old version to the new one
 /// (written by the crosswalks' mapping writer). Each item of the old version that lives on
@@ -81,7 +81,7 @@ pub fn changes_mapping(diff: &Diff, old: &VersionName, new: &VersionName) -> Val
     collection(Collection {
         uuid: uuid("mapping-collection"),
         title: format!("{}: {} to {}", new.title, old.version, new.version),
-        last_modified: crate::export::oscal::DEFAULT_LAST_MODIFIED.to_string(),
+        last_modified: DEFAULT_LAST_MODIFIED.to_string(),
         version: &new.version,
         rationale: "semantic",
         description: format!(

@@ -4,11 +4,11 @@
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use super::oscal::{item_id, last_modified, uuid_namespace};
 use crate::crosswalk::{Crosswalk, Mapping};
 use crate::index::SiteIndex;
 use crate::model::item_text;
 use crate::model::Framework;
+use crate::oscal::{item_id, json, last_modified, uuid_namespace};
 
 /// The OSCAL version of the mapping collection.
 pub const MAPPING_OSCAL_VERSION: &str = "1.2.0";
@@ -131,10 +131,7 @@ pub fn mapping_collection_json(
     crosswalks: &[Crosswalk],
     index: &SiteIndex,
 ) -> Vec<u8> {
-    let value = mapping_collection(framework, crosswalks, index);
-    let mut bytes = serde_json::to_vec_pretty(&value).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+    json::document(&mapping_collection(framework, crosswalks, index))
 }
 
 /// The rationale most mappings give (`semantic` when none does).

@@ -2,7 +2,7 @@
 
 pub mod changes;
 pub mod mapping;
-pub mod oscal;
+pub use crate::oscal::catalog as oscal;
 
 use serde::Serialize;
 

@@ -136,7 +136,8 @@ const VALIDATE: &str = r#"
 import pathlib, sys
 from trestle.oscal.catalog import Catalog
 from trestle.oscal.mapping import MappingCollection
-models = {"catalog": Catalog, "mapping": MappingCollection}
+from trestle.oscal.profile import Profile
+models = {"catalog": Catalog, "mapping": MappingCollection, "profile": Profile}
 failed = 0
 for arg in sys.argv[1:]:
     kind, path = arg.split("=", 1)
@@ -149,8 +150,8 @@ for arg in sys.argv[1:]:
 sys.exit(1 if failed else 0)
 "#;
 
-/// Reads each file with trestle's model of its kind (`catalog` or `mapping`); the error
-/// holds trestle's messages when any is invalid. `None` when trestle is not available
+/// Reads each file with trestle's model of its kind (`catalog`, `mapping` or `profile`); the
+/// error holds trestle's messages when any is invalid. `None` when trestle is not available
 /// (outside CI only; see [`python`]).
 pub fn check(files: &[(&str, &Path)]) -> Option<Result<(), String>> {
     for (_, path) in files {

@@ -12,6 +12,8 @@
  *  - An identifier typed in full lists that item first; an identifier's start
  *    (ID.AM) lists the items below it next; then MiniSearch's ranked matches over
  *    ids, titles, descriptions, text and citations.
+ *  - On the search page of a framework whose controls are marked with baselines, an
+ *    "In baseline" choice (and ?baseline=NAME) keeps only the results in that baseline.
  */
 (function () {
   "use strict";
@@ -24,6 +26,8 @@
   };
   // Document fields, by position in search-index.js.
   var ID = 0, TITLE = 1, KIND = 2, CONCEPT = 3, URL = 4, DESC = 5, LEAD = 6, WORDS = 7, CITE = 8;
+  // Present only on items marked with baselines: their names, space-separated.
+  var BASELINES = 9;
 
   var root = (doc.body && doc.body.getAttribute("data-root")) || "";
   var fileMode = window.location.protocol === "file:";
@@ -114,14 +118,30 @@
 
   /* Searching -------------------------------------------------------------- */
 
-  function search(query, limit) {
+  function inBaseline(d, baseline) {
+    return !baseline || (" " + (d[BASELINES] || "") + " ").indexOf(" " + baseline + " ") >= 0;
+  }
+
+  /* The baselines items are marked with, in order of appearance. */
+  function baselineNames() {
+    var names = [];
+    for (var i = 0; engine && i < engine.docs.length; i++) {
+      var marks = (engine.docs[i][BASELINES] || "").split(" ");
+      for (var m = 0; m < marks.length; m++) {
+        if (marks[m] && names.indexOf(marks[m]) < 0) { names.push(marks[m]); }
+      }
+    }
+    return names;
+  }
+
+  function search(query, limit, baseline) {
     var q = query.trim();
     if (!q || !engine) { return []; }
     var docs = engine.docs;
     var seen = {};
     var out = [];
     function add(n, terms, match) {
-      if (seen[n] || out.length >= limit) { return; }
+      if (seen[n] || out.length >= limit || !inBaseline(docs[n], baseline)) { return; }
       seen[n] = true;
       out.push({ n: n, terms: terms, match: match || {} });
     }
@@ -288,6 +308,29 @@
 
     var active = -1;
     var queued = false;
+    var baselineSelect = null;
+    var wantedBaseline = page ? (new RegExp("[?&]baseline=([^&]*)").exec(window.location.search) || [])[1] : "";
+
+    /* The "In baseline" choice of the search page, once the index is in. */
+    function baselineChoice() {
+      if (!page || !engine) { return ""; }
+      if (!baselineSelect) {
+        var names = baselineNames();
+        if (!names.length) { return ""; }
+        var label = doc.createElement("label");
+        label.className = "search-baseline";
+        var html = "In baseline <select><option value=\"\">any</option>";
+        for (var b = 0; b < names.length; b++) {
+          html += "<option value=\"" + escapeHtml(names[b]) + "\">" + escapeHtml(names[b]) + "</option>";
+        }
+        label.innerHTML = html + "</select>";
+        panel.parentNode.insertBefore(label, panel);
+        baselineSelect = label.querySelector("select");
+        if (wantedBaseline) { baselineSelect.value = decodeURIComponent(wantedBaseline); }
+        baselineSelect.addEventListener("change", function () { render(); });
+      }
+      return baselineSelect.value;
+    }
     var hits = [];
     var timer = null;
 
@@ -339,7 +382,7 @@
         open(true);
         return;
       }
-      hits = search(query, limit + 1);
+      hits = search(query, limit + 1, baselineChoice());
       var shown = hits.slice(0, limit);
       var html = "";
       for (var i = 0; i < shown.length; i++) { html += resultHtml(shown[i], prefix + "-" + i); }

@@ -9,6 +9,8 @@
  * When book.toml names earlier releases, a third control shows only the rows
  * changed since a chosen release: rows carry data-changed (the release steps in
  * which the item changed) and the table data-since (the releases, oldest first).
+ * Tables of controls marked with baselines also get "In baseline": rows and table
+ * carry data-baselines (names, space-separated).
  * No server, no request.
  */
 (function () {
@@ -52,7 +54,8 @@
           if (names[slugs[s]]) { series.push(names[slugs[s]][1]); }
         }
         var changed = (row.getAttribute("data-changed") || "").split(/\s+/).filter(Boolean).map(Number);
-        groups.push({ rows: [row], documents: slugs, series: series, changed: changed, text: text(row) });
+        var marks = (row.getAttribute("data-baselines") || "").split(/\s+/).filter(Boolean);
+        groups.push({ rows: [row], documents: slugs, series: series, changed: changed, baselines: marks, text: text(row) });
       } else if (groups.length) {
         groups[groups.length - 1].rows.push(row);
         groups[groups.length - 1].text += " " + text(row);
@@ -101,6 +104,14 @@
       }
       html += "</select> ";
     }
+    var baselineNames = (table.getAttribute("data-baselines") || "").split(/\s+/).filter(Boolean);
+    if (baselineNames.length) {
+      html += "<label for=\"" + id + "-baseline\">In baseline</label> <select id=\"" + id + "-baseline\" class=\"table-filter-baseline\"><option value=\"\">any</option>";
+      for (var b = 0; b < baselineNames.length; b++) {
+        html += "<option value=\"" + escapeAttr(baselineNames[b]) + "\">" + escapeHtml(baselineNames[b]) + "</option>";
+      }
+      html += "</select> ";
+    }
     html += "<label for=\"" + id + "-text\">Containing</label> <input id=\"" + id + "-text\" type=\"search\" autocomplete=\"off\" spellcheck=\"false\" placeholder=\"words or ids\">" +
       " <button type=\"button\" class=\"table-filter-clear\" hidden>Clear</button>" +
       " <span class=\"table-filter-status\" role=\"status\" aria-live=\"polite\"></span>";
@@ -111,6 +122,7 @@
 
     var select = bar.querySelector("#" + id + "-doc");
     var sinceSelect = bar.querySelector("#" + id + "-since");
+    var baselineSelect = bar.querySelector(".table-filter-baseline");
     var input = bar.querySelector("input");
     var clear = bar.querySelector(".table-filter-clear");
     var status = bar.querySelector(".table-filter-status");
@@ -118,6 +130,7 @@
     function apply() {
       var choice = select ? select.value : "";
       var since = sinceSelect && sinceSelect.value !== "" ? Number(sinceSelect.value) : -1;
+      var baseline = baselineSelect ? baselineSelect.value : "";
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0;
       for (var g = 0; g < groups.length; g++) {
@@ -132,13 +145,14 @@
           // Changed since release `since`: in that release's step or a later one.
           ok = group.changed.some(function (step) { return step >= since; });
         }
+        if (ok && baseline) { ok = group.baselines.indexOf(baseline) >= 0; }
         for (var w = 0; ok && w < words.length; w++) {
           ok = group.text.indexOf(words[w]) >= 0;
         }
         for (var r = 0; r < group.rows.length; r++) { group.rows[r].hidden = !ok; }
         if (ok) { shown += 1; }
       }
-      var filtered = !!(choice || words.length || since >= 0);
+      var filtered = !!(choice || baseline || words.length || since >= 0);
       clear.hidden = !filtered;
       table.setAttribute("data-filtered", filtered ? "true" : "false");
       status.textContent = filtered ? "Showing " + shown + " of " + groups.length + " rows" : "";
@@ -146,6 +160,7 @@
 
     if (select) { select.addEventListener("change", apply); }
     if (sinceSelect) { sinceSelect.addEventListener("change", apply); }
+    if (baselineSelect) { baselineSelect.addEventListener("change", apply); }
     input.addEventListener("input", apply);
     input.addEventListener("keydown", function (event) {
       if ((event.key === "Escape" || event.key === "Esc") && input.value) {
@@ -157,6 +172,7 @@
     clear.addEventListener("click", function () {
       if (select) { select.value = ""; }
       if (sinceSelect) { sinceSelect.value = ""; }
+      if (baselineSelect) { baselineSelect.value = ""; }
       input.value = "";
       apply();
       input.focus();
