@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::citation::KnownDocuments;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Span};
 use crate::markdown::{self, slugify, CodeBlocks, Origin};
@@ -149,6 +150,8 @@ pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework
         &display(Path::new(REFERENCES_FILE)),
         &mut diagnostics,
     );
+    let known = known_documents(&documents, &config);
+    read_declared_citations(&mut tree.nodes, &known);
     let framework = Framework {
         config,
         nodes: tree.nodes,
@@ -774,6 +777,31 @@ fn read_bibliography(
     (documents, true)
 }
 
+/// The documents and prefixes the project declares (references.yaml, book.toml
+/// `[citations]`), for the citation parser.
+pub fn known_documents(documents: &[DeclaredDocument], config: &Config) -> KnownDocuments {
+    let names = documents.iter().map(|d| d.document.as_str());
+    let configured = config.citations.documents.iter().map(String::as_str);
+    let prefixes = config.citations.prefixes.iter().map(String::as_str);
+    KnownDocuments::new(names.chain(configured), prefixes)
+}
+
+/// Reads again, knowing the declared documents, every reference cell the built-in
+/// grammar left (partly) unread. Cells read whole are not touched: a declared name only
+/// matters where the grammar alone fails or reads less.
+fn read_declared_citations<'n>(nodes: impl IntoIterator<Item = &'n mut Node>, known: &KnownDocuments) {
+    if known.is_empty() {
+        return;
+    }
+    for node in nodes {
+        for reference in &mut node.references {
+            if reference.citations.iter().any(|c| !c.is_parsed()) {
+                reference.citations = known.parse(&reference.cite);
+            }
+        }
+    }
+}
+
 /// The outcome of re-reading one changed Markdown file into an existing framework.
 #[derive(Debug)]
 pub enum Reload {
@@ -842,12 +870,14 @@ pub fn reload_file(framework: &mut Framework, project: &Path, file: &Path) -> Re
         }
         targets.push(index);
     }
+    let known = known_documents(&framework.documents, &framework.config);
     for ((raw, _), &index) in fresh.into_iter().zip(&targets) {
         let node = &mut framework.nodes[index];
         node.description = raw.description;
         node.description_repeats_body = raw.description_repeats_body;
         node.body = raw.body;
         node.references = raw.references;
+        read_declared_citations(std::iter::once(&mut *node), &known);
         node.related = raw.related;
         node.columns = raw.columns;
         node.extra = raw.extra;
