@@ -14,6 +14,8 @@ fn main() {
         match arg.as_str() {
             "--document" => documents.extend(args.next()),
             "--prefix" => prefixes.extend(args.next()),
+            // `-`: the cell is read from standard input (for long texts).
+            "-" => cells.push(std::io::read_to_string(std::io::stdin()).unwrap_or_default()),
             _ => cells.push(arg),
         }
     }
@@ -22,8 +24,9 @@ fn main() {
         prefixes.iter().map(String::as_str),
     );
     for cell in &cells {
+        println!("{cell:?}");
         for c in known.parse(cell) {
-            println!("{:?} => {}", cell, serde_json::to_string(&c).unwrap());
+            println!("  {}", serde_json::to_string(&c).unwrap());
         }
     }
 }

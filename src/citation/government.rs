@@ -230,6 +230,9 @@ fn directive(inp: &Input, start: usize) -> Option<Head> {
         s = inp.skip_ws(e);
         e = inp.letters(s);
     }
+    if !(3..=6).contains(&(e - s)) {
+        return None;
+    }
     let upper = inp.upper(s, e);
     let prefix = if DIRECTIVES.contains(&upper.as_str()) && e - s > 2 || upper == "BOD" {
         upper
@@ -345,6 +348,7 @@ fn law(inp: &Input, start: usize) -> Option<Head> {
     if !inp.word_end(end) {
         return None;
     }
+    end = acronym_in_parentheses(inp, end).unwrap_or(end);
     let mut edition = None;
     let k = inp.skip_ws(end);
     let y = match inp.keyword(k, &["of"]) {
@@ -376,12 +380,15 @@ fn named_act(inp: &Input, start: usize) -> Option<(String, usize)> {
     let mut j = first;
     while words.len() <= MAX_LAW_WORDS {
         let (s, e) = *words.last()?;
-        let name = inp.collect(start, e);
-        if let Some((_, acronym)) = LAW_NAMES
-            .iter()
-            .find(|(long, _)| name.eq_ignore_ascii_case(long))
-        {
-            return Some((acronym.to_string(), e));
+        // Every long name ends in `Act` or `Regulation`: compare only there.
+        if inp.is_exact(s, e, "Act") || inp.is_exact(s, e, "Regulation") {
+            let name = inp.collect(start, e);
+            let long = LAW_NAMES
+                .iter()
+                .find(|(long, _)| name.eq_ignore_ascii_case(long));
+            if let Some((_, acronym)) = long {
+                return Some((acronym.to_string(), e));
+            }
         }
         if inp.is_exact(s, e, "Act") && words.len() > 1 {
             return Some((words_text(inp, &words), e));

@@ -992,3 +992,485 @@ fn long_inputs_are_linear() {
     // Generous bound for debug builds: quadratic behaviour would take minutes.
     assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
 }
+
+// ---------------------------------------------------------------------------------------
+// Schemes beyond ISO: each cell is read document by document and clause by clause.
+
+/// A parsed citation, compactly: scheme, document, series, edition, clauses.
+type Read<'a> = (Scheme, &'a str, &'a str, Option<&'a str>, &'a [&'a str]);
+
+/// Parses each cell with `known` and compares every citation (none may stay unparsed).
+fn check_reads(known: &KnownDocuments, cases: &[(&str, Vec<Read>)]) {
+    for (cell, want) in cases {
+        let got: Vec<_> = known
+            .parse(cell)
+            .into_iter()
+            .map(|c| (c.scheme, c.document, c.series, c.edition, c.clauses))
+            .collect();
+        let want: Vec<_> = want
+            .iter()
+            .map(|(scheme, document, series, edition, clauses)| {
+                (
+                    Some(*scheme),
+                    Some(document.to_string()),
+                    Some(series.to_string()),
+                    edition.map(str::to_string),
+                    clauses.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "cell: {cell:?}");
+    }
+}
+
+/// A citation whose document is its own series.
+fn read<'a>(
+    scheme: Scheme,
+    document: &'a str,
+    edition: Option<&'a str>,
+    clauses: &'a [&'a str],
+) -> Read<'a> {
+    (scheme, document, document, edition, clauses)
+}
+
+#[test]
+fn printed_framework_cells_mix_five_schemes() {
+    use Scheme::*;
+    let r4 = Some("Rev. 4");
+    let cases = vec![
+        (
+            "CIS CSC 1\nCOBIT 5 BAI09.01, BAI09.02\nISA 62443-2-1:2009 4.2.3.4\n\
+             ISA 62443-3-3:2013 SR 7.8\nISO/IEC 27001:2013 A.8.1.1, A.8.1.2\n\
+             NIST SP 800-53 Rev. 4 CM-8, PM-5",
+            vec![
+                read(Cis, "CIS CSC", None, &["1"]),
+                read(Cobit, "COBIT 5", None, &["BAI09.01", "BAI09.02"]),
+                (Standard, "ISA 62443-2-1", "ISA 62443", Some("2009"), &["4.2.3.4"]),
+                (Standard, "ISA 62443-3-3", "ISA 62443", Some("2013"), &["SR 7.8"]),
+                read(Standard, "ISO/IEC 27001", Some("2013"), &["A.8.1.1", "A.8.1.2"]),
+                read(Nist, "NIST SP 800-53", r4, &["CM-8", "PM-5"]),
+            ],
+        ),
+        (
+            "CIS CSC 12\nCOBIT 5 DSS05.02, APO03.01\nISA 62443-2-1:2009 4.2.3.4\n\
+             ISO/IEC 27001:2013 A.13.2.1, A.13.2.2\nNIST SP 800-53 Rev. 4 AC-4, CA-3, CA-9, PL-8",
+            vec![
+                read(Cis, "CIS CSC", None, &["12"]),
+                read(Cobit, "COBIT 5", None, &["DSS05.02", "APO03.01"]),
+                (Standard, "ISA 62443-2-1", "ISA 62443", Some("2009"), &["4.2.3.4"]),
+                read(Standard, "ISO/IEC 27001", Some("2013"), &["A.13.2.1", "A.13.2.2"]),
+                read(Nist, "NIST SP 800-53", r4, &["AC-4", "CA-3", "CA-9", "PL-8"]),
+            ],
+        ),
+        (
+            "CIS CSC 4\nCOBIT 5 APO12.01, APO12.02, APO12.03, APO12.04, DSS05.01, DSS05.02\n\
+             ISA 62443-2-1:2009 4.2.3, 4.2.3.7, 4.2.3.9, 4.2.3.12\n\
+             ISO/IEC 27001:2013 A.12.6.1, A.18.2.3\n\
+             NIST SP 800-53 Rev. 4 CA-2, CA-7, CA-8, RA-3, RA-5, SA-5, SA-11, SI-2, SI-4, SI-5",
+            vec![
+                read(Cis, "CIS CSC", None, &["4"]),
+                read(
+                    Cobit,
+                    "COBIT 5",
+                    None,
+                    &["APO12.01", "APO12.02", "APO12.03", "APO12.04", "DSS05.01", "DSS05.02"],
+                ),
+                (
+                    Standard,
+                    "ISA 62443-2-1",
+                    "ISA 62443",
+                    Some("2009"),
+                    &["4.2.3", "4.2.3.7", "4.2.3.9", "4.2.3.12"],
+                ),
+                read(Standard, "ISO/IEC 27001", Some("2013"), &["A.12.6.1", "A.18.2.3"]),
+                read(
+                    Nist,
+                    "NIST SP 800-53",
+                    r4,
+                    &["CA-2", "CA-7", "CA-8", "RA-3", "RA-5", "SA-5", "SA-11", "SI-2", "SI-4", "SI-5"],
+                ),
+            ],
+        ),
+        (
+            "CIS CSC 13, 14\nCOBIT 5 APO01.02, APO07.03\nISA 62443-2-1:2009 4.3.2.4.2\n\
+             ISO/IEC 27001:2013 A.6.1.1, A.7.2.2\nNIST SP 800-53 Rev. 4 AT-3, PM-13",
+            vec![
+                read(Cis, "CIS CSC", None, &["13", "14"]),
+                read(Cobit, "COBIT 5", None, &["APO01.02", "APO07.03"]),
+                (Standard, "ISA 62443-2-1", "ISA 62443", Some("2009"), &["4.3.2.4.2"]),
+                read(Standard, "ISO/IEC 27001", Some("2013"), &["A.6.1.1", "A.7.2.2"]),
+                read(Nist, "NIST SP 800-53", r4, &["AT-3", "PM-13"]),
+            ],
+        ),
+        (
+            "COBIT 5 DSS05.04, DSS06.03\nISA 62443-2-1:2009 4.3.3.7.3\n\
+             ISA 62443-3-3:2013 SR 2.1\nISO/IEC 27001:2013 A.6.1.2, A.9.1.2, A.9.2.3, A.9.4.1, A.9.4.4, A.9.4.5\n\
+             NIST SP 800-53 Rev. 4 AC-1, AC-2, AC-3, AC-5, AC-6, AC-14, AC-16, AC-24",
+            vec![
+                read(Cobit, "COBIT 5", None, &["DSS05.04", "DSS06.03"]),
+                (Standard, "ISA 62443-2-1", "ISA 62443", Some("2009"), &["4.3.3.7.3"]),
+                (Standard, "ISA 62443-3-3", "ISA 62443", Some("2013"), &["SR 2.1"]),
+                read(
+                    Standard,
+                    "ISO/IEC 27001",
+                    Some("2013"),
+                    &["A.6.1.2", "A.9.1.2", "A.9.2.3", "A.9.4.1", "A.9.4.4", "A.9.4.5"],
+                ),
+                read(
+                    Nist,
+                    "NIST SP 800-53",
+                    r4,
+                    &["AC-1", "AC-2", "AC-3", "AC-5", "AC-6", "AC-14", "AC-16", "AC-24"],
+                ),
+            ],
+        ),
+        (
+            "CIS CSC 1, 3, 5, 6, 14, 15, 16\nCOBIT 5 DSS05.04, DSS06.03\n\
+             ISA 62443-2-1:2009 4.3.3.5.1\nISA 62443-3-3:2013 SR 1.1, SR 1.2, SR 1.3, SR 1.4, SR 1.5, SR 1.7, SR 1.8, SR 1.9\n\
+             ISO/IEC 27001:2013 A.9.2.1, A.9.2.2, A.9.2.3, A.9.2.4, A.9.2.6, A.9.3.1, A.9.4.2, A.9.4.3\n\
+             NIST SP 800-53 Rev. 4 AC-1, AC-2, IA-1, IA-2, IA-3, IA-4, IA-5, IA-6, IA-7, IA-8, IA-9, IA-10, IA-11",
+            vec![
+                read(Cis, "CIS CSC", None, &["1", "3", "5", "6", "14", "15", "16"]),
+                read(Cobit, "COBIT 5", None, &["DSS05.04", "DSS06.03"]),
+                (Standard, "ISA 62443-2-1", "ISA 62443", Some("2009"), &["4.3.3.5.1"]),
+                (
+                    Standard,
+                    "ISA 62443-3-3",
+                    "ISA 62443",
+                    Some("2013"),
+                    &["SR 1.1", "SR 1.2", "SR 1.3", "SR 1.4", "SR 1.5", "SR 1.7", "SR 1.8", "SR 1.9"],
+                ),
+                read(
+                    Standard,
+                    "ISO/IEC 27001",
+                    Some("2013"),
+                    &[
+                        "A.9.2.1", "A.9.2.2", "A.9.2.3", "A.9.2.4", "A.9.2.6", "A.9.3.1", "A.9.4.2",
+                        "A.9.4.3",
+                    ],
+                ),
+                read(
+                    Nist,
+                    "NIST SP 800-53",
+                    r4,
+                    &[
+                        "AC-1", "AC-2", "IA-1", "IA-2", "IA-3", "IA-4", "IA-5", "IA-6", "IA-7", "IA-8",
+                        "IA-9", "IA-10", "IA-11",
+                    ],
+                ),
+            ],
+        ),
+        (
+            "CIS Controls v8 4.1, 4.2; COBIT 2019 APO13.01, DSS05.02; ISA/IEC 62443-3-3:2013 SR 1.1 RE 1; \
+             ISO/IEC 27002:2022 8.9; NIST SP 800-53 Rev. 5 CM-2, CM-6(1)",
+            vec![
+                read(Cis, "CIS Controls", Some("v8"), &["4.1", "4.2"]),
+                read(Cobit, "COBIT 2019", None, &["APO13.01", "DSS05.02"]),
+                (Standard, "ISA/IEC 62443-3-3", "ISA/IEC 62443", Some("2013"), &["SR 1.1 RE 1"]),
+                read(Standard, "ISO/IEC 27002", Some("2022"), &["8.9"]),
+                read(Nist, "NIST SP 800-53", Some("Rev. 5"), &["CM-2", "CM-6(1)"]),
+            ],
+        ),
+        (
+            "IEC 62443-2-1:2010 4.3.4.3.2, 4.3.4.3.3 ISO/IEC 27001:2013 Clause 6.1.2, A.12.1.2 \
+             NIST SP 800-53r5 CM-3, SA-10",
+            vec![
+                (Standard, "IEC 62443-2-1", "IEC 62443", Some("2010"), &["4.3.4.3.2", "4.3.4.3.3"]),
+                read(Standard, "ISO/IEC 27001", Some("2013"), &["6.1.2", "A.12.1.2"]),
+                read(Nist, "NIST SP 800-53", Some("Rev. 5"), &["CM-3", "SA-10"]),
+            ],
+        ),
+        (
+            "CIS Critical Security Controls v8.1 3.3; CIS Control 6; NIST SP 800-171 Rev. 2 3.1.1, 3.1.2",
+            vec![
+                read(Cis, "CIS Controls", Some("v8.1"), &["3.3"]),
+                read(Cis, "CIS Controls", None, &["6"]),
+                read(Nist, "NIST SP 800-171", Some("Rev. 2"), &["3.1.1", "3.1.2"]),
+            ],
+        ),
+    ];
+    check_reads(&KnownDocuments::default(), &cases);
+}
+
+#[test]
+fn reference_tool_lines_over_many_documents() {
+    use Scheme::*;
+    let export = "\
+SP 800-53 Rev 5.2.0: PM-11
+SP 800-53 Rev 5.1.1: AC-01
+CCMv4.0: BCR-01
+CCMv4.0: BCR-07
+ISO/IEC 27001:2022: Annex A Controls: 5.20
+ISO/IEC 27001:2022: Mandatory Clause: 4.2(a)
+CSF v1.1: ID.BE-2
+CIS Controls v8.0: 1.1
+CRI Profile v2.0: GV.OC-01.01
+SP 800-221A: GV.CT-5
+SP 800-218: PO.1.1
+SP 800-37 Rev 2: Task P-1
+NICE Framework v1.0.0: T0001
+PCI DSS v4.0: 12.10.1
+IR 8286: 2.1
+SP 800-161r1: 2.1.1
+Privacy Framework v1.0: GV.PO-P1
+FIPS 199: 3
+NIST Privacy Framework v1.0: ID.IM-P1";
+    let want = vec![
+        read(Nist, "NIST SP 800-53", Some("Rev. 5.2.0"), &["PM-11"]),
+        read(Nist, "NIST SP 800-53", Some("Rev. 5.1.1"), &["AC-01"]),
+        read(ShortName, "CCMv4.0", None, &["BCR-01"]),
+        read(ShortName, "CCMv4.0", None, &["BCR-07"]),
+        read(Standard, "ISO/IEC 27001", Some("2022"), &["A.5.20"]),
+        read(Standard, "ISO/IEC 27001", Some("2022"), &["4.2(a)"]),
+        read(Nist, "NIST CSF", Some("v1.1"), &["ID.BE-2"]),
+        read(Cis, "CIS Controls", Some("v8.0"), &["1.1"]),
+        read(ShortName, "CRI Profile v2.0", None, &["GV.OC-01.01"]),
+        read(Nist, "NIST SP 800-221A", None, &["GV.CT-5"]),
+        read(Nist, "NIST SP 800-218", None, &["PO.1.1"]),
+        read(Nist, "NIST SP 800-37", Some("Rev. 2"), &["Task P-1"]),
+        read(ShortName, "NICE Framework v1.0.0", None, &["T0001"]),
+        read(ShortName, "PCI DSS v4.0", None, &["12.10.1"]),
+        read(Nist, "NIST IR 8286", None, &["2.1"]),
+        read(Nist, "NIST SP 800-161", Some("Rev. 1"), &["2.1.1"]),
+        read(ShortName, "Privacy Framework v1.0", None, &["GV.PO-P1"]),
+        read(Nist, "FIPS 199", None, &["3"]),
+        read(Nist, "NIST Privacy Framework", Some("v1.0"), &["ID.IM-P1"]),
+    ];
+    check_reads(&KnownDocuments::default(), &[(export, want.clone())]);
+    // The same lines one per cell (a YAML list) read the same, one citation each.
+    for (line, want) in export.lines().zip(want) {
+        check_reads(&KnownDocuments::default(), &[(line, vec![want])]);
+    }
+    // Windows line ends and blank lines change nothing.
+    let crlf = export.replace('\n', "\r\n\r\n");
+    assert_eq!(parse_citations(&crlf).len(), export.lines().count());
+}
+
+#[test]
+fn government_schemes() {
+    use Scheme::*;
+    let cases = vec![
+        ("OMB A-130", vec![read(Omb, "OMB A-130", None, &[])]),
+        (
+            "OMB Circular A-130, Appendix I",
+            vec![read(Omb, "OMB A-130", None, &["Appendix I"])],
+        ),
+        (
+            "OMB Circular No. A-130 Appendix III; OMB Memorandum M-22-09",
+            vec![
+                read(Omb, "OMB A-130", None, &["Appendix III"]),
+                read(Omb, "OMB M-22-09", None, &[]),
+            ],
+        ),
+        ("OMB M-17-12", vec![read(Omb, "OMB M-17-12", None, &[])]),
+        ("EO 13587", vec![read(ExecutiveOrder, "EO 13587", None, &[])]),
+        (
+            "Executive Order 14028, Section 4(e); E.O. 13636",
+            vec![
+                read(ExecutiveOrder, "EO 14028", None, &["4(e)"]),
+                read(ExecutiveOrder, "EO 13636", None, &[]),
+            ],
+        ),
+        (
+            "Executive Order No. 13800",
+            vec![read(ExecutiveOrder, "EO 13800", None, &[])],
+        ),
+        (
+            "44 U.S.C. 3552",
+            vec![(UsCode, "44 U.S.C. 3552", "44 U.S.C.", None, &[])],
+        ),
+        (
+            "44 USC § 3554(a)(1), 5 U.S.C. 552a(e)(10)",
+            vec![
+                (UsCode, "44 U.S.C. 3554", "44 U.S.C.", None, &["3554(a)(1)"]),
+                (UsCode, "5 U.S.C. 552a", "5 U.S.C.", None, &["552a(e)(10)"]),
+            ],
+        ),
+        (
+            "Title 40 U.S. Code § 11101",
+            vec![(UsCode, "40 U.S.C. 11101", "40 U.S.C.", None, &[])],
+        ),
+        ("32 CFR 2002", vec![(Cfr, "32 CFR 2002", "32 CFR", None, &[])]),
+        (
+            "32 C.F.R. Part 2002; 32 CFR 2002.4(aa); 5 CFR 731.106",
+            vec![
+                (Cfr, "32 CFR 2002", "32 CFR", None, &[]),
+                (Cfr, "32 CFR 2002", "32 CFR", None, &["2002.4(aa)"]),
+                (Cfr, "5 CFR 731", "5 CFR", None, &["731.106"]),
+            ],
+        ),
+        ("FISMA", vec![read(Law, "FISMA", None, &[])]),
+        (
+            "FISMA 2014, Section 3554; the Privacy Act of 1974",
+            vec![
+                read(Law, "FISMA", Some("2014"), &["3554"]),
+                read(Law, "Privacy Act", Some("1974"), &[]),
+            ],
+        ),
+        (
+            "Federal Information Security Modernization Act (FISMA) of 2014",
+            vec![read(Law, "FISMA", Some("2014"), &[])],
+        ),
+        (
+            "E-Government Act of 2002, Section 208",
+            vec![read(Law, "E-Government Act", Some("2002"), &["208"])],
+        ),
+        (
+            "Privacy Act, 5 U.S.C. 552a",
+            vec![
+                read(Law, "Privacy Act", None, &[]),
+                (UsCode, "5 U.S.C. 552a", "5 U.S.C.", None, &[]),
+            ],
+        ),
+        (
+            "GDPR Article 32; HIPAA § 164.308(a)(1)",
+            vec![
+                read(Law, "GDPR", None, &["Art. 32"]),
+                read(Law, "HIPAA", None, &["164.308(a)(1)"]),
+            ],
+        ),
+        (
+            "Health Insurance Portability and Accountability Act",
+            vec![read(Law, "HIPAA", None, &[])],
+        ),
+        (
+            "P.L. 113-283; Public Law 93-579",
+            vec![
+                read(Law, "P.L. 113-283", None, &[]),
+                read(Law, "P.L. 93-579", None, &[]),
+            ],
+        ),
+        (
+            "Federal Acquisition Supply Chain Security Act",
+            vec![read(Law, "Federal Acquisition Supply Chain Security Act", None, &[])],
+        ),
+        (
+            "CNSSI 1253; CNSS Instruction No. 4009; CNSSP 22; HSPD-12; HSPD 7",
+            vec![
+                read(Directive, "CNSSI 1253", None, &[]),
+                read(Directive, "CNSSI 4009", None, &[]),
+                read(Directive, "CNSSP 22", None, &[]),
+                read(Directive, "HSPD 12", None, &[]),
+                read(Directive, "HSPD 7", None, &[]),
+            ],
+        ),
+        (
+            "DoDI 8510.01, DoD Instruction 8500.01; CISA BOD 22-01",
+            vec![
+                read(Directive, "DODI 8510.01", None, &[]),
+                read(Directive, "DODI 8500.01", None, &[]),
+                read(Directive, "BOD 22-01", None, &[]),
+            ],
+        ),
+        (
+            "IETF 4949, RFC 5905; IETF RFC 8446",
+            vec![
+                read(Rfc, "IETF RFC 4949", None, &[]),
+                read(Rfc, "IETF RFC 5905", None, &[]),
+                read(Rfc, "IETF RFC 8446", None, &[]),
+            ],
+        ),
+        (
+            "NIST SP 800-53 Rev. 5 AC-2; OMB A-130; 32 CFR 2002; EO 13587; ISO/IEC 27001:2022 A.5.1",
+            vec![
+                read(Nist, "NIST SP 800-53", Some("Rev. 5"), &["AC-2"]),
+                read(Omb, "OMB A-130", None, &[]),
+                (Cfr, "32 CFR 2002", "32 CFR", None, &[]),
+                read(ExecutiveOrder, "EO 13587", None, &[]),
+                read(Standard, "ISO/IEC 27001", Some("2022"), &["A.5.1"]),
+            ],
+        ),
+    ];
+    check_reads(&KnownDocuments::default(), &cases);
+}
+
+#[test]
+fn declared_documents_and_prefixes() {
+    use Scheme::*;
+    let known = KnownDocuments::new(
+        [
+            "PRIVACT",
+            "DHS NIPP",
+            "FISMA IMP",
+            "NIST SP 800-53 RES",
+            "USC 3502",
+            "CCMv4.0",
+            "ISO/IEC 27001",
+        ],
+        ["ISM", "NCSC CAF"],
+    );
+    let cases = vec![
+        ("PRIVACT", vec![read(Declared, "PRIVACT", None, &[])]),
+        (
+            "DHS NIPP; dhs  nipp",
+            vec![
+                read(Declared, "DHS NIPP", None, &[]),
+                read(Declared, "DHS NIPP", None, &[]),
+            ],
+        ),
+        ("FISMA IMP", vec![read(Declared, "FISMA IMP", None, &[])]),
+        (
+            "NIST SP 800-53 RES",
+            vec![read(Declared, "NIST SP 800-53 RES", None, &[])],
+        ),
+        (
+            "ISO/IEC 27001:2022, A.5.1",
+            vec![read(Standard, "ISO/IEC 27001", Some("2022"), &["A.5.1"])],
+        ),
+        (
+            "USC 3502, definitions (4); PRIVACT",
+            vec![
+                read(Declared, "USC 3502", None, &["definitions (4)"]),
+                read(Declared, "PRIVACT", None, &[]),
+            ],
+        ),
+        (
+            "CCMv4.0: BCR-01",
+            vec![read(Declared, "CCMv4.0", None, &["BCR-01"])],
+        ),
+        (
+            "ISM-0123, NCSC CAF-2.1",
+            vec![
+                read(Prefixed, "ISM 0123", None, &[]),
+                read(Prefixed, "NCSC CAF 2.1", None, &[]),
+            ],
+        ),
+    ];
+    check_reads(&known, &cases);
+    // Without the declarations, the same text is not read as those documents.
+    assert!(!parse_citations("PRIVACT")[0].is_parsed());
+    assert_eq!(
+        parse_citations("FISMA IMP")[0].document.as_deref(),
+        Some("FISMA")
+    );
+}
+
+#[test]
+fn unreadable_text_gets_help_that_fits() {
+    let cases: [(&str, Option<&str>, &str); 6] = [
+        (
+            "12.4.1",
+            Some("ISO/IEC 27002:2013"),
+            "YAML split it at the comma",
+        ),
+        (
+            "A.5.1, A.5.2",
+            Some("ISO/IEC 27001:2022"),
+            "\"ISO/IEC 27001:2022, A.5.1, A.5.2\"",
+        ),
+        ("12.4.1", None, "name no document"),
+        ("27035-2:2016", None, "name the publisher"),
+        ("Acme Handbook: Chapter 3", None, "declare `Acme Handbook`"),
+        ("see the vendor manual", None, "references.yaml"),
+    ];
+    for (text, previous, want) in cases {
+        assert!(
+            !parse_citations(text).iter().any(Citation::is_parsed),
+            "{text:?}"
+        );
+        let help = unreadable_help(text, previous);
+        assert!(help.contains(want), "{text:?}: {help}");
+    }
+    assert!(looks_like_clauses("Clause 6, 7"));
+    assert!(!looks_like_clauses("see clause 6"));
+}

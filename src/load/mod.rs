@@ -789,7 +789,10 @@ pub fn known_documents(documents: &[DeclaredDocument], config: &Config) -> Known
 /// Reads again, knowing the declared documents, every reference cell the built-in
 /// grammar left (partly) unread. Cells read whole are not touched: a declared name only
 /// matters where the grammar alone fails or reads less.
-fn read_declared_citations<'n>(nodes: impl IntoIterator<Item = &'n mut Node>, known: &KnownDocuments) {
+fn read_declared_citations<'n>(
+    nodes: impl IntoIterator<Item = &'n mut Node>,
+    known: &KnownDocuments,
+) {
     if known.is_empty() {
         return;
     }
