@@ -10,8 +10,11 @@ use std::fs;
 use common::*;
 use serde_json::Value;
 
+/// A cited clause and the edition it is cited in.
+type Clause = (&'static str, Option<&'static str>);
+
 /// Every document the fixture cites: its series and its clauses (with editions).
-const DOCUMENTS: &[(&str, &str, &[(&str, Option<&str>)])] = &[
+const DOCUMENTS: &[(&str, &str, &[Clause])] = &[
     ("CIS CSC", "CIS CSC", &[("1", None), ("2", None)]),
     (
         "COBIT 5",

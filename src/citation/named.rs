@@ -76,7 +76,7 @@ fn by_first_word<'a>(names: impl IntoIterator<Item = &'a str>) -> HashMap<String
             .push(Name { text, tokens });
     }
     for names in map.values_mut() {
-        names.sort_by(|a, b| b.tokens.len().cmp(&a.tokens.len()));
+        names.sort_by_key(|name| std::cmp::Reverse(name.tokens.len()));
         names.dedup_by(|a, b| a.tokens == b.tokens);
     }
     map
