@@ -12,8 +12,8 @@ use super::{parse_cell, Citation, Head, Scheme};
 /// What a project declares beyond the built-in grammar: document names and prefixes.
 ///
 /// Names are matched ignoring case and the spaces between words (`OMB  a-130` matches a
-/// declared `OMB A-130`), and the longest declared name wins. A name must start with a
-/// letter or digit.
+/// declared `OMB A-130`), and the longest declared name wins. A name is matched from its
+/// first letter or digit.
 #[derive(Debug, Clone, Default)]
 pub struct KnownDocuments {
     /// Declared names by their first word (lower case), longest first.
@@ -63,11 +63,14 @@ impl KnownDocuments {
 fn by_first_word<'a>(names: impl IntoIterator<Item = &'a str>) -> HashMap<String, Vec<Name>> {
     let mut map: HashMap<String, Vec<Name>> = HashMap::new();
     for text in names {
-        let tokens = tokens(text);
-        let Some(first) = tokens
-            .first()
-            .filter(|t| t.chars().all(char::is_alphanumeric))
-        else {
+        // Matching starts at the first word: leading quotes or marks are skipped (the
+        // text before a citation is only a separator when it holds no word).
+        let mut tokens = tokens(text);
+        let words_from = tokens
+            .iter()
+            .position(|t| t.chars().all(char::is_alphanumeric));
+        tokens.drain(..words_from.unwrap_or(tokens.len()));
+        let Some(first) = tokens.first() else {
             continue;
         };
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -1394,6 +1394,7 @@ fn declared_documents_and_prefixes() {
             "FISMA IMP",
             "NIST SP 800-53 RES",
             "USC 3502",
+            "\"Federal Acquisition Supply Chain Security Act; Rule\"",
             "CCMv4.0",
             "ISO/IEC 27001",
         ],
@@ -1409,6 +1410,16 @@ fn declared_documents_and_prefixes() {
             ],
         ),
         ("FISMA IMP", vec![read(Declared, "FISMA IMP", None, &[])]),
+        // A declared name is matched from its first word.
+        (
+            "\"Federal Acquisition Supply Chain Security Act; Rule\"",
+            vec![read(
+                Declared,
+                "\"Federal Acquisition Supply Chain Security Act; Rule\"",
+                None,
+                &[],
+            )],
+        ),
         (
             "NIST SP 800-53 RES",
             vec![read(Declared, "NIST SP 800-53 RES", None, &[])],
