@@ -19,7 +19,7 @@ pub(super) fn parse_body(inp: &Input, head: Head) -> (Citation, usize) {
     let line_form = inp.line_start(head.start) && followed_by_colon(inp, head.end);
     if line_form || head.free_element {
         if let Some((element, e)) = free_element(inp, end) {
-            if !clauses.contains(&element) {
+            if let Some(element) = element.filter(|el| !clauses.contains(el)) {
                 clauses.push(element);
             }
             end = e;
@@ -78,8 +78,9 @@ fn followed_by_colon(inp: &Input, end: usize) -> bool {
 const MAX_FREE_ELEMENT: usize = 80;
 
 /// The rest of the line after `j` (up to a line break, `;` or the next document), trimmed
-/// of separators, as one clause; `None` when there is nothing there.
-fn free_element(inp: &Input, j: usize) -> Option<(String, usize)> {
+/// of separators, as one clause, and where it ends; `None` when there is nothing there.
+/// The clause is `None` when the line says there is none (`Mandatory Clause: None`).
+fn free_element(inp: &Input, j: usize) -> Option<(Option<String>, usize)> {
     let line_end = inp.line_end(j);
     let is_sep = |c: char| matches!(c, ' ' | ',' | ':');
     let mut s = j;
@@ -99,7 +100,26 @@ fn free_element(inp: &Input, j: usize) -> Option<(String, usize)> {
     while e > s && is_sep(inp.at(e - 1)) {
         e -= 1;
     }
-    (e > s && !only_connectives(inp, s, e)).then(|| (inp.collapsed(s, e), end))
+    if e == s || only_connectives(inp, s, e) {
+        return None;
+    }
+    // `Mandatory Clause: None`: a qualifier, then no element at all.
+    let qualifier_end = inp.run(s, |c| c.is_ascii_alphabetic() || c == ' ');
+    let k = if inp.at(qualifier_end) == ':' {
+        inp.skip_ws(qualifier_end + 1)
+    } else {
+        s
+    };
+    let element = inp.collapsed(k.min(e), e);
+    let none = ["", "none", "n/a", "-"].contains(&element.to_ascii_lowercase().as_str());
+    Some((
+        if none {
+            None
+        } else {
+            Some(inp.collapsed(s, e))
+        },
+        end,
+    ))
 }
 
 /// `:2013`, `:2013/Amd 1:2014`, `:2022+Amd1`, `:2013/Cor.1:2014`: year and amendments,
@@ -279,8 +299,12 @@ fn annex_controls(inp: &Input, k: usize) -> Option<(String, usize)> {
     }
     let n = inp.skip_ws(m + 1);
     let c = inp.keyword(n, &["controls", "control"])?;
-    let (token, end) = clause_token(inp, after_colon(inp, c))?;
-    Some((format!("{letter}.{token}"), end))
+    // `Annex A Controls:` with no number cites the annex.
+    let m = after_colon(inp, c);
+    match clause_token(inp, m) {
+        Some((token, end)) => Some((format!("{letter}.{token}"), end)),
+        None => Some((letter.to_string(), m)),
+    }
 }
 
 /// `Clause`, `Clauses`, `Cl.`, `Section`, `Sec.`, `§`, `Mandatory Clause`, each with an

@@ -1214,7 +1214,9 @@ IR 8286: 2.1
 SP 800-161r1: 2.1.1
 Privacy Framework v1.0: GV.PO-P1
 FIPS 199: 3
-NIST Privacy Framework v1.0: ID.IM-P1";
+NIST Privacy Framework v1.0: ID.IM-P1
+ISO/IEC 27001:2022: Mandatory Clause: None
+ISO/IEC 27001:2022: Annex A Controls:";
     let want = vec![
         read(Nist, "NIST SP 800-53", Some("Rev. 5.2.0"), &["PM-11"]),
         read(Nist, "NIST SP 800-53", Some("Rev. 5.1.1"), &["AC-01"]),
@@ -1235,6 +1237,8 @@ NIST Privacy Framework v1.0: ID.IM-P1";
         read(ShortName, "Privacy Framework v1.0", None, &["GV.PO-P1"]),
         read(Nist, "FIPS 199", None, &["3"]),
         read(Nist, "NIST Privacy Framework", Some("v1.0"), &["ID.IM-P1"]),
+        read(Standard, "ISO/IEC 27001", Some("2022"), &[]),
+        read(Standard, "ISO/IEC 27001", Some("2022"), &["A"]),
     ];
     check_reads(&KnownDocuments::default(), &[(export, want.clone())]);
     // The same lines one per cell (a YAML list) read the same, one citation each.
