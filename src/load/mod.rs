@@ -1,6 +1,7 @@
 //! Load: walks the content folder, reads every Markdown file's front matter and body,
 //! and assembles the framework's tree of nodes.
 
+mod citations;
 mod frontmatter;
 mod node;
 
@@ -10,11 +11,11 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::citation::KnownDocuments;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Span};
 use crate::markdown::{self, slugify, CodeBlocks, Origin};
 use crate::model::{DeclaredDocument, Framework, Kind, Node};
+use citations::{known_documents, read_declared_citations};
 pub use frontmatter::{split, Split};
 pub use node::{default_column_title, KNOWN_KEYS};
 use node::{NodeReader, RawNode};
@@ -775,34 +776,6 @@ fn read_bibliography(
         });
     }
     (documents, true)
-}
-
-/// The documents and prefixes the project declares (references.yaml, book.toml
-/// `[citations]`), for the citation parser.
-pub fn known_documents(documents: &[DeclaredDocument], config: &Config) -> KnownDocuments {
-    let names = documents.iter().map(|d| d.document.as_str());
-    let configured = config.citations.documents.iter().map(String::as_str);
-    let prefixes = config.citations.prefixes.iter().map(String::as_str);
-    KnownDocuments::new(names.chain(configured), prefixes)
-}
-
-/// Reads again, knowing the declared documents, every reference cell the built-in
-/// grammar left (partly) unread. Cells read whole are not touched: a declared name only
-/// matters where the grammar alone fails or reads less.
-fn read_declared_citations<'n>(
-    nodes: impl IntoIterator<Item = &'n mut Node>,
-    known: &KnownDocuments,
-) {
-    if known.is_empty() {
-        return;
-    }
-    for node in nodes {
-        for reference in &mut node.references {
-            if reference.citations.iter().any(|c| !c.is_parsed()) {
-                reference.citations = known.parse(&reference.cite);
-            }
-        }
-    }
 }
 
 /// The outcome of re-reading one changed Markdown file into an existing framework.
