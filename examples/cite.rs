@@ -26,7 +26,8 @@ fn main() {
     for cell in &cells {
         println!("{cell:?}");
         for c in known.parse(cell) {
-            println!("  {}", serde_json::to_string(&c).unwrap());
+            let how = c.scheme.map_or("not read", |s| s.describe());
+            println!("  {how}: {}", serde_json::to_string(&c).unwrap());
         }
     }
 }

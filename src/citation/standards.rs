@@ -292,14 +292,17 @@ fn cobit_head(inp: &Input, start: usize, e: usize) -> Option<Head> {
         .then(|| Head::whole(Scheme::Cobit, start, end, series))
 }
 
-/// `CIS CSC`, `CCS CSC`, `CIS Controls`, `CIS Control`, `CIS Critical Security
-/// Controls`, with an optional `v8` edition. All but `CSC` are `CIS Controls`.
+/// `CIS CSC`, `CCS CSC`, `CIS Controls`, `CIS Control`, `CIS Safeguard`, `CIS Critical
+/// Security Controls`, with an optional `v8` edition. All but `CSC` are `CIS Controls`.
 fn cis_head(inp: &Input, start: usize, e: usize) -> Option<Head> {
     let k = inp.skip_ws(e);
     let mut w = inp.letters(k);
     let name = if inp.is_exact(k, w, "CSC") {
         "CSC"
-    } else if inp.keyword(k, &["controls", "control"]).is_some() {
+    } else if inp
+        .keyword(k, &["controls", "control", "safeguard", "safeguards"])
+        .is_some()
+    {
         "Controls"
     } else if inp.keyword(k, &["critical"]).is_some() {
         let m = inp.skip_ws(w);

@@ -1181,10 +1181,12 @@ fn printed_framework_cells_mix_five_schemes() {
             ],
         ),
         (
-            "CIS Critical Security Controls v8.1 3.3; CIS Control 6; NIST SP 800-171 Rev. 2 3.1.1, 3.1.2",
+            "CIS Critical Security Controls v8.1 3.3; CIS Control 6; CIS Safeguard 4.1; \
+             NIST SP 800-171 Rev. 2 3.1.1, 3.1.2",
             vec![
                 read(Cis, "CIS Controls", Some("v8.1"), &["3.3"]),
                 read(Cis, "CIS Controls", None, &["6"]),
+                read(Cis, "CIS Controls", None, &["4.1"]),
                 read(Nist, "NIST SP 800-171", Some("Rev. 2"), &["3.1.1", "3.1.2"]),
             ],
         ),
@@ -1488,4 +1490,90 @@ fn unreadable_text_gets_help_that_fits() {
     }
     assert!(looks_like_clauses("Clause 6, 7"));
     assert!(!looks_like_clauses("see clause 6"));
+}
+
+#[test]
+fn every_element_shape_reads_under_every_short_name() {
+    use Scheme::*;
+    // (short name as exported, scheme, document, edition)
+    let documents = [
+        (
+            "SP 800-53 Rev 5.2.0",
+            Nist,
+            "NIST SP 800-53",
+            Some("Rev. 5.2.0"),
+        ),
+        (
+            "SP 800-53 Rev 5.1.1",
+            Nist,
+            "NIST SP 800-53",
+            Some("Rev. 5.1.1"),
+        ),
+        ("SP 800-218", Nist, "NIST SP 800-218", None),
+        ("SP 800-221A", Nist, "NIST SP 800-221A", None),
+        ("SP 800-37 Rev 2", Nist, "NIST SP 800-37", Some("Rev. 2")),
+        ("IR 8286", Nist, "NIST IR 8286", None),
+        ("CSF v1.1", Nist, "NIST CSF", Some("v1.1")),
+        ("CIS Controls v8.0", Cis, "CIS Controls", Some("v8.0")),
+        ("CIS Controls v8.1", Cis, "CIS Controls", Some("v8.1")),
+        ("COBIT 2019", Cobit, "COBIT 2019", None),
+        (
+            "ISO/IEC 27001:2022",
+            Standard,
+            "ISO/IEC 27001",
+            Some("2022"),
+        ),
+        (
+            "ISO/IEC 27002:2022",
+            Standard,
+            "ISO/IEC 27002",
+            Some("2022"),
+        ),
+        (
+            "IEC 62443-2-1:2024",
+            Standard,
+            "IEC 62443-2-1",
+            Some("2024"),
+        ),
+        ("CCMv4.0", ShortName, "CCMv4.0", None),
+        ("CRI Profile v2.0", ShortName, "CRI Profile v2.0", None),
+        (
+            "NICE Framework v1.0.0",
+            ShortName,
+            "NICE Framework v1.0.0",
+            None,
+        ),
+        ("PCI DSS v4.0", ShortName, "PCI DSS v4.0", None),
+        ("OWASP SAMM v2", ShortName, "OWASP SAMM v2", None),
+    ];
+    let elements = [
+        "PM-11",
+        "AC-02(01)",
+        "GV.OC-01",
+        "GV.OC-01.01",
+        "ID.BE-2",
+        "PO.1.1",
+        "1.1",
+        "12.10.1",
+        "BCR-01",
+        "T0001",
+        "A&A-01",
+        "5.20",
+    ];
+    let mut export = String::new();
+    let mut want = Vec::new();
+    for (name, scheme, document, edition) in documents {
+        for element in elements {
+            export.push_str(&format!("{name}: {element}\n"));
+            want.push((scheme, document, edition, element));
+        }
+    }
+    let got = parse_citations(&export);
+    assert_eq!(got.len(), want.len());
+    for (citation, (scheme, document, edition, element)) in got.iter().zip(want) {
+        assert_eq!(citation.scheme, Some(scheme), "{citation:?}");
+        assert_eq!(citation.document.as_deref(), Some(document), "{citation:?}");
+        assert_eq!(citation.edition.as_deref(), edition, "{citation:?}");
+        assert_eq!(citation.clauses, [element], "{citation:?}");
+    }
 }
