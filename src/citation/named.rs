@@ -264,6 +264,9 @@ pub fn unreadable_help(text: &str, previous: Option<&str>) -> String {
             "name the publisher: `ISO/IEC {text}`, or declare the document in references.yaml"
         );
     }
+    if let Some(example) = scheme_example(text) {
+        return format!("write it as the scheme does, e.g. `{example}`, or declare the document in references.yaml");
+    }
     let name = text.split(':').next().unwrap_or(text).trim();
     if text.contains(':') && !name.is_empty() && name.len() <= MAX_SHORT_NAME {
         return format!(
@@ -274,4 +277,36 @@ pub fn unreadable_help(text: &str, previous: Option<&str>) -> String {
      or write a known form such as `ISO/IEC 27002:2013, 12.6.1`, `NIST SP 800-53 Rev. 5 AC-2`, \
      `OMB A-130` or `44 U.S.C. 3552`; it is kept as written"
         .to_string()
+}
+
+/// An example of the scheme whose name starts `text` (`OMB Circular` lacks its number).
+fn scheme_example(text: &str) -> Option<&'static str> {
+    const EXAMPLES: &[(&str, &str)] = &[
+        ("omb", "OMB A-130"),
+        ("executive", "Executive Order 13587"),
+        ("eo", "EO 13587"),
+        ("nist", "NIST SP 800-53 Rev. 5 AC-2"),
+        ("sp", "SP 800-53 Rev 5.2.0: PM-11"),
+        ("fips", "FIPS 199"),
+        ("iso", "ISO/IEC 27001:2022, A.5.1"),
+        ("iec", "IEC 62443-2-1:2010 4.3.3.2.1"),
+        ("isa", "ISA/IEC 62443-3-3:2013 SR 1.1"),
+        ("cis", "CIS Controls v8 4.1"),
+        ("cnss", "CNSSI 1253"),
+        ("rfc", "RFC 4949"),
+        ("title", "44 U.S.C. 3552"),
+    ];
+    let first = text
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())?;
+    let first = first.to_ascii_lowercase();
+    let by_word = EXAMPLES.iter().find(|(word, _)| *word == first);
+    let code = if text.contains("U.S.C") || text.contains("USC") {
+        Some("44 U.S.C. 3552")
+    } else if text.contains("CFR") || text.contains("C.F.R") {
+        Some("32 CFR 2002.4")
+    } else {
+        None
+    };
+    by_word.map(|(_, example)| *example).or(code)
 }

@@ -1464,7 +1464,14 @@ fn declared_documents_and_prefixes() {
 
 #[test]
 fn unreadable_text_gets_help_that_fits() {
-    let cases: [(&str, Option<&str>, &str); 6] = [
+    let cases: [(&str, Option<&str>, &str); 9] = [
+        ("OMB Circular", None, "`OMB A-130`"),
+        (
+            "Executive Order on cybersecurity",
+            None,
+            "`Executive Order 13587`",
+        ),
+        ("U.S.C. chapter 35", None, "`44 U.S.C. 3552`"),
         (
             "12.4.1",
             Some("ISO/IEC 27002:2013"),
