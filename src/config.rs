@@ -32,6 +32,9 @@ pub struct Config {
     /// changed" pages and each item's history.
     #[serde(default)]
     pub releases: Vec<Release>,
+    /// `[citations]`: documents and prefixes the citation parser should know.
+    #[serde(default)]
+    pub citations: CitationsSection,
 }
 
 /// `[[releases]]`: an earlier version of the framework. Exactly one of `path`, `git` and
@@ -196,6 +199,18 @@ impl Default for FrameworkSection {
     }
 }
 
+/// `[citations]`: what the project cites beyond the built-in schemes (standards bodies,
+/// NIST, CIS, COBIT, OMB, Executive Orders, US Code, CFR, laws, directives, RFCs).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct CitationsSection {
+    /// Document names read as written, whatever follows them (`CCMv4.0`, `DHS NIPP`),
+    /// like the documents of references.yaml.
+    pub documents: Vec<String>,
+    /// Prefixes followed by a number (`CNSSD` reads `CNSSD 505` as a document).
+    pub prefixes: Vec<String>,
+}
+
 /// `[serve]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -312,6 +327,18 @@ mod tests {
         let err = Config::parse("[book]\ntitle = \"T\"\ntitel = \"x\"\n").unwrap_err();
         assert!(err.message.contains("titel"), "{}", err.message);
         assert_eq!(err.span.unwrap().line, 3);
+    }
+
+    #[test]
+    fn citations_section_declares_documents_and_prefixes() {
+        let config =
+            Config::parse("[citations]\ndocuments = [\"CCMv4.0\"]\nprefixes = [\"CNSSD\"]\n")
+                .unwrap();
+        assert_eq!(config.citations.documents, ["CCMv4.0"]);
+        assert_eq!(config.citations.prefixes, ["CNSSD"]);
+        let err = Config::parse("[citations]\ndocument = [\"CCMv4.0\"]\n").unwrap_err();
+        assert!(err.message.contains("document"), "{}", err.message);
+        assert_eq!(err.span.unwrap().line, 2);
     }
 
     #[test]

@@ -147,6 +147,7 @@ fn framework_json_follows_the_spec() {
         for citation in item["references"].as_array().unwrap() {
             for key in [
                 "cite",
+                "scheme",
                 "document",
                 "series",
                 "part",

@@ -6,6 +6,7 @@
 //! `bibliography` (`references.yaml`), `reload` (one file again, for the preview server).
 
 mod bibliography;
+mod citations;
 mod frontmatter;
 mod io;
 mod node;
@@ -24,6 +25,7 @@ use crate::diagnostics::{Diagnostic, Span};
 use crate::markdown::{self, slugify, CodeBlocks, Origin};
 use crate::model::{DeclaredDocument, Framework, Kind, Node};
 use bibliography::*;
+use citations::{known_documents, read_declared_citations};
 pub use frontmatter::{split, Split};
 pub use io::read_regular_file;
 use io::*;
@@ -152,6 +154,8 @@ pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework
         &display(Path::new(REFERENCES_FILE)),
         &mut diagnostics,
     );
+    let known = known_documents(&documents, &config);
+    read_declared_citations(&mut tree.nodes, &known);
     let framework = Framework {
         config,
         nodes: tree.nodes,

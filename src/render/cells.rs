@@ -360,7 +360,9 @@ impl<'a> TableBuilder<'a> {
         html.push_str("\">");
         push_escaped(html, target);
         if let Some(edition) = &citation.edition {
-            html.push(':');
+            // `ISO/IEC 27001:2022`, but `NIST SP 800-53 Rev. 5` and `CIS Controls v8`.
+            let year = edition.starts_with(|c: char| c.is_ascii_digit());
+            html.push(if year { ':' } else { ' ' });
             push_escaped(html, edition);
         }
         if citation.all_parts {

@@ -314,6 +314,7 @@ fn shorten(text: &str) -> String {
 fn check_citations(framework: &Framework, out: &mut Vec<Diagnostic>) {
     let mut reported: HashSet<&str> = HashSet::new();
     for node in &framework.nodes {
+        let mut previous: Option<&str> = None;
         for reference in &node.references {
             for citation in &reference.citations {
                 match &citation.document {
@@ -323,8 +324,10 @@ fn check_citations(framework: &Framework, out: &mut Vec<Diagnostic>) {
                             format!("cannot parse citation `{}`", shorten(&citation.cite)),
                         )
                         .at(reference.span.clone())
-                        .help("write it as `ISO/IEC 27002:2013, 12.6.1`; it is kept as written"),
+                        .help(crate::citation::unreadable_help(&citation.cite, previous)),
                     ),
+                    // Read under the name book.toml or references.yaml declares.
+                    Some(_) if citation.scheme == Some(crate::citation::Scheme::Declared) => {}
                     Some(document) if framework.has_bibliography => {
                         let declared = find_declared(&framework.documents, document).is_some()
                             || citation
@@ -344,6 +347,11 @@ fn check_citations(framework: &Framework, out: &mut Vec<Diagnostic>) {
                     Some(_) => {}
                 }
             }
+            // A following entry that is only clauses was probably split from this one.
+            previous = match reference.citations.last() {
+                Some(last) if last.is_parsed() => Some(reference.cite.as_str()),
+                _ => None,
+            };
         }
     }
 }
