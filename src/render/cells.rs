@@ -137,7 +137,7 @@ impl<'a> TableBuilder<'a> {
             other => format!("{}s", capitalise(other)),
         };
         Some(TableView {
-            caption: format!("{plural} of {}", node.label()),
+            caption: format!("{plural} of {}", node.title_or_id()),
             columns: columns
                 .iter()
                 .map(|c| ColumnView {
@@ -215,7 +215,7 @@ impl<'a> TableBuilder<'a> {
         };
         match key {
             "id" => link(" class=\"item-id\"", &node.id),
-            "title" if node.has_page => link("", node.label()),
+            "title" if node.has_page => link("", node.title_or_id()),
             "title" => escape(node.title.as_deref().unwrap_or("")),
             "description" => node
                 .description
@@ -317,7 +317,7 @@ impl<'a> TableBuilder<'a> {
                 Some(format!(
                     "<a href=\"{}\" title=\"{}\">{}</a>",
                     escape(&relative_url(self.dir, &self.index.urls[target])),
-                    escape(target_node.label()),
+                    escape(target_node.title_or_id()),
                     escape(&target_node.id)
                 ))
             })

@@ -20,7 +20,7 @@ impl Renderer<'_> {
             let n = &framework.nodes[node];
             json!({
                 "id": n.id,
-                "title": n.label(),
+                "title": n.title_or_id(),
                 "href": relative_url(dir, &self.index.urls[node]),
             })
         };

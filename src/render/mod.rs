@@ -374,7 +374,7 @@ impl<'a> Renderer<'a> {
                     .map(|k| self.link(k, ""))
                     .collect();
                 serde_json::json!({
-                    "id": node.id, "title": node.label(), "url": self.index.urls[c], "children": children,
+                    "id": node.id, "title": node.title_or_id(), "url": self.index.urls[c], "children": children,
                 })
             })
             .collect();
@@ -478,7 +478,7 @@ impl<'a> Renderer<'a> {
         let target = &self.framework.nodes[node];
         LinkView {
             id: target.id.clone(),
-            title: target.label().to_string(),
+            title: target.title_or_id().to_string(),
             url: relative_url(from, &self.index.urls[node]),
         }
     }

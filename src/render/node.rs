@@ -7,7 +7,7 @@ impl Renderer<'_> {
     pub(super) fn render_node(&self, page: &Page, node_index: usize) -> Result<String, Diagnostic> {
         let node = &self.framework.nodes[node_index];
         let dir = page.dir();
-        let mut context = self.base_context(page, node.label());
+        let mut context = self.base_context(page, node.title_or_id());
         let builder = TableBuilder::new(self.framework, self.crosswalks, self.index, dir);
         let description = node
             .description
@@ -25,7 +25,7 @@ impl Renderer<'_> {
             &NodeView {
                 id: &node.id,
                 kind: node.kind.name(),
-                title: node.label(),
+                title: node.title_or_id(),
                 description: description.as_deref(),
                 // A description that merely repeats the body's first paragraph is not shown twice.
                 show_description: node.description.is_some() && !node.description_repeats_body,
@@ -85,7 +85,7 @@ impl Renderer<'_> {
                     .collect();
                 serde_json::json!({
                     "id": node.id,
-                    "title": node.label(),
+                    "title": node.title_or_id(),
                     "href": relative_url(dir, &self.index.urls[c]),
                     "description": node.description.as_ref().map(|d| resolve_links(&d.html, dir, self.index)),
                     "children": children,

@@ -11,7 +11,7 @@ impl Renderer<'_> {
         let node = &self.framework.nodes[node_index];
         let mut context = Context::new();
         context.insert("id", &node.id);
-        context.insert("title", node.label());
+        context.insert("title", node.title_or_id());
         context.insert(
             "target",
             &relative_url(page.dir(), &self.index.urls[node_index]),

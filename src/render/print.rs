@@ -299,10 +299,10 @@ impl Renderer<'_> {
             .iter()
             .map(|&n| &self.framework.nodes[n])
             .filter(|node| matches!(node.depth, 1 | 2))
-            .map(|node| json!({"anchor": node.id, "id": node.id, "title": node.label(), "depth": node.depth}))
+            .map(|node| json!({"anchor": node.id, "id": node.id, "title": node.title_or_id(), "depth": node.depth}))
             .collect();
         let mut context = self.base_context(page, "Print edition");
-        context.insert("title", self.framework.nodes[0].label());
+        context.insert("title", self.framework.nodes[0].title_or_id());
         context.insert("overview_anchor", OVERVIEW);
         context.insert("reference_index_anchor", REFERENCE_INDEX);
         context.insert("toc", &toc);
@@ -389,7 +389,7 @@ impl Renderer<'_> {
             anchor,
             id: &node.id,
             kind: node.kind.name(),
-            title: node.label(),
+            title: node.title_or_id(),
             level: (node.depth + 1).clamp(2, 4),
             depth: node.depth,
             description: description.as_deref(),

@@ -73,7 +73,7 @@ where
                 let node = &self.framework.nodes[n];
                 CiteView {
                     id: &node.id,
-                    title: node.label(),
+                    title: node.title_or_id(),
                     href: (self.item_href)(n),
                 }
             })

@@ -260,7 +260,7 @@ pub fn diagnostics(framework: &Framework) -> Vec<Diagnostic> {
     let present: Vec<String> = report
         .concepts
         .iter()
-        .map(|c| framework.nodes[c.node].label().to_string())
+        .map(|c| framework.nodes[c.node].title_or_id().to_string())
         .collect();
     for requirement in report.required.iter().filter(|r| r.node.is_none()) {
         let (code, severity) = if section.strict {
@@ -297,7 +297,7 @@ pub fn diagnostics(framework: &Framework) -> Vec<Diagnostic> {
                 out.push(
                     note(
                         "N0051",
-                        format!("concept `{}` has no categories", node.label()),
+                        format!("concept `{}` has no categories", node.title_or_id()),
                         node,
                     )
                     .help("TS 27110 lets concepts be split into categories (this note is on with `[framework] report-empty = true`)"),
@@ -307,7 +307,7 @@ pub fn diagnostics(framework: &Framework) -> Vec<Diagnostic> {
                 let node = &framework.nodes[category];
                 out.push(note(
                     "N0052",
-                    format!("category `{}` has no subcategories", node.label()),
+                    format!("category `{}` has no subcategories", node.title_or_id()),
                     node,
                 ));
             }
@@ -319,12 +319,12 @@ pub fn diagnostics(framework: &Framework) -> Vec<Diagnostic> {
                 let node = &framework.nodes[n];
                 let below = descendants(framework, n).len();
                 let what = if below == 0 {
-                    format!("{} `{}` cites no reference", node.kind.name(), node.label())
+                    format!("{} `{}` cites no reference", node.kind.name(), node.title_or_id())
                 } else {
                     format!(
                         "{} `{}` and the {below} item{} below it cite no reference",
                         node.kind.name(),
-                        node.label(),
+                        node.title_or_id(),
                         if below == 1 { "" } else { "s" }
                     )
                 };
