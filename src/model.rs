@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::diagnostics::Span;
 
 mod params;
-pub use params::{Insertion, Param, Selection};
+pub use params::{fill_inserts, insert_target, Insertion, Param, Selection};
 
 /// What a node is in the TS 27110 hierarchy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -169,6 +169,8 @@ pub struct Node {
     pub extra: BTreeMap<String, serde_json::Value>,
     /// The text-valued extra keys as inline Markdown (for custom table columns).
     pub extra_html: BTreeMap<String, Markdown>,
+    /// Where each extra key is written (its key), for diagnostics about it.
+    pub extra_spans: BTreeMap<String, Span>,
     /// `order:`, when given.
     pub order: Option<f64>,
     /// Index of the parent node (None for the root).

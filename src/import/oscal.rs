@@ -854,7 +854,9 @@ mod tests {
     #[test]
     fn file_names_avoid_reserved_and_duplicate_names() {
         let mut used = HashSet::new();
-        assert_eq!(file_name("id", &mut used, true), "id-group");
+        // `id/` is free for an item since permanent links moved to `_id/`.
+        assert_eq!(file_name("id", &mut used, true), "id");
+        assert_eq!(file_name("search", &mut used, true), "search-group");
         assert_eq!(file_name("AC", &mut used, true), "ac");
         assert_eq!(file_name("ac", &mut used, true), "ac-2");
         assert_eq!(file_name("_index", &mut used, false), "item_index");

@@ -18,6 +18,10 @@
 //! - `citations`: the item's citations as written, `; `-separated.
 //!
 //! Cited documents of the reference index are documents too (kind `document`).
+//!
+//! `id` is the item's label when it has one (`AC-2(1)`; the id is then among its words);
+//! `kinds` names the levels in the project's words (`[framework] levels`); `withdrawn`
+//! lists the positions of withdrawn items, which search shows only when asked.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -104,7 +108,26 @@ pub fn index_js(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
         out,
         "/* framewright search index: documents for MiniSearch; see static/search.js */\nwindow.{GLOBAL}={{\"version\":1,\"kinds\":"
     );
-    let _ = serde_json::to_writer(&mut out, &KINDS);
+    // The kinds by the project's own words ("Family", "Control"), the TS 27110 terms by default.
+    let section = &framework.config.framework;
+    let kinds: Vec<String> = KINDS
+        .iter()
+        .enumerate()
+        .map(|(at, kind)| match at {
+            1..=4 => section.level(at).singular().to_string(),
+            _ => kind.to_string(),
+        })
+        .collect();
+    let _ = serde_json::to_writer(&mut out, &kinds);
+    // Withdrawn items, by document position: found only behind "Show withdrawn".
+    let withdrawn: Vec<usize> = order
+        .iter()
+        .enumerate()
+        .filter(|(_, &n)| nodes[n].is_withdrawn())
+        .map(|(at, _)| at)
+        .collect();
+    out.extend_from_slice(b",\"withdrawn\":");
+    let _ = serde_json::to_writer(&mut out, &withdrawn);
     out.extend_from_slice(b",\"docs\":[\n");
     for chunk in &chunks {
         out.extend_from_slice(chunk);
@@ -173,6 +196,11 @@ fn write_node(out: &mut Vec<u8>, node: &Node, url: &str, concept: i64) {
         }
         hidden_text.push_str(&word.text);
     }
+    // Shown by its label (`AC-2(1)`); the id stays findable among the words.
+    if node.label().is_some() {
+        hidden_text.insert(0, ' ');
+        hidden_text.insert_str(0, &node.id);
+    }
     let citations: Vec<&str> = node.references.iter().map(|r| r.cite.as_str()).collect();
     let lead = if after.is_empty() || lead.is_empty() {
         lead.to_string()
@@ -180,7 +208,7 @@ fn write_node(out: &mut Vec<u8>, node: &Node, url: &str, concept: i64) {
         format!("{lead}…")
     };
     let record = (
-        &node.id,
+        node.shown_id(),
         node.title.as_deref().unwrap_or(""),
         kind_number(node.kind),
         concept,

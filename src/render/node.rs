@@ -9,15 +9,21 @@ impl Renderer<'_> {
         let dir = page.dir();
         let mut context = self.base_context(page, node.title_or_id());
         let builder = TableBuilder::new(self.framework, self.crosswalks, self.index, dir);
-        let description = node
-            .description
-            .as_ref()
-            .map(|d| resolve_links(&d.html, dir, self.index));
+        let params = params::lookup(self.framework, node);
+        let section = &self.framework.config.framework;
+        let description = node.description.as_ref().map(|d| {
+            params::fill(&resolve_links(&d.html, dir, self.index), &params).into_owned()
+        });
         context.insert(
             "description",
             &node.description.as_ref().map(|d| truncate(&d.plain, 300)),
         );
         let body = resolve_links(&node.body.html, dir, self.index);
+        let body = params::fill(&body, &params);
+        let body = item::retitle_parts(&body, section);
+        let level = section.level(node.depth);
+        let status_note = item::status_note(self.framework, self.index, node, dir);
+        let params_table = params::table(node, &params);
         let (references, related) = (builder.citations(&node.references), builder.related(node));
         let mappings = crosswalk::mappings_cell(self.crosswalks, &node.id, dir);
         context.insert(
@@ -25,6 +31,12 @@ impl Renderer<'_> {
             &NodeView {
                 id: &node.id,
                 kind: node.kind.name(),
+                label: node.shown_id(),
+                level: level.singular(),
+                status: node.status().name(),
+                status_note: &status_note,
+                params: &params_table,
+                permalink: format!("{}{}/", permalink::DIR, node.id),
                 title: node.title_or_id(),
                 description: description.as_deref(),
                 // A description that merely repeats the body's first paragraph is not shown twice.
@@ -62,6 +74,8 @@ impl Renderer<'_> {
             let mut link = self.link(self.index.page_of[p], dir);
             if p == 0 {
                 link.title = "Overview".into();
+            } else if let Some(label) = self.framework.nodes[p].label() {
+                link.title = format!("{label} {}", link.title);
             }
             crumbs.push(link);
             parent = self.framework.nodes[p].parent;
@@ -80,7 +94,8 @@ impl Renderer<'_> {
                     .iter()
                     .map(|&k| {
                         let child = self.link(k, dir);
-                        serde_json::json!({"id": child.id, "title": child.title, "href": child.url})
+                        let label = self.framework.nodes[k].shown_id();
+                        serde_json::json!({"id": label, "title": child.title, "href": child.url})
                     })
                     .collect();
                 serde_json::json!({

@@ -92,12 +92,22 @@ pub fn report(framework: &Framework) -> Report {
     let required: Vec<Requirement> = section
         .required_concepts
         .iter()
-        .map(|name| Requirement {
-            name: name.clone(),
-            node: concept_nodes
+        .map(|name| {
+            // An explicit mapping (`[framework.concept-map] Identify = "ID"`) wins over
+            // the name itself.
+            let wanted = section
+                .concept_map
                 .iter()
-                .copied()
-                .find(|&c| matches(&framework.nodes[c], name)),
+                .find(|(k, _)| k.trim().eq_ignore_ascii_case(name.trim()))
+                .map_or(name.as_str(), |(_, v)| v.as_str());
+            Requirement {
+                name: name.clone(),
+                node: concept_nodes
+                    .iter()
+                    .copied()
+                    .filter(|&c| !framework.nodes[c].is_withdrawn())
+                    .find(|&c| matches(&framework.nodes[c], wanted)),
+            }
         })
         .collect();
     let mut totals = Counts::default();
@@ -196,6 +206,10 @@ fn count<'f>(
     cite(&framework.nodes[concept], &mut counts);
     for &n in below {
         let node = &framework.nodes[n];
+        // A withdrawn item keeps its page but is no longer part of the framework's content.
+        if node.is_withdrawn() {
+            continue;
+        }
         match node.kind {
             Kind::Category => counts.categories += 1,
             Kind::Subcategory => counts.subcategories += 1,
@@ -297,7 +311,12 @@ pub fn diagnostics(framework: &Framework) -> Vec<Diagnostic> {
                 out.push(
                     note(
                         "N0051",
-                        format!("concept `{}` has no categories", node.title_or_id()),
+                        format!(
+                            "{} `{}` has no {}",
+                            section.level(1).singular().to_lowercase(),
+                            node.title_or_id(),
+                            section.level(2).plural().to_lowercase()
+                        ),
                         node,
                     )
                     .help("TS 27110 lets concepts be split into categories (this note is on with `[framework] report-empty = true`)"),
@@ -307,7 +326,12 @@ pub fn diagnostics(framework: &Framework) -> Vec<Diagnostic> {
                 let node = &framework.nodes[category];
                 out.push(note(
                     "N0052",
-                    format!("category `{}` has no subcategories", node.title_or_id()),
+                    format!(
+                        "{} `{}` has no {}",
+                        section.level(2).singular().to_lowercase(),
+                        node.title_or_id(),
+                        section.level(3).plural().to_lowercase()
+                    ),
                     node,
                 ));
             }
@@ -319,11 +343,11 @@ pub fn diagnostics(framework: &Framework) -> Vec<Diagnostic> {
                 let node = &framework.nodes[n];
                 let below = descendants(framework, n).len();
                 let what = if below == 0 {
-                    format!("{} `{}` cites no reference", node.kind.name(), node.title_or_id())
+                    format!("{} `{}` cites no reference", level_word(section, node), node.title_or_id())
                 } else {
                     format!(
                         "{} `{}` and the {below} item{} below it cite no reference",
-                        node.kind.name(),
+                        level_word(section, node),
                         node.title_or_id(),
                         if below == 1 { "" } else { "s" }
                     )
@@ -341,4 +365,9 @@ fn note(code: &'static str, message: String, node: &Node) -> Diagnostic {
     let mut diagnostic = Diagnostic::warning(code, message).at(node.span.clone());
     diagnostic.severity = Severity::Note;
     diagnostic
+}
+
+/// The project's word for the level of `node`, lower case ("control enhancement").
+fn level_word(section: &crate::config::FrameworkSection, node: &Node) -> String {
+    section.level(node.depth).singular().to_lowercase()
 }

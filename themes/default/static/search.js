@@ -104,7 +104,11 @@
         combineWith: "AND"
       }
     });
-    engine = { mini: mini, docs: docs, kinds: kinds, byId: byId };
+    // Withdrawn items are found only when a search box asks for them.
+    var withdrawn = {};
+    var listed = data.withdrawn || [];
+    for (var w = 0; w < listed.length; w++) { withdrawn[listed[w]] = true; }
+    engine = { mini: mini, docs: docs, kinds: kinds, byId: byId, withdrawn: withdrawn, withdrawnCount: listed.length };
     // Identifiers can be looked up at once; words once MiniSearch has indexed them.
     state = "indexing";
     for (var b = 0; b < partial.length; b++) { partial[b](); }
@@ -247,7 +251,7 @@
       "<span class=\"search-result-head\"><span class=\"item-id\">" + snippet(d[ID], pattern, 80) + "</span>" +
       (d[TITLE] ? " <span class=\"search-result-title\">" + snippet(d[TITLE], pattern, 120) + "</span>" : "") +
       "</span>" +
-      "<span class=\"search-result-meta\">" + meta + "</span>" +
+      "<span class=\"search-result-meta\">" + meta + (engine.withdrawn[hit.n] ? " · <span class=\"status status-withdrawn\">Withdrawn</span>" : "") + "</span>" +
       (text ? "<span class=\"search-result-snippet\">" + text + "</span>" : "") +
       (cites ? "<span class=\"search-result-cites\">" + cites + "</span>" : "") +
       "</a></li>";
@@ -338,7 +342,12 @@
         open(true);
         return;
       }
-      hits = search(query, limit + 1);
+      var showWithdrawn = form.querySelector("[data-search-withdrawn]");
+      var withWithdrawn = !!(showWithdrawn && showWithdrawn.checked);
+      var extra = withWithdrawn ? 0 : engine.withdrawnCount;
+      hits = search(query, limit + 1 + extra).filter(function (hit) {
+        return withWithdrawn || !engine.withdrawn[hit.n];
+      });
       var shown = hits.slice(0, limit);
       var html = "";
       for (var i = 0; i < shown.length; i++) { html += resultHtml(shown[i], prefix + "-" + i); }
@@ -378,6 +387,8 @@
       if (input.value.trim() && hits.length) { open(true); }
     });
     input.addEventListener("input", schedule);
+    var withdrawnSwitch = form.querySelector("[data-search-withdrawn]");
+    if (withdrawnSwitch) { withdrawnSwitch.addEventListener("change", function () { render(); }); }
     input.addEventListener("keydown", function (event) {
       var key = event.key;
       if (key === "ArrowDown" || key === "Down") {

@@ -46,13 +46,16 @@
         for (var s = 0; s < slugs.length; s++) {
           if (names[slugs[s]]) { series.push(names[slugs[s]][1]); }
         }
-        groups.push({ rows: [row], documents: slugs, series: series, text: text(row) });
+        var withdrawnRow = row.getAttribute("data-status") === "withdrawn";
+        groups.push({ rows: [row], documents: slugs, series: series, text: text(row), withdrawn: withdrawnRow });
       } else if (groups.length) {
         groups[groups.length - 1].rows.push(row);
         groups[groups.length - 1].text += " " + text(row);
       }
     }
-    if (groups.length < 2) { return; }
+    // Withdrawn items keep their rows, hidden until asked for.
+    var withdrawn = parseInt(table.getAttribute("data-withdrawn") || "0", 10) || 0;
+    if (groups.length < 2 && !withdrawn) { return; }
 
     // Options: each series, and each part of a series with parts.
     var bySeries = {};
@@ -89,6 +92,7 @@
       html += "</select> ";
     }
     html += "<label for=\"" + id + "-text\">Containing</label> <input id=\"" + id + "-text\" type=\"search\" autocomplete=\"off\" spellcheck=\"false\" placeholder=\"words or ids\">" +
+      (withdrawn ? " <label class=\"table-filter-withdrawn\"><input type=\"checkbox\" id=\"" + id + "-withdrawn\"> Show withdrawn (" + withdrawn + ")</label>" : "") +
       " <button type=\"button\" class=\"table-filter-clear\" hidden>Clear</button>" +
       " <span class=\"table-filter-status\" role=\"status\" aria-live=\"polite\"></span>";
     bar.innerHTML = html;
@@ -97,7 +101,8 @@
     wrap.parentNode.insertBefore(bar, wrap);
 
     var select = bar.querySelector("select");
-    var input = bar.querySelector("input");
+    var input = bar.querySelector("input[type=search]");
+    var showWithdrawn = bar.querySelector(".table-filter-withdrawn input");
     var clear = bar.querySelector(".table-filter-clear");
     var status = bar.querySelector(".table-filter-status");
 
@@ -113,6 +118,7 @@
         } else if (choice.indexOf("d:") === 0) {
           ok = group.documents.indexOf(choice.slice(2)) >= 0;
         }
+        if (group.withdrawn && !(showWithdrawn && showWithdrawn.checked)) { ok = false; }
         for (var w = 0; ok && w < words.length; w++) {
           ok = group.text.indexOf(words[w]) >= 0;
         }
@@ -126,6 +132,7 @@
     }
 
     if (select) { select.addEventListener("change", apply); }
+    if (showWithdrawn) { showWithdrawn.addEventListener("change", apply); }
     input.addEventListener("input", apply);
     input.addEventListener("keydown", function (event) {
       if ((event.key === "Escape" || event.key === "Esc") && input.value) {
@@ -140,6 +147,7 @@
       apply();
       input.focus();
     });
+    if (withdrawn) { apply(); }
   }
 
   function escapeHtml(value) {
