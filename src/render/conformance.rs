@@ -44,7 +44,13 @@ impl Renderer<'_> {
                 }),
             });
         }
-        for concept in report.concepts.iter().filter(|c| c.meets.is_none()) {
+        // The creator's own top-level items are additions, not faults; withdrawn ones are
+        // no longer part of the framework.
+        let additions = report
+            .concepts
+            .iter()
+            .filter(|c| c.meets.is_none() && !framework.nodes[c.node].is_withdrawn());
+        for concept in additions {
             let mut row = link(concept.node);
             row["required"] = json!(false);
             row["counts"] = json!(concept.counts);
@@ -78,6 +84,19 @@ impl Renderer<'_> {
         context.insert("missing", &missing);
         context.insert("present", &(report.required.len() - missing));
         context.insert("rows", &rows);
+        let section = &framework.config.framework;
+        let level = |depth: usize| section.level(depth);
+        context.insert(
+            "words",
+            &json!({
+                "concept": level(1).singular(),
+                "concepts": level(1).plural(),
+                "category": level(2).singular(),
+                "categories": level(2).plural(),
+                "subcategories": level(3).plural(),
+                "statements": level(4).plural(),
+            }),
+        );
         context.insert("empty_concepts", &empty_concepts);
         context.insert("empty_categories", &empty_categories);
         self.run("conformance.html", &context)

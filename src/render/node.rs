@@ -99,7 +99,7 @@ impl Renderer<'_> {
                     })
                     .collect();
                 serde_json::json!({
-                    "id": node.id,
+                    "id": node.shown_id(),
                     "title": node.title_or_id(),
                     "href": relative_url(dir, &self.index.urls[c]),
                     "description": node.description.as_ref().map(|d| resolve_links(&d.html, dir, self.index)),
