@@ -12,7 +12,8 @@ impl Renderer<'_> {
         let params = params::lookup(self.framework, node);
         let section = &self.framework.config.framework;
         let description = node.description.as_ref().map(|d| {
-            params::fill(&resolve_links(&d.html, dir, self.index), &params).into_owned()
+            let html = params::fill(&resolve_links(&d.html, dir, self.index), &params).into_owned();
+            item::mark_labelled_lists(&html).into_owned()
         });
         context.insert(
             "description",
@@ -21,6 +22,8 @@ impl Renderer<'_> {
         let body = resolve_links(&node.body.html, dir, self.index);
         let body = params::fill(&body, &params);
         let body = item::retitle_parts(&body, section);
+        let body = item::merge_repeated_sections(&body);
+        let body = item::mark_labelled_lists(&body);
         let level = section.level(node.depth);
         let status_note = item::status_note(self.framework, self.index, node, dir);
         let params_table = params::table(node, &params);

@@ -354,6 +354,7 @@ impl Renderer<'_> {
             let html = resolve_links(html, dir, self.index);
             let html = super::params::fill(&html, &params);
             let html = super::item::retitle_parts(&html, section);
+            let html = super::item::merge_repeated_sections(&html);
             anchors.html(&html, dir, Pass::Markdown(anchor))
         };
         let show_description = node
