@@ -84,6 +84,11 @@ impl Renderer<'_> {
         context.insert("missing", &missing);
         context.insert("present", &(report.required.len() - missing));
         context.insert("rows", &rows);
+        // A framework named in fewer than four levels has no statements column unless it
+        // has statements.
+        let show_statements =
+            !(1..4).contains(&framework.config.framework.levels.len()) || report.totals.statements > 0;
+        context.insert("show_statements", &show_statements);
         let section = &framework.config.framework;
         let level = |depth: usize| section.level(depth);
         context.insert(
@@ -94,7 +99,12 @@ impl Renderer<'_> {
                 "category": level(2).singular(),
                 "categories": level(2).plural(),
                 "subcategories": level(3).plural(),
-                "statements": level(4).plural(),
+                // With fewer than four level names, the deepest would be named twice.
+                "statements": if (1..4).contains(&section.levels.len()) {
+                    crate::config::LevelName::Singular(crate::config::DEFAULT_LEVELS[3].into()).plural()
+                } else {
+                    level(4).plural()
+                },
             }),
         );
         context.insert("empty_concepts", &empty_concepts);

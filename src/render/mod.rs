@@ -379,7 +379,7 @@ impl<'a> Renderer<'a> {
                     .map(|k| self.link(k, ""))
                     .collect();
                 serde_json::json!({
-                    "id": node.id, "title": node.title_or_id(), "url": self.index.urls[c], "children": children,
+                    "id": node.shown_id(), "title": node.title_or_id(), "url": self.index.urls[c], "children": children,
                 })
             })
             .collect();
@@ -482,7 +482,8 @@ impl<'a> Renderer<'a> {
     fn link(&self, node: usize, from: &str) -> LinkView {
         let target = &self.framework.nodes[node];
         LinkView {
-            id: target.id.clone(),
+            // Shown beside the title: the publisher's label when there is one.
+            id: target.shown_id().to_string(),
             title: target.title_or_id().to_string(),
             url: relative_url(from, &self.index.urls[node]),
         }

@@ -97,8 +97,7 @@ impl Renderer<'_> {
                     .iter()
                     .map(|&k| {
                         let child = self.link(k, dir);
-                        let label = self.framework.nodes[k].shown_id();
-                        serde_json::json!({"id": label, "title": child.title, "href": child.url})
+                        serde_json::json!({"id": child.id, "title": child.title, "href": child.url})
                     })
                     .collect();
                 serde_json::json!({
