@@ -38,9 +38,15 @@ fn between<'h>(html: &'h str, start: &str, end: &str) -> &'h str {
 #[test]
 fn headings_captions_and_breadcrumbs_use_the_level_names() {
     let control = page("ac/ac-2/index.html");
-    assert!(control.contains(r#"<span class="kind">Control</span>"#), "{control}");
+    assert!(
+        control.contains(r#"<span class="kind">Control</span>"#),
+        "{control}"
+    );
     assert!(control.contains("<caption>Control enhancements of Account Handling</caption>"));
-    assert!(control.contains(">AC Access Management</a>"), "breadcrumb with label");
+    assert!(
+        control.contains(">AC Access Management</a>"),
+        "breadcrumb with label"
+    );
     let family = page("ac/index.html");
     assert!(family.contains(r#"<span class="kind">Family</span>"#));
     assert!(family.contains("<caption>Controls of Access Management</caption>"));
@@ -56,17 +62,31 @@ fn headings_captions_and_breadcrumbs_use_the_level_names() {
 #[test]
 fn part_sections_take_the_publishers_titles_and_examples_are_one_list() {
     let rules = page("ac/ac-1/index.html");
-    assert!(rules.contains(r#"<h2 id="guidance">Discussion</h2>"#), "{rules}");
+    assert!(
+        rules.contains(r#"<h2 id="guidance">Discussion</h2>"#),
+        "{rules}"
+    );
     assert!(!rules.contains(">Guidance<"));
     // A part with a title of its own keeps it, with every labelled entry filled.
-    let extra = between(&rules, "AC-1 Additional Harbour Authority Requirements</h2>", "</ul>");
+    let extra = between(
+        &rules,
+        "AC-1 Additional Harbour Authority Requirements</h2>",
+        "</ul>",
+    );
     assert!(extra.contains(r#"<ul class="part-items">"#), "{extra}");
     assert!(extra.contains("<li><strong>(a)</strong> The harbour authority keeps a copy"));
     assert!(extra.contains("<li><strong>(b)</strong> Changes are announced"));
     let account = page("ac/ac-2/index.html");
-    assert_eq!(account.matches("Implementation examples</h2>").count(), 1, "{account}");
+    assert_eq!(
+        account.matches("Implementation examples</h2>").count(),
+        1,
+        "{account}"
+    );
     let examples = between(&account, "Implementation examples</h2>", "</ul>");
-    assert!(examples.contains("<li><p>Ex1: A monthly report"), "{examples}");
+    assert!(
+        examples.contains("<li><p>Ex1: A monthly report"),
+        "{examples}"
+    );
     assert!(examples.contains(r#"<li id="example-2"><p>Ex2: Account requests"#));
     // The statement's items keep their source labels.
     assert!(account.contains("<li><strong>a.</strong> Name who approves"));
@@ -78,9 +98,15 @@ fn labels_are_shown_where_ids_were() {
     assert!(account.contains(r#"<span class="item-id">AC-2</span>"#));
     assert!(account.contains(r#"<a class="item-id" href="../../ac/ac-2/ac-2.9/">AC-2(9)</a>"#));
     let home = page("index.html");
-    assert!(home.contains(r#"<span class="nav-id">AC-1</span>"#), "sidebar");
+    assert!(
+        home.contains(r#"<span class="nav-id">AC-1</span>"#),
+        "sidebar"
+    );
     let search = page("search-index.js");
-    assert!(search.contains(r#"["AC-2(9)","Shared Accounts""#), "{search}");
+    assert!(
+        search.contains(r#"["AC-2(9)","Shared Accounts""#),
+        "{search}"
+    );
     assert!(search.contains("ac-2.9 "), "the id stays searchable");
 }
 
@@ -109,8 +135,12 @@ fn permalinks_answer_id_and_label_and_leave_id_to_the_framework() {
     assert!(by_label.contains("../../ac/ac-2/ac-2.9/"), "{by_label}");
     // The family `ID` has `/id/`; no old-style permalinks are written into its folder.
     assert!(page("id/index.html").contains("<h1>Identify</h1>"));
-    assert!(!files.iter().any(|f| f.starts_with("id/") && f != "id/index.html"
-        && !f.starts_with("id/id-1/")), "{files:?}");
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.starts_with("id/") && f != "id/index.html" && !f.starts_with("id/id-1/")),
+        "{files:?}"
+    );
     assert!(page("ac/ac-1/index.html").contains(r#"href="../../_id/ac-1/""#));
 }
 
@@ -123,29 +153,34 @@ fn withdrawn_items_are_marked_linked_and_set_aside() {
         "{withdrawn}"
     );
     let moved = page("ac/ac-2/ac-2.11/index.html");
-    assert!(moved.contains(r#"Moved to <a class="status-target" href="../../../ac/ac-2/ac-2.9/">AC-2(9)</a>"#));
+    assert!(moved.contains(
+        r#"Moved to <a class="status-target" href="../../../ac/ac-2/ac-2.9/">AC-2(9)</a>"#
+    ));
     // The row stays, marked for the table's filter, and says where the item went.
     let account = page("ac/ac-2/index.html");
     assert!(account.contains(r#"data-withdrawn="2""#));
     let row = between(&account, r#"<tr id="ac-2.10""#, "</tr>");
-    assert!(row.contains(r#"data-status="withdrawn""#) && row.contains("Incorporated into"), "{row}");
+    assert!(
+        row.contains(r#"data-status="withdrawn""#) && row.contains("Incorporated into"),
+        "{row}"
+    );
     let tables_js = fs::read_to_string(site().join("static/tables.js")).unwrap();
     assert!(tables_js.contains("Show withdrawn"));
     // Search lists them apart, and the search page offers the switch.
     let search = page("search-index.js");
     let docs_before = |id: &str| search[..search.find(id).unwrap()].matches("\n[").count();
     let listed = between(&search, "\"withdrawn\":[", "]");
-    let expected = format!("\"withdrawn\":[{},{}", docs_before("[\"AC-2(10)\""), docs_before("[\"AC-2(11)\""));
+    let expected = format!(
+        "\"withdrawn\":[{},{}",
+        docs_before("[\"AC-2(10)\""),
+        docs_before("[\"AC-2(11)\"")
+    );
     assert_eq!(listed, expected);
     assert!(page("search/index.html").contains("data-search-withdrawn"));
     // Not counted: AC holds one current control enhancement.
     let conformance = page("conformance/index.html");
     let row = between(&conformance, r#"<tr id="concept-AC""#, "</tr>");
-    assert_eq!(
-        row.matches("<td>").map(|_| ()).count(),
-        5,
-        "{row}"
-    );
+    assert_eq!(row.matches("<td>").map(|_| ()).count(), 5, "{row}");
     assert!(row.contains("<td>2</td>\n      <td>1</td>"), "{row}");
 }
 
@@ -165,7 +200,9 @@ fn parameters_read_as_nist_prints_them_and_set_values_are_marked() {
     assert!(!lead.contains("{{"), "{lead}");
     assert!(rules.contains(r#"<ins class="param param-set" data-param="ac-1_prm_3" title="Value set for this framework">at least every two years</ins>."#));
     let table = between(&rules, r#"<table class="params-table">"#, "</table>");
-    assert!(table.contains("organization-defined frequency<p class=\"param-guideline\">Pick a period"));
+    assert!(
+        table.contains("organization-defined frequency<p class=\"param-guideline\">Pick a period")
+    );
     assert!(table.contains("One or more of:<ul class=\"param-choices\"><li>berth operators</li>"));
     assert!(table.contains("Not set"));
 }
@@ -175,11 +212,17 @@ fn conformance_maps_concepts_and_reports_additions() {
     let conformance = page("conformance/index.html");
     assert!(conformance.contains(r#"<th scope="col">Family</th>"#));
     assert!(conformance.contains(r#"<th scope="col">Controls</th>"#));
-    assert!(!conformance.contains(">Statements<"), "no level is named twice");
+    assert!(
+        !conformance.contains(">Statements<"),
+        "no level is named twice"
+    );
     // Protect is met through [framework.concept-map]; Planning is an addition.
     let access = between(&conformance, r#"<tr id="concept-AC""#, "</tr>");
     assert!(access.contains("Yes, present"));
     let planning = between(&conformance, r#"<tr id="concept-PL""#, "</tr>");
-    assert!(planning.contains("No: an addition of this framework"), "{planning}");
+    assert!(
+        planning.contains("No: an addition of this framework"),
+        "{planning}"
+    );
     assert!(conformance.contains("conformance-meets"));
 }

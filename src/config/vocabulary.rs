@@ -55,7 +55,10 @@ pub fn pluralise(name: &str) -> String {
         && lower.len() > 1;
     if ends_in_consonant_y {
         format!("{}ies", &name[..name.len() - 1])
-    } else if ["s", "x", "z", "ch", "sh"].iter().any(|e| lower.ends_with(e)) {
+    } else if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
         format!("{name}es")
     } else if name.is_empty() {
         String::new()

@@ -98,7 +98,9 @@ pub fn index_js(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
         .map(|chunk| {
             let mut out = Vec::with_capacity(chunk.len() * 400);
             for &node in chunk {
-                write_node(&mut out, &nodes[node], &index.urls[node], concept_of(node));
+                let description = description_text(framework, node);
+                let url = &index.urls[node];
+                write_node(&mut out, &nodes[node], &description, url, concept_of(node));
             }
             out
         })
@@ -157,12 +159,33 @@ pub fn index_js(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
     out
 }
 
-fn write_node(out: &mut Vec<u8>, node: &Node, url: &str, concept: i64) {
-    let description = node
+/// A node's description as text, its parameters' insertion points filled in as the page
+/// shows them ("[Assignment: …]", or the value set).
+fn description_text(framework: &Framework, node: usize) -> Cow<'_, str> {
+    let nodes = &framework.nodes;
+    let plain = nodes[node]
         .description
         .as_ref()
-        .map_or("", |d| d.plain.as_str())
-        .trim();
+        .map_or("", |d| d.plain.as_str());
+    if !plain.contains("{{") {
+        return Cow::Borrowed(plain);
+    }
+    // An item's prose may insert its own parameters or those of its ancestors.
+    let lookup = |id: &str| {
+        let mut at = Some(node);
+        while let Some(n) = at {
+            if let Some(param) = nodes[n].params().into_iter().find(|p| p.id == id) {
+                return Some(param);
+            }
+            at = nodes[n].parent;
+        }
+        None
+    };
+    Cow::Owned(crate::model::fill_inserts(plain, &lookup, 0))
+}
+
+fn write_node(out: &mut Vec<u8>, node: &Node, description: &str, url: &str, concept: i64) {
+    let description = description.trim();
     let body = node.body.text();
     let body = body.trim();
     // The description often is the body's first paragraph: do not ship it twice.

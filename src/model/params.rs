@@ -203,8 +203,10 @@ mod tests {
 
     #[test]
     fn a_parameter_inserting_itself_stops() {
-        let param = Param::read(&json!({"id": "loop", "select": {"choice": ["{{ insert: param, loop }}"]}}))
-            .unwrap();
+        let param = Param::read(
+            &json!({"id": "loop", "select": {"choice": ["{{ insert: param, loop }}"]}}),
+        )
+        .unwrap();
         let again = param.clone();
         let text = param.insertion(&move |_| Some(again.clone())).text;
         assert!(text.contains("[Assignment: loop]"), "{text}");
@@ -214,7 +216,8 @@ mod tests {
     fn entries_without_an_id_are_not_parameters() {
         assert!(Param::read(&json!({"label": "x"})).is_none());
         assert!(Param::read(&json!("text")).is_none());
-        let guided = Param::read(&json!({"id": "g", "guidelines": [{"prose": "Pick one."}]})).unwrap();
+        let guided =
+            Param::read(&json!({"id": "g", "guidelines": [{"prose": "Pick one."}]})).unwrap();
         assert_eq!(guided.guidelines, ["Pick one."]);
     }
 }

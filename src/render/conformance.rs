@@ -86,8 +86,8 @@ impl Renderer<'_> {
         context.insert("rows", &rows);
         // A framework named in fewer than four levels has no statements column unless it
         // has statements.
-        let show_statements =
-            !(1..4).contains(&framework.config.framework.levels.len()) || report.totals.statements > 0;
+        let show_statements = !(1..4).contains(&framework.config.framework.levels.len())
+            || report.totals.statements > 0;
         context.insert("show_statements", &show_statements);
         let section = &framework.config.framework;
         let level = |depth: usize| section.level(depth);

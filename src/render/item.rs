@@ -68,7 +68,10 @@ pub fn retitle_parts<'h>(html: &'h str, section: &FrameworkSection) -> Cow<'h, s
         let level = rest.as_bytes().get(at + 2).copied();
         let is_heading = matches!(level, Some(b'2'..=b'6'))
             && matches!(rest.as_bytes().get(at + 3), Some(b' ' | b'>'));
-        let Some(open_end) = rest[at..].find('>').map(|e| at + e + 1).filter(|_| is_heading)
+        let Some(open_end) = rest[at..]
+            .find('>')
+            .map(|e| at + e + 1)
+            .filter(|_| is_heading)
         else {
             out.push_str(&rest[..at + 2]);
             rest = &rest[at + 2..];
@@ -176,7 +179,9 @@ pub fn merge_repeated_sections(html: &str) -> Cow<'_, str> {
         let section = &sections[at];
         let run = sections[at..]
             .iter()
-            .take_while(|s| section.level > 0 && s.level == section.level && s.title == section.title)
+            .take_while(|s| {
+                section.level > 0 && s.level == section.level && s.title == section.title
+            })
             .count();
         if run < 2 {
             out.push_str(section.heading);
@@ -236,9 +241,7 @@ mod tests {
     #[test]
     fn part_headings_take_the_publishers_words() {
         let mut section = FrameworkSection::default();
-        section
-            .parts
-            .insert("guidance".into(), "Discussion".into());
+        section.parts.insert("guidance".into(), "Discussion".into());
         section
             .parts
             .insert("assessment-objective".into(), "Determine if".into());

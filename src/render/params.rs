@@ -204,7 +204,10 @@ mod tests {
 
     #[test]
     fn hand_written_insertion_points_read_as_nist_prints_them() {
-        let html = fill("<p>Review {{ insert: param, freq }} and {{ other }}.</p>", &params);
+        let html = fill(
+            "<p>Review {{ insert: param, freq }} and {{ other }}.</p>",
+            &params,
+        );
         assert_eq!(
             html,
             "<p>Review <span class=\"param\" data-param=\"freq\">[Assignment: organization-defined frequency]</span> and {{ other }}.</p>"

@@ -20,9 +20,11 @@ impl Renderer<'_> {
     /// Every permanent link: by id, by label, and the old `id/` form when that folder is free.
     pub(super) fn permalink_pages(&self) -> Vec<Page> {
         let nodes = &self.framework.nodes;
-        let old_free = !self.index.pages.iter().any(|&p| {
-            self.index.urls[p] == OLD_DIR || self.index.urls[p].starts_with(OLD_DIR)
-        });
+        let old_free = !self
+            .index
+            .pages
+            .iter()
+            .any(|&p| self.index.urls[p] == OLD_DIR || self.index.urls[p].starts_with(OLD_DIR));
         let mut taken: HashSet<String> = HashSet::new();
         let mut pages = Vec::new();
         let mut push = |path: String, node: usize, taken: &mut HashSet<String>| {

@@ -343,7 +343,11 @@ pub fn diagnostics(framework: &Framework) -> Vec<Diagnostic> {
                 let node = &framework.nodes[n];
                 let below = descendants(framework, n).len();
                 let what = if below == 0 {
-                    format!("{} `{}` cites no reference", level_word(section, node), node.title_or_id())
+                    format!(
+                        "{} `{}` cites no reference",
+                        level_word(section, node),
+                        node.title_or_id()
+                    )
                 } else {
                     format!(
                         "{} `{}` and the {below} item{} below it cite no reference",

@@ -29,7 +29,9 @@ fn check_status(node: &Node, out: &mut Vec<Diagnostic>) {
     };
     let known = value.as_str().and_then(Status::parse).is_some();
     if !known {
-        let shown = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+        let shown = value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_string);
         out.push(
             Diagnostic::error("E0054", format!("unknown status `{shown}`"))
                 .at(place(node, "status"))
@@ -57,8 +59,7 @@ fn check_targets(node: &Node, index: &SiteIndex, out: &mut Vec<Diagnostic>) {
 fn check_shapes(node: &Node, out: &mut Vec<Diagnostic>) {
     let mut wrong = |key: &str, what: &str| {
         out.push(
-            Diagnostic::error("E0056", format!("`{key}` must be {what}"))
-                .at(place(node, key)),
+            Diagnostic::error("E0056", format!("`{key}` must be {what}")).at(place(node, key)),
         );
     };
     if node.extra.get("label").is_some_and(|v| !v.is_string()) {
@@ -78,7 +79,9 @@ fn check_shapes(node: &Node, out: &mut Vec<Diagnostic>) {
     match node.extra.get("params") {
         None => {}
         Some(serde_json::Value::Array(list)) => {
-            let bad = list.iter().any(|p| p.get("id").and_then(|v| v.as_str()).is_none());
+            let bad = list
+                .iter()
+                .any(|p| p.get("id").and_then(|v| v.as_str()).is_none());
             if bad {
                 wrong("params", "a list of mappings, each with an `id`");
             }
