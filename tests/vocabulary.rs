@@ -56,7 +56,7 @@ fn headings_captions_and_breadcrumbs_use_the_level_names() {
     let print = page("print/index.html");
     assert!(print.contains(r#"<span class="kind">Control enhancement</span>"#));
     let search = page("search-index.js");
-    assert!(search.contains(r#""kinds":["framework","Family","Control","Control enhancement","Control enhancement","document"]"#), "{search}");
+    assert!(search.contains(r#""levels":["Framework","Family","Control","Control enhancement","Control enhancement","Cited document"]"#), "{search}");
 }
 
 #[test]

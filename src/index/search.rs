@@ -20,7 +20,7 @@
 //! Cited documents of the reference index are documents too (kind `document`).
 //!
 //! `id` is the item's label when it has one (`AC-2(1)`; the id is then among its words);
-//! `kinds` names the levels in the project's words (`[framework] levels`); `withdrawn`
+//! `levels` names each kind in the project's words (`[framework] levels`); `withdrawn`
 //! lists the positions of withdrawn items, which search shows only when asked.
 
 use std::borrow::Cow;
@@ -110,17 +110,19 @@ pub fn index_js(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
         out,
         "/* framewright search index: documents for MiniSearch; see static/search.js */\nwindow.{GLOBAL}={{\"version\":1,\"kinds\":"
     );
-    // The kinds by the project's own words ("Family", "Control"), the TS 27110 terms by default.
+    let _ = serde_json::to_writer(&mut out, &KINDS);
+    // How results name each kind: the project's words ("Family", "Control"), by default
+    // the TS 27110 terms.
     let section = &framework.config.framework;
-    let kinds: Vec<String> = KINDS
-        .iter()
-        .enumerate()
-        .map(|(at, kind)| match at {
+    let levels: Vec<String> = (0..KINDS.len())
+        .map(|at| match at {
             1..=4 => section.level(at).singular().to_string(),
-            _ => kind.to_string(),
+            0 => "Framework".to_string(),
+            _ => "Cited document".to_string(),
         })
         .collect();
-    let _ = serde_json::to_writer(&mut out, &kinds);
+    out.extend_from_slice(b",\"levels\":");
+    let _ = serde_json::to_writer(&mut out, &levels);
     // Withdrawn items, by document position: found only behind "Show withdrawn".
     let withdrawn: Vec<usize> = order
         .iter()

@@ -108,7 +108,7 @@
     var withdrawn = {};
     var listed = data.withdrawn || [];
     for (var w = 0; w < listed.length; w++) { withdrawn[listed[w]] = true; }
-    engine = { mini: mini, docs: docs, kinds: kinds, byId: byId, withdrawn: withdrawn, withdrawnCount: listed.length };
+    engine = { mini: mini, docs: docs, kinds: kinds, levels: data.levels || [], byId: byId, withdrawn: withdrawn, withdrawnCount: listed.length };
     // Identifiers can be looked up at once; words once MiniSearch has indexed them.
     state = "indexing";
     for (var b = 0; b < partial.length; b++) { partial[b](); }
@@ -245,7 +245,7 @@
       text = snippet(d[DESC] || d[LEAD], pattern, 120);
     }
     var cites = hasMatch(d[CITE], pattern) && kind !== "document" ? snippet(d[CITE], pattern, 120) : "";
-    var meta = escapeHtml(KIND_LABELS[kind] || kind) + (concept ? " · " + escapeHtml(concept[TITLE] || concept[ID]) : "");
+    var meta = escapeHtml(engine.levels[d[KIND]] || KIND_LABELS[kind] || kind) + (concept ? " · " + escapeHtml(concept[TITLE] || concept[ID]) : "");
     return "<li class=\"search-result\" role=\"option\" id=\"" + optionId + "\" aria-selected=\"false\">" +
       "<a href=\"" + escapeHtml(href(d[URL])) + "\" tabindex=\"-1\">" +
       "<span class=\"search-result-head\"><span class=\"item-id\">" + snippet(d[ID], pattern, 80) + "</span>" +
