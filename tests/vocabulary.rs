@@ -88,8 +88,10 @@ fn part_sections_take_the_publishers_titles_and_examples_are_one_list() {
         "{examples}"
     );
     assert!(examples.contains(r#"<li id="example-2"><p>Ex2: Account requests"#));
-    // The statement's items keep their source labels.
-    assert!(account.contains("<li><strong>a.</strong> Name who approves"));
+    // The statement's items keep their source labels, in a lead that may hold a list.
+    let lead = between(&account, r#"<div class="lead">"#, "</div>");
+    assert!(lead.contains(r#"<ul class="part-items">"#), "{lead}");
+    assert!(lead.contains("<li><strong>a.</strong> Name who approves"));
 }
 
 #[test]

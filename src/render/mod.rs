@@ -151,6 +151,9 @@ struct NodeView<'a> {
     description: Option<&'a str>,
     /// False when the description merely repeats the body's first paragraph.
     show_description: bool,
+    /// True when the description holds paragraphs or lists (a statement with labelled
+    /// items), which cannot sit inside a `<p>`.
+    description_is_block: bool,
     /// Its prose as HTML.
     body: &'a str,
     /// Its citations as HTML.

@@ -44,6 +44,7 @@ impl Renderer<'_> {
                 description: description.as_deref(),
                 // A description that merely repeats the body's first paragraph is not shown twice.
                 show_description: node.description.is_some() && !node.description_repeats_body,
+                description_is_block: description.as_deref().is_some_and(is_block_html),
                 body: &body,
                 references: &references,
                 related: &related,
@@ -110,4 +111,11 @@ impl Renderer<'_> {
             })
             .collect()
     }
+}
+
+/// True when HTML holds block elements (paragraphs, lists, tables, quotes, code blocks).
+fn is_block_html(html: &str) -> bool {
+    ["<p>", "<ul", "<ol", "<table", "<blockquote", "<pre", "<div"]
+        .iter()
+        .any(|tag| html.contains(tag))
 }
