@@ -53,6 +53,7 @@ fn headings_captions_and_breadcrumbs_use_the_level_names() {
     let enhancement = page("ac/ac-2/ac-2.9/index.html");
     assert!(enhancement.contains(r#"<span class="kind">Control enhancement</span>"#));
     assert!(!enhancement.contains(">Subcategory<") && !control.contains(">Category<"));
+    assert!(page("index.html").contains(r#"<h2 id="concepts-heading">Families</h2>"#));
     let print = page("print/index.html");
     assert!(print.contains(r#"<span class="kind">Control enhancement</span>"#));
     let search = page("search-index.js");

@@ -62,6 +62,7 @@ impl Renderer<'_> {
         let template = match node.kind {
             _ if node.parent.is_none() => {
                 context.insert("concepts", &self.concept_cards(dir));
+                context.insert("top_level", &section.level(1).plural());
                 "home.html"
             }
             Kind::Concept => "concept.html",
