@@ -102,11 +102,16 @@ impl SiteIndex {
     }
 
     /// Where a link from a withdrawn item points: an item by id, else a part of one (or an
-    /// item by its `oscal-id`), with the part's label.
+    /// item by its `oscal-id`), with the part's label, else an item by its label.
     pub fn target(&self, id: &str) -> Option<PartTarget> {
+        let by_label = || {
+            self.labels
+                .get(id)
+                .map(|&node| PartTarget { node, label: None })
+        };
         match self.node(id) {
             Some(node) => Some(PartTarget { node, label: None }),
-            None => self.part_ids.get(id).cloned(),
+            None => self.part_ids.get(id).cloned().or_else(by_label),
         }
     }
 
