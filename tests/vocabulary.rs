@@ -137,7 +137,7 @@ fn permalinks_answer_id_and_label_and_leave_id_to_the_framework() {
     let by_label = page("_id/AC-2(9)/index.html");
     assert!(by_label.contains("../../ac/ac-2/ac-2.9/"), "{by_label}");
     // The family `ID` has `/id/`; no old-style permalinks are written into its folder.
-    assert!(page("id/index.html").contains("<h1>Identify</h1>"));
+    assert!(page("id/index.html").contains("<h1>IDENTIFY (ID)</h1>"));
     assert!(
         !files
             .iter()
@@ -219,7 +219,10 @@ fn conformance_maps_concepts_and_reports_additions() {
         !conformance.contains(">Statements<"),
         "no level is named twice"
     );
-    // Protect is met through [framework.concept-map]; Planning is an addition.
+    // Identify is met by the title "IDENTIFY (ID)", Protect through
+    // [framework.concept-map]; Planning is an addition.
+    let identify = between(&conformance, r#"<tr id="concept-ID""#, "</tr>");
+    assert!(identify.contains("Yes, present"), "{identify}");
     let access = between(&conformance, r#"<tr id="concept-AC""#, "</tr>");
     assert!(access.contains("Yes, present"));
     let planning = between(&conformance, r#"<tr id="concept-PL""#, "</tr>");

@@ -73,15 +73,20 @@ fn concepts(framework: &Framework) -> Vec<usize> {
 }
 
 /// True when `node` meets the required concept `name`: by id, title or folder name, in
-/// any case.
+/// any case; a title may carry its code after it ("IDENTIFY (ID)", as CSF 2.0 prints it).
 fn matches(node: &Node, name: &str) -> bool {
     let wanted = name.trim().to_lowercase();
+    let title_matches = |title: &str| {
+        let title = title.trim().to_lowercase();
+        let bare = match title.rsplit_once(" (") {
+            Some((bare, code)) if code.ends_with(')') => bare.trim(),
+            Some(_) | None => title.as_str(),
+        };
+        title == wanted || bare == wanted
+    };
     !wanted.is_empty()
         && (node.id.trim().to_lowercase() == wanted
-            || node
-                .title
-                .as_deref()
-                .is_some_and(|t| t.trim().to_lowercase() == wanted)
+            || node.title.as_deref().is_some_and(title_matches)
             || node.slug == crate::markdown::slugify(&wanted))
 }
 
