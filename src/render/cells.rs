@@ -235,7 +235,8 @@ impl<'a> TableBuilder<'a> {
             }
             "references" => self.citations(&node.references),
             "related" => self.related(node),
-            "kind" => node.kind.name().to_string(),
+            // The level in the project's words ("Control enhancement").
+            "kind" => escape(self.framework.config.framework.level(node.depth).singular()),
             super::crosswalk::MAPPINGS_COLUMN => {
                 super::crosswalk::mappings_cell(self.crosswalks, &node.id, self.dir)
             }
