@@ -413,3 +413,68 @@ pub fn item_text(node: &Node) -> String {
         (None, None) => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn node(extra: serde_json::Value) -> Node {
+        Node {
+            id: "ac-2.10".into(),
+            kind: Kind::Subcategory,
+            title: None,
+            description: None,
+            description_repeats_body: false,
+            body: Markdown::default(),
+            references: Vec::new(),
+            related: Vec::new(),
+            columns: None,
+            extra: serde_json::from_value(extra).unwrap(),
+            extra_html: BTreeMap::new(),
+            extra_spans: BTreeMap::new(),
+            order: None,
+            parent: None,
+            children: Vec::new(),
+            slug: String::new(),
+            has_page: true,
+            source: String::new(),
+            span: Span::file(""),
+            depth: 3,
+        }
+    }
+
+    #[test]
+    fn the_publishers_metadata_is_read_from_front_matter() {
+        let withdrawn = node(json!({
+            "label": " AC-2(10) ",
+            "status": "Withdrawn",
+            "incorporated-into": ["ac-2_smt.k"],
+            "moved-to": "ac-3",
+        }));
+        assert_eq!(withdrawn.label(), Some("AC-2(10)"));
+        assert_eq!(withdrawn.shown_id(), "AC-2(10)");
+        assert!(withdrawn.is_withdrawn());
+        let targets: Vec<_> = withdrawn
+            .replaced_by()
+            .iter()
+            .map(|r| (r.relation, r.target))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                (Relation::IncorporatedInto, "ac-2_smt.k"),
+                (Relation::MovedTo, "ac-3")
+            ]
+        );
+        let plain = node(json!({"status": "retired", "label": ""}));
+        assert_eq!(
+            plain.status(),
+            Status::Current,
+            "validation reports the value"
+        );
+        assert_eq!(plain.shown_id(), "ac-2.10");
+        assert_eq!(Status::parse("draft"), Some(Status::Draft));
+        assert_eq!(Status::parse("retired"), None);
+    }
+}
