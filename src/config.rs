@@ -7,7 +7,11 @@ use serde::Deserialize;
 use crate::diagnostics::{Diagnostic, Span};
 
 mod recover;
+mod vocabulary;
 pub use recover::{base_url_problem, check_output_dir, did_you_mean};
+pub use vocabulary::{
+    part_key, pluralise, vocabulary_for_catalog, CatalogVocabulary, LevelName, DEFAULT_LEVELS,
+};
 
 /// The whole of `book.toml`, with every default filled in.
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -183,6 +187,27 @@ pub struct FrameworkSection {
     pub report_missing_references: bool,
     /// The project's own front-matter fields: never reported as misspelt known keys.
     pub fields: Vec<String>,
+    /// What each level is called, top level first (`["Family", "Control", "Control
+    /// enhancement"]`); empty for the TS 27110 terms (concept, category, subcategory,
+    /// statement).
+    pub levels: Vec<LevelName>,
+    /// Titles of part sections by part name (`guidance = "Discussion"`).
+    pub parts: std::collections::BTreeMap<String, String>,
+    /// Which top-level item meets each required concept, when titles do not say it
+    /// (`Identify = "ID"`): required concept → id or title.
+    pub concept_map: std::collections::BTreeMap<String, String>,
+}
+
+impl FrameworkSection {
+    /// The name of the level at `depth` below the framework (1 is the top level).
+    pub fn level(&self, depth: usize) -> LevelName {
+        vocabulary::level_name(&self.levels, depth)
+    }
+
+    /// The title of a section made from a part named `name`.
+    pub fn part_title(&self, name: &str) -> String {
+        vocabulary::part_title(&self.parts, name)
+    }
 }
 
 impl Default for FrameworkSection {
@@ -195,6 +220,9 @@ impl Default for FrameworkSection {
             report_empty: false,
             report_missing_references: false,
             fields: Vec::new(),
+            levels: Vec::new(),
+            parts: Default::default(),
+            concept_map: Default::default(),
         }
     }
 }

@@ -11,6 +11,9 @@ use crate::citation::Citation;
 use crate::config::Config;
 use crate::diagnostics::Span;
 
+mod params;
+pub use params::{fill_inserts, insert_target, Insertion, Param, Selection};
+
 /// What a node is in the TS 27110 hierarchy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -166,6 +169,8 @@ pub struct Node {
     pub extra: BTreeMap<String, serde_json::Value>,
     /// The text-valued extra keys as inline Markdown (for custom table columns).
     pub extra_html: BTreeMap<String, Markdown>,
+    /// Where each extra key is written (its key), for diagnostics about it.
+    pub extra_spans: BTreeMap<String, Span>,
     /// `order:`, when given.
     pub order: Option<f64>,
     /// Index of the parent node (None for the root).
@@ -186,9 +191,170 @@ pub struct Node {
 
 impl Node {
     /// The title when given, else the id.
-    pub fn label(&self) -> &str {
+    pub fn title_or_id(&self) -> &str {
         self.title.as_deref().unwrap_or(&self.id)
     }
+
+    /// The publisher's label (`label:`, from OSCAL's `label` prop: `AC-2(1)`), when it
+    /// has one that says something the id does not.
+    pub fn label(&self) -> Option<&str> {
+        self.extra
+            .get("label")
+            .and_then(serde_json::Value::as_str)
+            .map(str::trim)
+            .filter(|label| !label.is_empty())
+    }
+
+    /// What names the item where its id is shown: its label, else its id.
+    pub fn shown_id(&self) -> &str {
+        self.label().unwrap_or(&self.id)
+    }
+
+    /// Its `status:` (current when none is given). An unknown value counts as current
+    /// here; validation reports it.
+    pub fn status(&self) -> Status {
+        self.extra
+            .get("status")
+            .and_then(serde_json::Value::as_str)
+            .and_then(Status::parse)
+            .unwrap_or(Status::Current)
+    }
+
+    /// True when the item is withdrawn: shown, marked, but not counted.
+    pub fn is_withdrawn(&self) -> bool {
+        self.status() == Status::Withdrawn
+    }
+
+    /// Where the item went (`incorporated-into`, `moved-to`, `withdrawn-to`), in that
+    /// order of keys, each list in its written order.
+    pub fn replaced_by(&self) -> Vec<Replacement<'_>> {
+        let mut out = Vec::new();
+        for relation in Relation::ALL {
+            let targets = match self.extra.get(relation.key()) {
+                Some(serde_json::Value::Array(list)) => list.iter().collect(),
+                Some(single @ serde_json::Value::String(_)) => vec![single],
+                Some(_) | None => Vec::new(),
+            };
+            for target in targets.into_iter().filter_map(serde_json::Value::as_str) {
+                out.push(Replacement { relation, target });
+            }
+        }
+        out
+    }
+
+    /// Its parameters (`params:`, in OSCAL's JSON shape); entries that are not mappings
+    /// with an `id` are left out (validation reports them).
+    pub fn params(&self) -> Vec<Param> {
+        match self.extra.get("params") {
+            Some(serde_json::Value::Array(list)) => list.iter().filter_map(Param::read).collect(),
+            Some(_) | None => Vec::new(),
+        }
+    }
+
+    /// The part skeleton (`parts:`, OSCAL's part tree without prose), as written.
+    pub fn parts(&self) -> &[serde_json::Value] {
+        match self.extra.get("parts") {
+            Some(serde_json::Value::Array(list)) => list,
+            Some(_) | None => &[],
+        }
+    }
+}
+
+/// Where an item stands in its life (`status:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// In force (no `status:`).
+    Current,
+    /// Withdrawn: kept for its links, left out of counts, conformance and default views.
+    Withdrawn,
+    /// Still in force but on its way out.
+    Deprecated,
+    /// Proposed, not yet in force.
+    Draft,
+}
+
+impl Status {
+    /// The values `status:` accepts.
+    pub const NAMES: [&'static str; 4] = ["current", "withdrawn", "deprecated", "draft"];
+
+    /// Parses a `status:` value (any case).
+    pub fn parse(text: &str) -> Option<Status> {
+        Some(match text.trim().to_ascii_lowercase().as_str() {
+            "current" | "active" | "" => Status::Current,
+            "withdrawn" => Status::Withdrawn,
+            "deprecated" => Status::Deprecated,
+            "draft" => Status::Draft,
+            _ => return None,
+        })
+    }
+
+    /// The lower-case name used in classes, exports and search.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Current => "current",
+            Status::Withdrawn => "withdrawn",
+            Status::Deprecated => "deprecated",
+            Status::Draft => "draft",
+        }
+    }
+
+    /// How a page shows it ("Withdrawn"); None for a current item, which is not marked.
+    pub fn shown(self) -> Option<&'static str> {
+        match self {
+            Status::Current => None,
+            Status::Withdrawn => Some("Withdrawn"),
+            Status::Deprecated => Some("Deprecated"),
+            Status::Draft => Some("Draft"),
+        }
+    }
+}
+
+/// How a withdrawn item relates to the item that took its place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// `incorporated-into`: its text now lives in another item.
+    IncorporatedInto,
+    /// `moved-to`: it is now another item.
+    MovedTo,
+    /// `withdrawn-to`: withdrawn in favour of another item.
+    WithdrawnTo,
+}
+
+impl Relation {
+    /// Every relation, in the order they are shown.
+    pub const ALL: [Relation; 3] = [
+        Relation::IncorporatedInto,
+        Relation::MovedTo,
+        Relation::WithdrawnTo,
+    ];
+
+    /// Its front-matter key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Relation::IncorporatedInto => "incorporated-into",
+            Relation::MovedTo => "moved-to",
+            Relation::WithdrawnTo => "withdrawn-to",
+        }
+    }
+
+    /// How a page says it, before the targets ("Incorporated into").
+    pub fn shown(self) -> &'static str {
+        match self {
+            Relation::IncorporatedInto => "Incorporated into",
+            Relation::MovedTo => "Moved to",
+            Relation::WithdrawnTo => "Withdrawn in favour of",
+        }
+    }
+}
+
+/// One link from a withdrawn item to where it went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replacement<'a> {
+    /// How the target replaces it.
+    pub relation: Relation,
+    /// The target's id: an item's id, or the id of a part of one (`ac-2_smt.k`).
+    pub target: &'a str,
 }
 
 /// A document declared in `content/references.yaml`.
@@ -245,5 +411,70 @@ pub fn item_text(node: &Node) -> String {
         (Some(title), _) => title.clone(),
         (None, Some(description)) => description.plain.clone(),
         (None, None) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn node(extra: serde_json::Value) -> Node {
+        Node {
+            id: "ac-2.10".into(),
+            kind: Kind::Subcategory,
+            title: None,
+            description: None,
+            description_repeats_body: false,
+            body: Markdown::default(),
+            references: Vec::new(),
+            related: Vec::new(),
+            columns: None,
+            extra: serde_json::from_value(extra).unwrap(),
+            extra_html: BTreeMap::new(),
+            extra_spans: BTreeMap::new(),
+            order: None,
+            parent: None,
+            children: Vec::new(),
+            slug: String::new(),
+            has_page: true,
+            source: String::new(),
+            span: Span::file(""),
+            depth: 3,
+        }
+    }
+
+    #[test]
+    fn the_publishers_metadata_is_read_from_front_matter() {
+        let withdrawn = node(json!({
+            "label": " AC-2(10) ",
+            "status": "Withdrawn",
+            "incorporated-into": ["ac-2_smt.k"],
+            "moved-to": "ac-3",
+        }));
+        assert_eq!(withdrawn.label(), Some("AC-2(10)"));
+        assert_eq!(withdrawn.shown_id(), "AC-2(10)");
+        assert!(withdrawn.is_withdrawn());
+        let targets: Vec<_> = withdrawn
+            .replaced_by()
+            .iter()
+            .map(|r| (r.relation, r.target))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                (Relation::IncorporatedInto, "ac-2_smt.k"),
+                (Relation::MovedTo, "ac-3")
+            ]
+        );
+        let plain = node(json!({"status": "retired", "label": ""}));
+        assert_eq!(
+            plain.status(),
+            Status::Current,
+            "validation reports the value"
+        );
+        assert_eq!(plain.shown_id(), "ac-2.10");
+        assert_eq!(Status::parse("draft"), Some(Status::Draft));
+        assert_eq!(Status::parse("retired"), None);
     }
 }

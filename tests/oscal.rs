@@ -349,7 +349,7 @@ fn import_check_build(catalog: &Path) {
             .iter()
             .find(|i| i["id"] == id.as_str())
             .unwrap_or_else(|| panic!("control {id} was not imported"));
-        assert!(site.join(format!("id/{id}/index.html")).is_file());
+        assert!(site.join(format!("_id/{id}/index.html")).is_file());
         let Some(parent) = items.iter().find(|i| i["id"] == item["parent"]) else {
             // A control outside every group is a concept: a page of its own, not a row.
             let page = item["url"].as_str().unwrap();
@@ -446,8 +446,9 @@ fn imported_project_keeps_props_params_and_citations() {
     assert!(!references.contains("nobody cites"), "{references}");
     let book = fs::read_to_string(project.path().join("book.toml")).unwrap();
     assert!(book.contains("required-concepts = []"), "{book}");
-    // Reserved and unsafe names are avoided; the OSCAL id is kept beside a safe one.
-    assert!(content.join("id-group/mappings.md").is_file());
+    // Reserved and unsafe names are avoided (`id` is free since permanent links moved to
+    // `_id/`); the OSCAL id is kept beside a safe one.
+    assert!(content.join("id/mappings.md").is_file());
     let odd = fs::read_to_string(content.join("family_without_an_identifier/k_-1.md")).unwrap();
     assert!(odd.contains("oscal-id: ké-1"), "{odd}");
     // Statements may nest under statements (a control enhancement of an enhancement).

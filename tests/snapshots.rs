@@ -75,7 +75,7 @@ fn one_page_of_each_kind_matches_its_golden_file() {
             "index.html",                          // Node: home
             "identify/index.html",                 // Node: concept
             "identify/risk-assessment/index.html", // Node: category with its own page
-            "id/ID.RA-01/index.html",              // Permalink
+            "_id/ID.RA-01/index.html",             // Permalink
             "references/index.html",               // ReferenceIndex
             "references/iso-iec-27005/index.html", // ReferenceSeries
             "print/index.html",                    // Print
@@ -99,6 +99,16 @@ fn one_page_of_each_kind_matches_its_golden_file() {
         &[
             "references/iso-iec-27033/index.html", // ReferenceSeries with documents
             "references/iso-iec-27033-2/index.html", // ReferenceDocument
+        ],
+    ));
+    problems.extend(check_pages(
+        &fixture("vocabulary"),
+        "pages/vocabulary",
+        &[
+            "ac/ac-1/index.html",         // Node: parameters, retitled parts
+            "ac/ac-2/index.html",         // Node: statement items, examples, withdrawn rows
+            "ac/ac-2/ac-2.10/index.html", // Node: a withdrawn item
+            "_id/AC-2(9)/index.html",     // Permalink by label
         ],
     ));
     assert!(problems.is_empty(), "\n{}\n", problems.join("\n\n"));

@@ -24,6 +24,21 @@ pub struct SiteIndex {
     pub page_position: HashMap<usize, usize>,
     /// Cited series, documents and clauses, with the nodes citing them.
     pub references: ReferenceIndex,
+    /// Ids that name a part of an item (`ac-2_smt.k`, from `parts:`) or an item by its
+    /// `oscal-id`, with the item and the part's label: where a withdrawn item's
+    /// `incorporated-into` may point.
+    pub part_ids: HashMap<String, PartTarget>,
+    /// Label to node, for labels that are not also some node's id (`AC-2(1)`).
+    pub labels: HashMap<String, usize>,
+}
+
+/// An id that names a part of an item, or an item by another name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartTarget {
+    /// The item.
+    pub node: usize,
+    /// The part's label (`k.`), when it is a labelled part.
+    pub label: Option<String>,
 }
 
 impl SiteIndex {
@@ -68,7 +83,10 @@ impl SiteIndex {
             .filter(|&i| nodes[i].has_page)
             .collect();
         let page_position = pages.iter().enumerate().map(|(pos, &i)| (i, pos)).collect();
+        let (part_ids, labels) = other_names(framework, &ids);
         SiteIndex {
+            part_ids,
+            labels,
             ids,
             urls,
             page_of,
@@ -81,6 +99,20 @@ impl SiteIndex {
     /// The node with this id.
     pub fn node(&self, id: &str) -> Option<usize> {
         self.ids.get(id).copied()
+    }
+
+    /// Where a link from a withdrawn item points: an item by id, else a part of one (or an
+    /// item by its `oscal-id`), with the part's label, else an item by its label.
+    pub fn target(&self, id: &str) -> Option<PartTarget> {
+        let by_label = || {
+            self.labels
+                .get(id)
+                .map(|&node| PartTarget { node, label: None })
+        };
+        match self.node(id) {
+            Some(node) => Some(PartTarget { node, label: None }),
+            None => self.part_ids.get(id).cloned().or_else(by_label),
+        }
     }
 
     /// The concepts (children of the root that are concepts, or all of them when none is).
@@ -107,4 +139,55 @@ impl SiteIndex {
         let next = self.pages.get(pos + 1).copied();
         (prev, next)
     }
+}
+
+/// The ids of parts (and `oscal-id`s) and the labels of the framework, each with its node;
+/// names that are already some node's id are left out (the id wins).
+fn other_names(
+    framework: &Framework,
+    ids: &HashMap<String, usize>,
+) -> (HashMap<String, PartTarget>, HashMap<String, usize>) {
+    let mut parts = HashMap::new();
+    let mut labels = HashMap::new();
+    for (index, node) in framework.nodes.iter().enumerate() {
+        if let Some(label) = node.label().filter(|l| !ids.contains_key(*l)) {
+            labels.entry(label.to_string()).or_insert(index);
+        }
+        if let Some(oscal_id) = node.extra.get("oscal-id").and_then(|v| v.as_str()) {
+            if !oscal_id.is_empty() && !ids.contains_key(oscal_id) {
+                let target = PartTarget {
+                    node: index,
+                    label: None,
+                };
+                parts.entry(oscal_id.to_string()).or_insert(target);
+            }
+        }
+        let mut stack: Vec<&serde_json::Value> = node.parts().iter().collect();
+        while let Some(part) = stack.pop() {
+            if let Some(id) = part.get("id").and_then(|v| v.as_str()) {
+                if !ids.contains_key(id) {
+                    let target = PartTarget {
+                        node: index,
+                        label: part_label(part),
+                    };
+                    parts.entry(id.to_string()).or_insert(target);
+                }
+            }
+            if let Some(serde_json::Value::Array(children)) = part.get("parts") {
+                stack.extend(children);
+            }
+        }
+    }
+    (parts, labels)
+}
+
+/// The `label` prop of a part (OSCAL's shape: `props: [{name: label, value: k.}]`).
+pub fn part_label(part: &serde_json::Value) -> Option<String> {
+    part.get("props")?
+        .as_array()?
+        .iter()
+        .find(|p| p.get("name").and_then(|n| n.as_str()) == Some("label"))
+        .and_then(|p| p.get("value")?.as_str())
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
 }

@@ -18,6 +18,10 @@
 //! - `citations`: the item's citations as written, `; `-separated.
 //!
 //! Cited documents of the reference index are documents too (kind `document`).
+//!
+//! `id` is the item's label when it has one (`AC-2(1)`; the id is then among its words);
+//! `levels` names each kind in the project's words (`[framework] levels`); `withdrawn`
+//! lists the positions of withdrawn items, which search shows only when asked.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -94,7 +98,9 @@ pub fn index_js(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
         .map(|chunk| {
             let mut out = Vec::with_capacity(chunk.len() * 400);
             for &node in chunk {
-                write_node(&mut out, &nodes[node], &index.urls[node], concept_of(node));
+                let description = description_text(framework, node);
+                let url = &index.urls[node];
+                write_node(&mut out, &nodes[node], &description, url, concept_of(node));
             }
             out
         })
@@ -105,6 +111,27 @@ pub fn index_js(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
         "/* framewright search index: documents for MiniSearch; see static/search.js */\nwindow.{GLOBAL}={{\"version\":1,\"kinds\":"
     );
     let _ = serde_json::to_writer(&mut out, &KINDS);
+    // How results name each kind: the project's words ("Family", "Control"), by default
+    // the TS 27110 terms.
+    let section = &framework.config.framework;
+    let levels: Vec<String> = (0..KINDS.len())
+        .map(|at| match at {
+            1..=4 => section.level(at).singular().to_string(),
+            0 => "Framework".to_string(),
+            _ => "Cited document".to_string(),
+        })
+        .collect();
+    out.extend_from_slice(b",\"levels\":");
+    let _ = serde_json::to_writer(&mut out, &levels);
+    // Withdrawn items, by document position: found only behind "Show withdrawn".
+    let withdrawn: Vec<usize> = order
+        .iter()
+        .enumerate()
+        .filter(|(_, &n)| nodes[n].is_withdrawn())
+        .map(|(at, _)| at)
+        .collect();
+    out.extend_from_slice(b",\"withdrawn\":");
+    let _ = serde_json::to_writer(&mut out, &withdrawn);
     out.extend_from_slice(b",\"docs\":[\n");
     for chunk in &chunks {
         out.extend_from_slice(chunk);
@@ -134,12 +161,33 @@ pub fn index_js(framework: &Framework, index: &SiteIndex) -> Vec<u8> {
     out
 }
 
-fn write_node(out: &mut Vec<u8>, node: &Node, url: &str, concept: i64) {
-    let description = node
+/// A node's description as text, its parameters' insertion points filled in as the page
+/// shows them ("[Assignment: …]", or the value set).
+fn description_text(framework: &Framework, node: usize) -> Cow<'_, str> {
+    let nodes = &framework.nodes;
+    let plain = nodes[node]
         .description
         .as_ref()
-        .map_or("", |d| d.plain.as_str())
-        .trim();
+        .map_or("", |d| d.plain.as_str());
+    if !plain.contains("{{") {
+        return Cow::Borrowed(plain);
+    }
+    // An item's prose may insert its own parameters or those of its ancestors.
+    let lookup = |id: &str| {
+        let mut at = Some(node);
+        while let Some(n) = at {
+            if let Some(param) = nodes[n].params().into_iter().find(|p| p.id == id) {
+                return Some(param);
+            }
+            at = nodes[n].parent;
+        }
+        None
+    };
+    Cow::Owned(crate::model::fill_inserts(plain, &lookup, 0))
+}
+
+fn write_node(out: &mut Vec<u8>, node: &Node, description: &str, url: &str, concept: i64) {
+    let description = description.trim();
     let body = node.body.text();
     let body = body.trim();
     // The description often is the body's first paragraph: do not ship it twice.
@@ -173,6 +221,11 @@ fn write_node(out: &mut Vec<u8>, node: &Node, url: &str, concept: i64) {
         }
         hidden_text.push_str(&word.text);
     }
+    // Shown by its label (`AC-2(1)`); the id stays findable among the words.
+    if node.label().is_some() {
+        hidden_text.insert(0, ' ');
+        hidden_text.insert_str(0, &node.id);
+    }
     let citations: Vec<&str> = node.references.iter().map(|r| r.cite.as_str()).collect();
     let lead = if after.is_empty() || lead.is_empty() {
         lead.to_string()
@@ -180,7 +233,7 @@ fn write_node(out: &mut Vec<u8>, node: &Node, url: &str, concept: i64) {
         format!("{lead}…")
     };
     let record = (
-        &node.id,
+        node.shown_id(),
         node.title.as_deref().unwrap_or(""),
         kind_number(node.kind),
         concept,

@@ -26,6 +26,8 @@ pub struct RawNode {
     pub items: Vec<RawNode>,
     pub extra: BTreeMap<String, serde_json::Value>,
     pub extra_html: BTreeMap<String, Markdown>,
+    /// Where each extra key is written (its key's line).
+    pub extra_spans: BTreeMap<String, Span>,
     pub span: Span,
     /// Whether the description's text is how the body begins (see [`RawNode::settle_text`]).
     pub description_repeats_body: bool,
@@ -290,6 +292,9 @@ impl NodeReader<'_> {
                 let span = self.locator.text(&key, from);
                 self.diagnostics.push(misspelled_key(&key, known).at(span));
             }
+            let line = self.locator.key_line(&key, start);
+            node.extra_spans
+                .insert(key.clone(), self.locator.text(&key, line));
             if let Value::String(text) = value {
                 let span = self.locator.text(text.trim(), start);
                 node.extra_html

@@ -42,6 +42,7 @@ impl Tree<'_> {
             columns: raw.columns,
             extra: raw.extra,
             extra_html: raw.extra_html,
+            extra_spans: raw.extra_spans,
             order: raw.order,
             parent,
             children: Vec::new(),

@@ -50,6 +50,8 @@ pub struct TableView {
     documents: String,
     /// The versions the "changed since" filter offers: JSON (empty without releases).
     since: String,
+    /// How many rows are withdrawn items (hidden by the table's filter until asked for).
+    withdrawn: usize,
     /// The baselines the rows are in (space-separated), for the filter.
     baselines: String,
     /// How many items below the table's node each baseline has.
@@ -72,6 +74,8 @@ struct ColumnView {
 #[derive(Debug, Serialize)]
 struct RowView {
     id: String,
+    /// `current`, `withdrawn`, `deprecated` or `draft`.
+    status: &'static str,
     /// Slugs of the documents the row cites, for filtering.
     documents: String,
     /// The baselines the row is in (space-separated), for filtering.
@@ -94,6 +98,8 @@ struct CellView {
 #[derive(Debug, Serialize)]
 struct StatementView {
     id: String,
+    /// The publisher's label, else the id.
+    label: String,
     html: String,
 }
 
@@ -157,14 +163,12 @@ impl<'a> TableBuilder<'a> {
             .iter()
             .map(|&child| self.row(child, &columns))
             .collect();
-        let kinds = children[0].kind.name();
-        let plural = match kinds {
-            "category" => "Categories".to_string(),
-            "subcategory" => "Subcategories".to_string(),
-            other => format!("{}s", capitalise(other)),
-        };
+        let section = &self.framework.config.framework;
+        let plural = section.level(children[0].depth).plural();
+        let withdrawn = children.iter().filter(|c| c.is_withdrawn()).count();
         Some(TableView {
-            caption: format!("{plural} of {}", node.label()),
+            caption: format!("{plural} of {}", node.title_or_id()),
+            withdrawn,
             columns: columns
                 .iter()
                 .map(|c| ColumnView {
@@ -234,6 +238,7 @@ impl<'a> TableBuilder<'a> {
         };
         RowView {
             id: child.id.clone(),
+            status: child.status().name(),
             documents: documents.join(" "),
             baselines: baselines(child).collect::<Vec<_>>().join(" "),
             cells,
@@ -250,14 +255,16 @@ impl<'a> TableBuilder<'a> {
             let _ = write!(html, "<strong>{}</strong> ", escape(title));
         }
         if let Some(description) = &node.description {
-            html.push_str(&resolve_links(&description.html, self.dir, self.index));
+            html.push_str(&self.filled(node, &description.html));
         }
+        html.push_str(&self.status_note(node));
         let citations = self.citations(&node.references);
         if !citations.is_empty() {
             html.push_str(&citations);
         }
         StatementView {
             id: node.id.clone(),
+            label: node.shown_id().to_string(),
             html,
         }
     }
@@ -277,17 +284,22 @@ impl<'a> TableBuilder<'a> {
             html
         };
         match key {
-            "id" => link(" class=\"item-id\"", &node.id),
-            "title" if node.has_page => link("", node.label()),
-            "title" => escape(node.title.as_deref().unwrap_or("")),
-            "description" => node
-                .description
-                .as_ref()
-                .map(|d| resolve_links(&d.html, self.dir, self.index).into_owned())
-                .unwrap_or_default(),
+            "id" => link(" class=\"item-id\"", node.shown_id()),
+            "title" if node.has_page => link("", node.title_or_id()) + &self.status_tag(node),
+            "title" => escape(node.title.as_deref().unwrap_or("")) + &self.status_tag(node),
+            "description" => {
+                let mut html = node
+                    .description
+                    .as_ref()
+                    .map(|d| self.filled(node, &d.html))
+                    .unwrap_or_default();
+                html.push_str(&self.status_note(node));
+                html
+            }
             "references" => self.citations(&node.references),
             "related" => self.related(node),
-            "kind" => node.kind.name().to_string(),
+            // The level in the project's words ("Control enhancement").
+            "kind" => escape(self.framework.config.framework.level(node.depth).singular()),
             BASELINES => {
                 let mut html = String::new();
                 for name in baselines(node) {
@@ -307,6 +319,29 @@ impl<'a> TableBuilder<'a> {
                 (None, Some(value)) => escape(&value_text(value)),
                 (None, None) => String::new(),
             },
+        }
+    }
+
+    /// Inline HTML of a node with its id links resolved and its parameters filled in.
+    fn filled(&self, node: &Node, html: &str) -> String {
+        let html = resolve_links(html, self.dir, self.index);
+        let lookup = super::params::lookup(self.framework, node);
+        super::params::fill(&html, &lookup).into_owned()
+    }
+
+    /// The line saying that a node is withdrawn and where it went (empty when current).
+    fn status_note(&self, node: &Node) -> String {
+        super::item::status_note(self.framework, self.index, node, self.dir)
+    }
+
+    /// A small mark after a title for an item that is not current.
+    fn status_tag(&self, node: &Node) -> String {
+        match node.status().shown() {
+            Some(shown) => format!(
+                " <span class=\"status status-{}\">{shown}</span>",
+                node.status().name()
+            ),
+            None => String::new(),
         }
     }
 
@@ -391,7 +426,7 @@ impl<'a> TableBuilder<'a> {
                 Some(format!(
                     "<a href=\"{}\" title=\"{}\">{}</a>",
                     escape(&relative_url(self.dir, &self.index.urls[target])),
-                    escape(target_node.label()),
+                    escape(target_node.title_or_id()),
                     escape(&target_node.id)
                 ))
             })
@@ -411,10 +446,18 @@ impl<'a> TableBuilder<'a> {
 /// references when any child has them.
 fn default_columns(children: &[&Node]) -> Vec<Column> {
     let mut keys = vec!["id"];
-    if children.iter().any(|c| c.title.is_some()) {
+    // A title that only repeats the id or label ("GV.OC-01 | GV.OC-01") is no column.
+    let says_more = |c: &&Node| {
+        c.title
+            .as_deref()
+            .is_some_and(|t| t != c.id && Some(t) != c.label())
+    };
+    if children.iter().any(says_more) {
         keys.push("title");
     }
-    if children.iter().any(|c| c.description.is_some()) {
+    // A withdrawn item's row says where it went in this column.
+    let described = |c: &&Node| c.description.is_some() || c.status().shown().is_some();
+    if children.iter().any(described) {
         keys.push("description");
     }
     if children.iter().any(|c| !c.references.is_empty()) {
@@ -470,14 +513,6 @@ fn value_text(value: &serde_json::Value) -> String {
         }
         other => other.to_string(),
     }
-}
-
-fn capitalise(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// The documents cited by `children`, as JSON for the table filter: each document's slug

@@ -200,7 +200,7 @@ impl Renderer<'_> {
         let node = self.index.node(concept).map(|n| &self.framework.nodes[n]);
         GroupView {
             id: concept.to_string(),
-            title: node.map_or(concept, |n| n.label()).to_string(),
+            title: node.map_or(concept, |n| n.title_or_id()).to_string(),
             url: self.item_url(concept, dir),
             items: entries.iter().map(|e| self.item_view(e, dir)).collect(),
         }
@@ -249,7 +249,7 @@ impl Renderer<'_> {
             let n = self.index.node(t)?;
             Some(LinkView {
                 id: t.to_string(),
-                title: self.framework.nodes[n].label().to_string(),
+                title: self.framework.nodes[n].title_or_id().to_string(),
                 url: relative_url(dir, &self.index.urls[n]),
             })
         });

@@ -20,7 +20,7 @@ impl Renderer<'_> {
             let n = &framework.nodes[node];
             json!({
                 "id": n.id,
-                "title": n.label(),
+                "title": n.title_or_id(),
                 "href": relative_url(dir, &self.index.urls[node]),
             })
         };
@@ -44,7 +44,13 @@ impl Renderer<'_> {
                 }),
             });
         }
-        for concept in report.concepts.iter().filter(|c| c.meets.is_none()) {
+        // The creator's own top-level items are additions, not faults; withdrawn ones are
+        // no longer part of the framework.
+        let additions = report
+            .concepts
+            .iter()
+            .filter(|c| c.meets.is_none() && !framework.nodes[c.node].is_withdrawn());
+        for concept in additions {
             let mut row = link(concept.node);
             row["required"] = json!(false);
             row["counts"] = json!(concept.counts);
@@ -78,6 +84,29 @@ impl Renderer<'_> {
         context.insert("missing", &missing);
         context.insert("present", &(report.required.len() - missing));
         context.insert("rows", &rows);
+        // A framework named in fewer than four levels has no statements column unless it
+        // has statements.
+        let show_statements = !(1..4).contains(&framework.config.framework.levels.len())
+            || report.totals.statements > 0;
+        context.insert("show_statements", &show_statements);
+        let section = &framework.config.framework;
+        let level = |depth: usize| section.level(depth);
+        context.insert(
+            "words",
+            &json!({
+                "concept": level(1).singular(),
+                "concepts": level(1).plural(),
+                "category": level(2).singular(),
+                "categories": level(2).plural(),
+                "subcategories": level(3).plural(),
+                // With fewer than four level names, the deepest would be named twice.
+                "statements": if (1..4).contains(&section.levels.len()) {
+                    crate::config::LevelName::Singular(crate::config::DEFAULT_LEVELS[3].into()).plural()
+                } else {
+                    level(4).plural()
+                },
+            }),
+        );
         context.insert("empty_concepts", &empty_concepts);
         context.insert("empty_categories", &empty_categories);
         self.run("conformance.html", &context)

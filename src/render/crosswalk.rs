@@ -233,7 +233,7 @@ impl Renderer<'_> {
         let concept = &self.framework.nodes[node];
         ItemView {
             id: concept.id.clone(),
-            title: concept.label().to_string(),
+            title: concept.title_or_id().to_string(),
             href: None,
         }
     }

@@ -5,8 +5,10 @@ mod cells;
 mod changes;
 mod conformance;
 mod crosswalk;
+mod item;
 mod node;
 mod not_found;
+mod params;
 mod permalink;
 mod print;
 mod references;
@@ -33,7 +35,8 @@ pub use theme::Theme;
 pub enum PageKind {
     /// A node's own page (home, concept, category, item).
     Node(usize),
-    /// `id/<ID>/`: a redirect to where the node is shown.
+    /// `_id/<ID>/` (and `_id/<label>/`, and the older `id/<ID>/` when no item took
+    /// that folder): a redirect to where the node is shown.
     Permalink(usize),
     /// `references/`: the whole reference index.
     ReferenceIndex,
@@ -141,11 +144,26 @@ pub struct Renderer<'a> {
 struct NodeView<'a> {
     id: &'a str,
     kind: &'a str,
+    /// What names it beside its title: the publisher's label, else the id.
+    label: &'a str,
+    /// The project's word for its level ("Control enhancement").
+    level: &'a str,
+    /// `current`, `withdrawn`, `deprecated` or `draft`.
+    status: &'a str,
+    /// The status line with where a withdrawn item went, as HTML (empty when current).
+    status_note: &'a str,
+    /// Its parameters' table, as HTML (empty when it has none).
+    params: &'a str,
+    /// Its permanent link, from the site root.
+    permalink: String,
     title: &'a str,
     /// Its description as HTML.
     description: Option<&'a str>,
     /// False when the description merely repeats the body's first paragraph.
     show_description: bool,
+    /// True when the description holds paragraphs or lists (a statement with labelled
+    /// items), which cannot sit inside a `<p>`.
+    description_is_block: bool,
     /// Its prose as HTML.
     body: &'a str,
     /// Its citations as HTML.
@@ -248,7 +266,6 @@ impl<'a> Renderer<'a> {
     /// core, so best started early), then the others in reading order, the print edition
     /// last.
     pub fn pages(&self) -> Vec<Page> {
-        let nodes = &self.framework.nodes;
         let mut pages = Vec::with_capacity(self.index.pages.len() * 2 + 16);
         pages.push(Page {
             path: "references/index.html".into(),
@@ -274,16 +291,7 @@ impl<'a> Renderer<'a> {
                 kind: PageKind::Node(node),
             });
         }
-        for (node, _) in nodes
-            .iter()
-            .enumerate()
-            .filter(|(i, n)| !n.id.is_empty() && self.index.ids.get(&n.id) == Some(i))
-        {
-            pages.push(Page {
-                path: format!("id/{}/index.html", nodes[node].id),
-                kind: PageKind::Permalink(node),
-            });
-        }
+        pages.extend(self.permalink_pages());
         pages.extend(self.crosswalk_pages());
         pages.extend(self.change_pages());
         pages.push(Page {
@@ -403,7 +411,7 @@ impl<'a> Renderer<'a> {
                     .map(|k| self.link(k, ""))
                     .collect();
                 serde_json::json!({
-                    "id": node.id, "title": node.label(), "url": self.index.urls[c], "children": children,
+                    "id": node.shown_id(), "title": node.title_or_id(), "url": self.index.urls[c], "children": children,
                 })
             })
             .collect();
@@ -506,8 +514,9 @@ impl<'a> Renderer<'a> {
     fn link(&self, node: usize, from: &str) -> LinkView {
         let target = &self.framework.nodes[node];
         LinkView {
-            id: target.id.clone(),
-            title: target.label().to_string(),
+            // Shown beside the title: the publisher's label when there is one.
+            id: target.shown_id().to_string(),
+            title: target.title_or_id().to_string(),
             url: relative_url(from, &self.index.urls[node]),
         }
     }

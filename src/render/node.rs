@@ -7,7 +7,7 @@ impl Renderer<'_> {
     pub(super) fn render_node(&self, page: &Page, node_index: usize) -> Result<String, Diagnostic> {
         let node = &self.framework.nodes[node_index];
         let dir = page.dir();
-        let mut context = self.base_context(page, node.label());
+        let mut context = self.base_context(page, node.title_or_id());
         let mut builder = TableBuilder::new(self.framework, self.crosswalks, self.index, dir);
         if let Some(history) = self.history {
             builder = builder.with_history(history);
@@ -16,15 +16,24 @@ impl Renderer<'_> {
                 &super::changes::history_html(history, &node.id, dir),
             );
         }
-        let description = node
-            .description
-            .as_ref()
-            .map(|d| resolve_links(&d.html, dir, self.index));
+        let params = params::lookup(self.framework, node);
+        let section = &self.framework.config.framework;
+        let description = node.description.as_ref().map(|d| {
+            let html = params::fill(&resolve_links(&d.html, dir, self.index), &params).into_owned();
+            item::mark_labelled_lists(&html).into_owned()
+        });
         context.insert(
             "description",
             &node.description.as_ref().map(|d| truncate(&d.plain, 300)),
         );
         let body = resolve_links(&node.body.html, dir, self.index);
+        let body = params::fill(&body, &params);
+        let body = item::retitle_parts(&body, section);
+        let body = item::merge_repeated_sections(&body);
+        let body = item::mark_labelled_lists(&body);
+        let level = section.level(node.depth);
+        let status_note = item::status_note(self.framework, self.index, node, dir);
+        let params_table = params::table(node, &params);
         let (references, related) = (builder.citations(&node.references), builder.related(node));
         let mappings = crosswalk::mappings_cell(self.crosswalks, &node.id, dir);
         context.insert(
@@ -32,10 +41,17 @@ impl Renderer<'_> {
             &NodeView {
                 id: &node.id,
                 kind: node.kind.name(),
-                title: node.label(),
+                label: node.shown_id(),
+                level: level.singular(),
+                status: node.status().name(),
+                status_note: &status_note,
+                params: &params_table,
+                permalink: format!("{}{}/", permalink::DIR, node.id),
+                title: node.title_or_id(),
                 description: description.as_deref(),
                 // A description that merely repeats the body's first paragraph is not shown twice.
                 show_description: node.description.is_some() && !node.description_repeats_body,
+                description_is_block: description.as_deref().is_some_and(is_block_html),
                 body: &body,
                 references: &references,
                 related: &related,
@@ -53,6 +69,7 @@ impl Renderer<'_> {
         let template = match node.kind {
             _ if node.parent.is_none() => {
                 context.insert("concepts", &self.concept_cards(dir));
+                context.insert("top_level", &section.level(1).plural());
                 "home.html"
             }
             Kind::Concept => "concept.html",
@@ -69,6 +86,8 @@ impl Renderer<'_> {
             let mut link = self.link(self.index.page_of[p], dir);
             if p == 0 {
                 link.title = "Overview".into();
+            } else if let Some(label) = self.framework.nodes[p].label() {
+                link.title = format!("{label} {}", link.title);
             }
             crumbs.push(link);
             parent = self.framework.nodes[p].parent;
@@ -91,8 +110,8 @@ impl Renderer<'_> {
                     })
                     .collect();
                 serde_json::json!({
-                    "id": node.id,
-                    "title": node.label(),
+                    "id": node.shown_id(),
+                    "title": node.title_or_id(),
                     "href": relative_url(dir, &self.index.urls[c]),
                     "description": node.description.as_ref().map(|d| resolve_links(&d.html, dir, self.index)),
                     "children": children,
@@ -100,4 +119,11 @@ impl Renderer<'_> {
             })
             .collect()
     }
+}
+
+/// True when HTML holds block elements (paragraphs, lists, tables, quotes, code blocks).
+fn is_block_html(html: &str) -> bool {
+    ["<p>", "<ul", "<ol", "<table", "<blockquote", "<pre", "<div"]
+        .iter()
+        .any(|tag| html.contains(tag))
 }

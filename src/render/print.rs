@@ -299,10 +299,10 @@ impl Renderer<'_> {
             .iter()
             .map(|&n| &self.framework.nodes[n])
             .filter(|node| matches!(node.depth, 1 | 2))
-            .map(|node| json!({"anchor": node.id, "id": node.id, "title": node.label(), "depth": node.depth}))
+            .map(|node| json!({"anchor": node.id, "id": node.shown_id(), "title": node.title_or_id(), "depth": node.depth}))
             .collect();
         let mut context = self.base_context(page, "Print edition");
-        context.insert("title", self.framework.nodes[0].label());
+        context.insert("title", self.framework.nodes[0].title_or_id());
         context.insert("overview_anchor", OVERVIEW);
         context.insert("reference_index_anchor", REFERENCE_INDEX);
         context.insert("toc", &toc);
@@ -348,12 +348,14 @@ impl Renderer<'_> {
         let dir = self.index.urls[n].as_str();
         let anchor = if n == 0 { OVERVIEW } else { node.id.as_str() };
         let builder = TableBuilder::new(self.framework, self.crosswalks, self.index, dir);
+        let params = super::params::lookup(self.framework, node);
+        let section = &self.framework.config.framework;
         let markdown = |html: &str| {
-            anchors.html(
-                &resolve_links(html, dir, self.index),
-                dir,
-                Pass::Markdown(anchor),
-            )
+            let html = resolve_links(html, dir, self.index);
+            let html = super::params::fill(&html, &params);
+            let html = super::item::retitle_parts(&html, section);
+            let html = super::item::merge_repeated_sections(&html);
+            anchors.html(&html, dir, Pass::Markdown(anchor))
         };
         let show_description = node
             .description
@@ -385,11 +387,16 @@ impl Renderer<'_> {
         // The body (most of a section) skips the template engine: the template gets a
         // slot, and the body, rebased on its own, goes there afterwards.
         let body = anchors.html(&markdown(&node.body.html), dir, Pass::Rebase);
+        let level_name = section.level(node.depth);
+        let status_note = super::item::status_note(self.framework, self.index, node, dir);
         let section = SectionView {
             anchor,
             id: &node.id,
+            label: node.shown_id(),
             kind: node.kind.name(),
-            title: node.label(),
+            level_name: level_name.singular(),
+            status_note: &status_note,
+            title: node.title_or_id(),
             level: (node.depth + 1).clamp(2, 4),
             depth: node.depth,
             description: description.as_deref(),
@@ -431,7 +438,13 @@ impl Renderer<'_> {
 struct SectionView<'a> {
     anchor: &'a str,
     id: &'a str,
+    /// The publisher's label, else the id.
+    label: &'a str,
     kind: &'a str,
+    /// The project's word for the level.
+    level_name: &'a str,
+    /// Where a withdrawn item went, as HTML.
+    status_note: &'a str,
     title: &'a str,
     level: usize,
     depth: usize,

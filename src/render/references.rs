@@ -72,8 +72,9 @@ where
             .map(|&n| {
                 let node = &self.framework.nodes[n];
                 CiteView {
-                    id: &node.id,
-                    title: node.label(),
+                    // Shown as the publisher labels it.
+                    id: node.shown_id(),
+                    title: node.title_or_id(),
                     href: (self.item_href)(n),
                 }
             })

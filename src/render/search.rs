@@ -18,6 +18,13 @@ impl Renderer<'_> {
                 self.framework.config.book.title
             ),
         );
+        let withdrawn = self
+            .framework
+            .nodes
+            .iter()
+            .filter(|n| n.is_withdrawn())
+            .count();
+        context.insert("withdrawn", &withdrawn);
         self.run("search.html", &context)
     }
 }

@@ -73,15 +73,20 @@ fn concepts(framework: &Framework) -> Vec<usize> {
 }
 
 /// True when `node` meets the required concept `name`: by id, title or folder name, in
-/// any case.
+/// any case; a title may carry its code after it ("IDENTIFY (ID)", as CSF 2.0 prints it).
 fn matches(node: &Node, name: &str) -> bool {
     let wanted = name.trim().to_lowercase();
+    let title_matches = |title: &str| {
+        let title = title.trim().to_lowercase();
+        let bare = match title.rsplit_once(" (") {
+            Some((bare, code)) if code.ends_with(')') => bare.trim(),
+            Some(_) | None => title.as_str(),
+        };
+        title == wanted || bare == wanted
+    };
     !wanted.is_empty()
         && (node.id.trim().to_lowercase() == wanted
-            || node
-                .title
-                .as_deref()
-                .is_some_and(|t| t.trim().to_lowercase() == wanted)
+            || node.title.as_deref().is_some_and(title_matches)
             || node.slug == crate::markdown::slugify(&wanted))
 }
 
@@ -92,12 +97,22 @@ pub fn report(framework: &Framework) -> Report {
     let required: Vec<Requirement> = section
         .required_concepts
         .iter()
-        .map(|name| Requirement {
-            name: name.clone(),
-            node: concept_nodes
+        .map(|name| {
+            // An explicit mapping (`[framework.concept-map] Identify = "ID"`) wins over
+            // the name itself.
+            let wanted = section
+                .concept_map
                 .iter()
-                .copied()
-                .find(|&c| matches(&framework.nodes[c], name)),
+                .find(|(k, _)| k.trim().eq_ignore_ascii_case(name.trim()))
+                .map_or(name.as_str(), |(_, v)| v.as_str());
+            Requirement {
+                name: name.clone(),
+                node: concept_nodes
+                    .iter()
+                    .copied()
+                    .filter(|&c| !framework.nodes[c].is_withdrawn())
+                    .find(|&c| matches(&framework.nodes[c], wanted)),
+            }
         })
         .collect();
     let mut totals = Counts::default();
@@ -196,6 +211,10 @@ fn count<'f>(
     cite(&framework.nodes[concept], &mut counts);
     for &n in below {
         let node = &framework.nodes[n];
+        // A withdrawn item keeps its page but is no longer part of the framework's content.
+        if node.is_withdrawn() {
+            continue;
+        }
         match node.kind {
             Kind::Category => counts.categories += 1,
             Kind::Subcategory => counts.subcategories += 1,
@@ -260,7 +279,7 @@ pub fn diagnostics(framework: &Framework) -> Vec<Diagnostic> {
     let present: Vec<String> = report
         .concepts
         .iter()
-        .map(|c| framework.nodes[c.node].label().to_string())
+        .map(|c| framework.nodes[c.node].title_or_id().to_string())
         .collect();
     for requirement in report.required.iter().filter(|r| r.node.is_none()) {
         let (code, severity) = if section.strict {
@@ -297,7 +316,12 @@ pub fn diagnostics(framework: &Framework) -> Vec<Diagnostic> {
                 out.push(
                     note(
                         "N0051",
-                        format!("concept `{}` has no categories", node.label()),
+                        format!(
+                            "{} `{}` has no {}",
+                            section.level(1).singular().to_lowercase(),
+                            node.title_or_id(),
+                            section.level(2).plural().to_lowercase()
+                        ),
                         node,
                     )
                     .help("TS 27110 lets concepts be split into categories (this note is on with `[framework] report-empty = true`)"),
@@ -307,7 +331,12 @@ pub fn diagnostics(framework: &Framework) -> Vec<Diagnostic> {
                 let node = &framework.nodes[category];
                 out.push(note(
                     "N0052",
-                    format!("category `{}` has no subcategories", node.label()),
+                    format!(
+                        "{} `{}` has no {}",
+                        section.level(2).singular().to_lowercase(),
+                        node.title_or_id(),
+                        section.level(3).plural().to_lowercase()
+                    ),
                     node,
                 ));
             }
@@ -319,12 +348,16 @@ pub fn diagnostics(framework: &Framework) -> Vec<Diagnostic> {
                 let node = &framework.nodes[n];
                 let below = descendants(framework, n).len();
                 let what = if below == 0 {
-                    format!("{} `{}` cites no reference", node.kind.name(), node.label())
+                    format!(
+                        "{} `{}` cites no reference",
+                        level_word(section, node),
+                        node.title_or_id()
+                    )
                 } else {
                     format!(
                         "{} `{}` and the {below} item{} below it cite no reference",
-                        node.kind.name(),
-                        node.label(),
+                        level_word(section, node),
+                        node.title_or_id(),
                         if below == 1 { "" } else { "s" }
                     )
                 };
@@ -341,4 +374,9 @@ fn note(code: &'static str, message: String, node: &Node) -> Diagnostic {
     let mut diagnostic = Diagnostic::warning(code, message).at(node.span.clone());
     diagnostic.severity = Severity::Note;
     diagnostic
+}
+
+/// The project's word for the level of `node`, lower case ("control enhancement").
+fn level_word(section: &crate::config::FrameworkSection, node: &Node) -> String {
+    section.level(node.depth).singular().to_lowercase()
 }

@@ -1,6 +1,7 @@
 //! Validate: reads the model and the index and reports what is wrong; changes nothing.
 
 pub mod conformance;
+mod lifecycle;
 
 use std::collections::{HashMap, HashSet};
 
@@ -9,9 +10,11 @@ use crate::index::references::find_declared;
 use crate::index::SiteIndex;
 use crate::model::{Framework, Kind, Node};
 
-/// Top-level folder names the site itself uses; a concept cannot take them.
+/// Top-level folder names the site itself uses; a concept cannot take them. (`id` is
+/// free: permanent links live in `_id/`, and `id/` keeps the old ones only while no item
+/// takes it.)
 pub const RESERVED_SLUGS: [&str; 9] = [
-    "id",
+    "_id",
     "references",
     "search",
     "static",
@@ -65,6 +68,7 @@ pub fn validate(framework: &Framework, index: &SiteIndex) -> Vec<Diagnostic> {
     check_links(framework, index, &mut out);
     check_structure(framework, &mut out);
     check_citations(framework, &mut out);
+    lifecycle::check(framework, index, &mut out);
     out.extend(conformance::diagnostics(framework));
     out
 }

@@ -161,10 +161,25 @@
     }
   }
 
+  // A permanent link by label that differs from the item's id only by case (`_id/AC-2/`
+  // for the id `ac-2`) has no folder of its own: on Windows and macOS the two would be
+  // one. The 404 page sends such an address on to the id's folder.
+  function followPermalinkByLabel() {
+    if (!document.querySelector("[data-not-found]")) { return; }
+    var path = window.location.pathname;
+    var match = /^(.*\/_id\/)([^\/]+)(\/(?:index\.html)?)?$/.exec(path);
+    if (!match) { return; }
+    var segment = decodeURIComponent(match[2]);
+    var lower = segment.toLowerCase();
+    if (lower === segment) { return; }
+    window.location.replace(match[1] + encodeURIComponent(lower).replace(/%2E/g, ".") + "/" + window.location.hash);
+  }
+
   function run(step) {
     try { step(); } catch (e) { /* an enhancement failed; the page still works */ }
   }
 
+  run(followPermalinkByLabel);
   run(setupMenu);
   run(fixFileLinks);
   run(revealCurrent);

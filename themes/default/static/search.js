@@ -108,7 +108,11 @@
         combineWith: "AND"
       }
     });
-    engine = { mini: mini, docs: docs, kinds: kinds, byId: byId };
+    // Withdrawn items are found only when a search box asks for them.
+    var withdrawn = {};
+    var listed = data.withdrawn || [];
+    for (var w = 0; w < listed.length; w++) { withdrawn[listed[w]] = true; }
+    engine = { mini: mini, docs: docs, kinds: kinds, levels: data.levels || [], byId: byId, withdrawn: withdrawn, withdrawnCount: listed.length };
     // Identifiers can be looked up at once; words once MiniSearch has indexed them.
     state = "indexing";
     for (var b = 0; b < partial.length; b++) { partial[b](); }
@@ -261,14 +265,14 @@
       text = snippet(d[DESC] || d[LEAD], pattern, 120);
     }
     var cites = hasMatch(d[CITE], pattern) && kind !== "document" ? snippet(d[CITE], pattern, 120) : "";
-    var meta = escapeHtml(KIND_LABELS[kind] || kind) + (concept ? " · " + escapeHtml(concept[TITLE] || concept[ID]) : "");
+    var meta = escapeHtml(engine.levels[d[KIND]] || KIND_LABELS[kind] || kind) + (concept ? " · " + escapeHtml(concept[TITLE] || concept[ID]) : "");
     // An option holds no link (a control inside a control): the box follows its data-href.
     return "<li class=\"search-result\" role=\"option\" id=\"" + optionId + "\" aria-selected=\"false\" data-href=\"" +
       escapeHtml(href(d[URL])) + "\"><span class=\"search-result-body\">" +
       "<span class=\"search-result-head\"><span class=\"item-id\">" + snippet(d[ID], pattern, 80) + "</span>" +
       (d[TITLE] ? " <span class=\"search-result-title\">" + snippet(d[TITLE], pattern, 120) + "</span>" : "") +
       "</span>" +
-      "<span class=\"search-result-meta\">" + meta + "</span>" +
+      "<span class=\"search-result-meta\">" + meta + (engine.withdrawn[hit.n] ? " · <span class=\"status status-withdrawn\">Withdrawn</span>" : "") + "</span>" +
       (text ? "<span class=\"search-result-snippet\">" + text + "</span>" : "") +
       (cites ? "<span class=\"search-result-cites\">" + cites + "</span>" : "") +
       "</span></li>";
@@ -382,7 +386,12 @@
         open(true);
         return;
       }
-      hits = search(query, limit + 1, baselineChoice());
+      var showWithdrawn = form.querySelector("[data-search-withdrawn]");
+      var withWithdrawn = !!(showWithdrawn && showWithdrawn.checked);
+      var extra = withWithdrawn ? 0 : engine.withdrawnCount;
+      hits = search(query, limit + 1 + extra, baselineChoice()).filter(function (hit) {
+        return withWithdrawn || !engine.withdrawn[hit.n];
+      });
       var shown = hits.slice(0, limit);
       var html = "";
       for (var i = 0; i < shown.length; i++) { html += resultHtml(shown[i], prefix + "-" + i); }
@@ -422,6 +431,8 @@
       if (input.value.trim() && hits.length) { open(true); }
     });
     input.addEventListener("input", schedule);
+    var withdrawnSwitch = form.querySelector("[data-search-withdrawn]");
+    if (withdrawnSwitch) { withdrawnSwitch.addEventListener("change", function () { render(); }); }
     input.addEventListener("keydown", function (event) {
       var key = event.key;
       if (key === "ArrowDown" || key === "Down") {

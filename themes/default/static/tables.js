@@ -55,13 +55,16 @@
         }
         var changed = (row.getAttribute("data-changed") || "").split(/\s+/).filter(Boolean).map(Number);
         var marks = (row.getAttribute("data-baselines") || "").split(/\s+/).filter(Boolean);
-        groups.push({ rows: [row], documents: slugs, series: series, changed: changed, baselines: marks, text: text(row) });
+        var withdrawnRow = row.getAttribute("data-status") === "withdrawn";
+        groups.push({ rows: [row], documents: slugs, series: series, changed: changed, baselines: marks, text: text(row), withdrawn: withdrawnRow });
       } else if (groups.length) {
         groups[groups.length - 1].rows.push(row);
         groups[groups.length - 1].text += " " + text(row);
       }
     }
-    if (groups.length < 2) { return; }
+    // Withdrawn items keep their rows, hidden until asked for.
+    var withdrawn = parseInt(table.getAttribute("data-withdrawn") || "0", 10) || 0;
+    if (groups.length < 2 && !withdrawn) { return; }
 
     // Options: each series, and each part of a series with parts.
     var bySeries = {};
@@ -113,6 +116,7 @@
       html += "</select> ";
     }
     html += "<label for=\"" + id + "-text\">Containing</label> <input id=\"" + id + "-text\" type=\"search\" autocomplete=\"off\" spellcheck=\"false\" placeholder=\"words or ids\">" +
+      (withdrawn ? " <label class=\"table-filter-withdrawn\"><input type=\"checkbox\" id=\"" + id + "-withdrawn\"> Show withdrawn (" + withdrawn + ")</label>" : "") +
       " <button type=\"button\" class=\"table-filter-clear\" hidden>Clear</button>" +
       " <span class=\"table-filter-status\" role=\"status\" aria-live=\"polite\"></span>";
     bar.innerHTML = html;
@@ -123,7 +127,8 @@
     var select = bar.querySelector("#" + id + "-doc");
     var sinceSelect = bar.querySelector("#" + id + "-since");
     var baselineSelect = bar.querySelector(".table-filter-baseline");
-    var input = bar.querySelector("input");
+    var input = bar.querySelector("input[type=search]");
+    var showWithdrawn = bar.querySelector(".table-filter-withdrawn input");
     var clear = bar.querySelector(".table-filter-clear");
     var status = bar.querySelector(".table-filter-status");
 
@@ -146,6 +151,7 @@
           ok = group.changed.some(function (step) { return step >= since; });
         }
         if (ok && baseline) { ok = group.baselines.indexOf(baseline) >= 0; }
+        if (group.withdrawn && !(showWithdrawn && showWithdrawn.checked)) { ok = false; }
         for (var w = 0; ok && w < words.length; w++) {
           ok = group.text.indexOf(words[w]) >= 0;
         }
@@ -161,6 +167,7 @@
     if (select) { select.addEventListener("change", apply); }
     if (sinceSelect) { sinceSelect.addEventListener("change", apply); }
     if (baselineSelect) { baselineSelect.addEventListener("change", apply); }
+    if (showWithdrawn) { showWithdrawn.addEventListener("change", apply); }
     input.addEventListener("input", apply);
     input.addEventListener("keydown", function (event) {
       if ((event.key === "Escape" || event.key === "Esc") && input.value) {
@@ -177,6 +184,7 @@
       apply();
       input.focus();
     });
+    if (withdrawn) { apply(); }
   }
 
   function escapeHtml(value) {
