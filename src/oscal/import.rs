@@ -777,6 +777,10 @@ fn book_toml(metadata: &Value) -> String {
          # Respond and Recover.\n\
          required-concepts = []\n",
     );
+    // NIST's catalogs in NIST's words: "Family", "Control", "Discussion", ….
+    if let Some(words) = crate::config::vocabulary_for_catalog(&title) {
+        book.push_str(&words.to_toml());
+    }
     book
 }
 
