@@ -483,3 +483,74 @@ fn a_mapped_item_edited_through_serve_equals_what_build_writes() {
     site.refresh_exports();
     assert_live_site_equals_build(root, &shared, "a mapped item's description changed");
 }
+
+/// Writes `text` to `file` (relative to the project) and rebuilds the live site as the
+/// watcher would after that save.
+fn save_and_rebuild(
+    site: &mut framewright::serve::LiveSite,
+    root: &std::path::Path,
+    file: &str,
+    text: &str,
+) -> Result<framewright::serve::RebuildReport, framewright::BuildError> {
+    std::fs::write(root.join(file), text).unwrap();
+    let changes = std::collections::BTreeSet::from([std::path::PathBuf::from(file)]);
+    let changes = site.relevant_changes(changes);
+    site.rebuild(&changes)
+}
+
+#[test]
+fn a_save_that_fixes_the_one_error_of_a_failed_save_publishes_the_rest_of_it() {
+    use framewright::serve::{LiveSite, Shared};
+    use std::sync::Arc;
+
+    let project = project_copy("basic");
+    let root = project.path();
+    let shared = Arc::new(Shared::default());
+    let mut site = LiveSite::new(root, shared.clone());
+    site.full_rebuild().unwrap();
+    let item = "content/identify/risk-assessment/ID.RA-01.md";
+    let original = std::fs::read_to_string(root.join(item)).unwrap();
+    let cited = original.replace(
+        "  - \"ISO/IEC 27001:2013, 6.1.3, 8.3,9.3\"\n",
+        "  - \"ISO/IEC 27001:2013, 6.1.3, 8.3,9.3\"\n  - \"ISO 28000:2022, 4.1\"\n",
+    );
+    assert_ne!(cited, original);
+    // One save: a citation of a new document, and a related id that does not exist.
+    let broken = cited.replace("related: [DE.AE-01]", "related: [DE.AE-77]");
+    assert_ne!(broken, cited);
+    let error = save_and_rebuild(&mut site, root, item, &broken).unwrap_err();
+    let framewright::BuildError::Content(diagnostics) = error else {
+        panic!("a content error was expected")
+    };
+    assert!(
+        diagnostics.iter().any(|d| d.message.contains("DE.AE-77")),
+        "{diagnostics:?}"
+    );
+    assert!(
+        !live_files(&shared).contains_key("references/iso-28000/index.html"),
+        "nothing of the failed save is published"
+    );
+    // The next save fixes only the related id: the citation is published with it.
+    save_and_rebuild(&mut site, root, item, &cited)
+        .unwrap_or_else(|e| panic!("the fixed save still fails: {e:?}"));
+    assert!(framewright::check(root)
+        .unwrap()
+        .iter()
+        .all(|d| !d.is_error()));
+    assert!(live_files(&shared).contains_key("references/iso-28000/index.html"));
+    site.refresh_exports();
+    assert_live_site_equals_build(root, &shared, "the related id fixed");
+    // Later edits of that file are published too.
+    let reworded = cited.replace(
+        "Vulnerabilities of assets are recorded.",
+        "Asset weaknesses are written down.",
+    );
+    save_and_rebuild(&mut site, root, item, &reworded).unwrap();
+    site.refresh_exports();
+    assert_live_site_equals_build(root, &shared, "a later description edit");
+    // The citation removed again: the document's page is gone (404), as in a build.
+    save_and_rebuild(&mut site, root, item, &original).unwrap();
+    assert!(!live_files(&shared).contains_key("references/iso-28000/index.html"));
+    site.refresh_exports();
+    assert_live_site_equals_build(root, &shared, "the citation removed");
+}
