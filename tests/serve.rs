@@ -554,3 +554,430 @@ fn a_save_that_fixes_the_one_error_of_a_failed_save_publishes_the_rest_of_it() {
     site.refresh_exports();
     assert_live_site_equals_build(root, &shared, "the citation removed");
 }
+
+/// The random edit sequences of the serve ≡ build property: what an author does to the
+/// `basic` fixture between saves. Numbers pick among what exists when the edit is made
+/// (modulo the count), so that every sequence is meaningful however it shrinks.
+mod edits {
+    use proptest::prelude::*;
+    use serde_yaml::{Mapping, Value};
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::{Path, PathBuf};
+
+    /// Citations an edit may add: known documents and one the bibliography lacks.
+    const CITATIONS: [&str; 5] = [
+        "ISO 28000:2022, 4.1",
+        "NIST SP 800-30 Rev. 1, 3.2",
+        "ISO/IEC 27002:2013, 8.1.1",
+        "ISO/IEC 27001:2013, 6.1.3",
+        "ISO/IEC 27035-1:2016, 5.2",
+    ];
+    /// Ids an edit may give a node (one of them already taken in the fixture).
+    const IDS: [&str; 4] = ["ID.RA-05", "PR.AC-09", "DE.AE-07", "ID.AM-01"];
+    const TITLES: [&str; 3] = ["Threat intelligence", "Weak points: a list", "Zones"];
+    const DESCRIPTIONS: [&str; 3] = [
+        "Owners are named.",
+        "Each *risk* has a **treatment**.",
+        "Logs are kept: 90 days.",
+    ];
+    /// Where a new file may go: a folder of item files, and a concept's folder.
+    const FOLDERS: [&str; 2] = ["content/identify/risk-assessment", "content/detect"];
+
+    /// One change to the sources.
+    #[derive(Debug, Clone)]
+    pub enum Edit {
+        AddCitation { file: usize, node: usize, citation: usize },
+        RemoveCitation { file: usize, node: usize },
+        /// Renames an id and every `related` entry and `[[id]]` link that names it.
+        RenameId { file: usize, node: usize, id: usize },
+        /// A related entry to an existing id, or (`to` past the ids) to an unknown one.
+        Relate { file: usize, node: usize, to: usize },
+        Describe { file: usize, node: usize, text: usize },
+        Retitle { file: usize, node: usize, title: usize },
+        Reorder { file: usize, order: u8 },
+        AddFile { folder: usize, id: usize },
+        DeleteFile { file: usize },
+        BreakYaml { file: usize },
+        FixYaml,
+        /// Puts a fixture file back as it was (or back where it was deleted).
+        Restore { file: usize },
+    }
+
+    pub fn edit() -> impl Strategy<Value = Edit> {
+        let n = || 0..64usize;
+        prop_oneof![
+            3 => (n(), n(), n()).prop_map(|(file, node, citation)| Edit::AddCitation { file, node, citation }),
+            2 => (n(), n()).prop_map(|(file, node)| Edit::RemoveCitation { file, node }),
+            1 => (n(), n(), n()).prop_map(|(file, node, id)| Edit::RenameId { file, node, id }),
+            2 => (n(), n(), n()).prop_map(|(file, node, to)| Edit::Relate { file, node, to }),
+            2 => (n(), n(), n()).prop_map(|(file, node, text)| Edit::Describe { file, node, text }),
+            1 => (n(), n(), n()).prop_map(|(file, node, title)| Edit::Retitle { file, node, title }),
+            1 => (n(), 1..6u8).prop_map(|(file, order)| Edit::Reorder { file, order }),
+            1 => (n(), n()).prop_map(|(folder, id)| Edit::AddFile { folder, id }),
+            1 => n().prop_map(|file| Edit::DeleteFile { file }),
+            1 => n().prop_map(|file| Edit::BreakYaml { file }),
+            2 => Just(Edit::FixYaml),
+            1 => n().prop_map(|file| Edit::Restore { file }),
+        ]
+    }
+
+    /// One content file as front matter and body, and whether its YAML is broken now.
+    #[derive(Clone)]
+    struct Source {
+        front: Mapping,
+        body: String,
+        broken: bool,
+    }
+
+    /// The content files of a project, kept as data and written out after each edit.
+    pub struct Sources {
+        root: PathBuf,
+        fixture: BTreeMap<String, String>,
+        files: BTreeMap<String, Source>,
+    }
+
+    fn parse(text: &str) -> Source {
+        let rest = text.strip_prefix("---\n").expect("front matter");
+        let (yaml, body) = rest.split_once("\n---\n").expect("end of front matter");
+        Source {
+            front: serde_yaml::from_str(yaml).expect("fixture YAML"),
+            body: body.to_string(),
+            broken: false,
+        }
+    }
+
+    fn text(source: &Source) -> String {
+        let yaml = serde_yaml::to_string(&source.front).unwrap();
+        let broken = if source.broken { "title: [unclosed\n" } else { "" };
+        format!("---\n{yaml}{broken}---\n{}", source.body)
+    }
+
+    fn key(name: &str) -> Value {
+        Value::String(name.to_string())
+    }
+
+    /// The mapping of node `node` of a file: the file's own (0) or one of its items.
+    fn node(front: &mut Mapping, node: usize) -> &mut Mapping {
+        let items = front
+            .get(key("items"))
+            .and_then(Value::as_sequence)
+            .map_or(0, Vec::len);
+        match node % (items + 1) {
+            0 => front,
+            i => front
+                .get_mut(key("items"))
+                .and_then(Value::as_sequence_mut)
+                .and_then(|items| items[i - 1].as_mapping_mut())
+                .expect("an item is a mapping"),
+        }
+    }
+
+    fn list<'a>(mapping: &'a mut Mapping, name: &str) -> &'a mut Vec<Value> {
+        let entry = mapping
+            .entry(key(name))
+            .or_insert_with(|| Value::Sequence(Vec::new()));
+        if !entry.is_sequence() {
+            *entry = Value::Sequence(Vec::new());
+        }
+        entry.as_sequence_mut().unwrap()
+    }
+
+    /// Every id of every file, in file order.
+    fn ids(files: &BTreeMap<String, Source>) -> Vec<String> {
+        fn collect(mapping: &Mapping, out: &mut Vec<String>) {
+            if let Some(id) = mapping.get(key("id")).and_then(Value::as_str) {
+                out.push(id.to_string());
+            }
+            let items = mapping.get(key("items")).and_then(Value::as_sequence);
+            for item in items.into_iter().flatten().filter_map(Value::as_mapping) {
+                collect(item, out);
+            }
+        }
+        let mut out = Vec::new();
+        for source in files.values() {
+            collect(&source.front, &mut out);
+        }
+        out
+    }
+
+    /// Replaces `from` by `to` in every `related` list of a mapping and its items.
+    fn rename_related(mapping: &mut Mapping, from: &str, to: &str) {
+        if let Some(related) = mapping.get_mut(key("related")).and_then(Value::as_sequence_mut) {
+            for entry in related.iter_mut().filter(|e| e.as_str() == Some(from)) {
+                *entry = key(to);
+            }
+        }
+        let items = mapping.get_mut(key("items")).and_then(Value::as_sequence_mut);
+        for item in items.into_iter().flatten().filter_map(Value::as_mapping_mut) {
+            rename_related(item, from, to);
+        }
+    }
+
+    impl Sources {
+        /// The Markdown files of the project at `root`.
+        pub fn read(root: &Path) -> Sources {
+            let mut fixture = BTreeMap::new();
+            for path in super::files(&root.join("content")) {
+                if path.ends_with(".md") {
+                    let rel = format!("content/{path}");
+                    fixture.insert(rel.clone(), std::fs::read_to_string(root.join(&rel)).unwrap());
+                }
+            }
+            let files = fixture.iter().map(|(p, t)| (p.clone(), parse(t))).collect();
+            Sources { root: root.to_path_buf(), fixture, files }
+        }
+
+        fn pick(&self, file: usize) -> Option<String> {
+            let count = self.files.len();
+            (count > 0).then(|| self.files.keys().nth(file % count).unwrap().clone())
+        }
+
+        /// Makes `edit` on disk and returns the paths it changed.
+        pub fn apply(&mut self, edit: &Edit) -> BTreeSet<PathBuf> {
+            let mut changed: BTreeSet<String> = BTreeSet::new();
+            match *edit {
+                Edit::AddCitation { file, node: n, citation } => {
+                    let path = self.pick(file).unwrap();
+                    let front = &mut self.files.get_mut(&path).unwrap().front;
+                    let citation = CITATIONS[citation % CITATIONS.len()];
+                    list(node(front, n), "references").push(key(citation));
+                    changed.insert(path);
+                }
+                Edit::RemoveCitation { file, node: n } => {
+                    let path = self.pick(file).unwrap();
+                    let front = &mut self.files.get_mut(&path).unwrap().front;
+                    list(node(front, n), "references").pop();
+                    changed.insert(path);
+                }
+                Edit::RenameId { file, node: n, id } => {
+                    let path = self.pick(file).unwrap();
+                    let front = &mut self.files.get_mut(&path).unwrap().front;
+                    let mapping = node(front, n);
+                    let Some(old) = mapping.get(key("id")).and_then(Value::as_str) else {
+                        return BTreeSet::new();
+                    };
+                    let (old, new) = (old.to_string(), IDS[id % IDS.len()]);
+                    mapping.insert(key("id"), key(new));
+                    for (path, source) in &mut self.files {
+                        let link = format!("[[{old}]]");
+                        let before = (source.front.clone(), source.body.clone());
+                        rename_related(&mut source.front, &old, new);
+                        source.body = source.body.replace(&link, &format!("[[{new}]]"));
+                        if before != (source.front.clone(), source.body.clone()) {
+                            changed.insert(path.clone());
+                        }
+                    }
+                    changed.insert(path);
+                }
+                Edit::Relate { file, node: n, to } => {
+                    let ids = ids(&self.files);
+                    let target = ids.get(to % (ids.len() + 1)).map_or("ZZ.UNKNOWN-1", |s| s);
+                    let target = key(target);
+                    let path = self.pick(file).unwrap();
+                    let front = &mut self.files.get_mut(&path).unwrap().front;
+                    list(node(front, n), "related").push(target);
+                    changed.insert(path);
+                }
+                Edit::Describe { file, node: n, text } => {
+                    let path = self.pick(file).unwrap();
+                    let front = &mut self.files.get_mut(&path).unwrap().front;
+                    let text = DESCRIPTIONS[text % DESCRIPTIONS.len()];
+                    node(front, n).insert(key("description"), key(text));
+                    changed.insert(path);
+                }
+                Edit::Retitle { file, node: n, title } => {
+                    let path = self.pick(file).unwrap();
+                    let front = &mut self.files.get_mut(&path).unwrap().front;
+                    let title = TITLES[title % TITLES.len()];
+                    node(front, n).insert(key("title"), key(title));
+                    changed.insert(path);
+                }
+                Edit::Reorder { file, order } => {
+                    let path = self.pick(file).unwrap();
+                    let front = &mut self.files.get_mut(&path).unwrap().front;
+                    front.insert(key("order"), Value::Number(order.into()));
+                    changed.insert(path);
+                }
+                Edit::AddFile { folder, id } => {
+                    let folder = FOLDERS[folder % FOLDERS.len()];
+                    let id = IDS[id % IDS.len()];
+                    let path = format!("{folder}/{id}.md");
+                    if self.files.contains_key(&path) {
+                        return BTreeSet::new();
+                    }
+                    let text = if folder.ends_with("detect") {
+                        format!("---\nid: {id}\ntitle: Added {id}\nitems:\n  - id: {id}.a\n    description: An added item.\n---\nAdded.\n")
+                    } else {
+                        format!("---\nid: {id}\ntitle: Added {id}\ndescription: An added item.\n---\n")
+                    };
+                    self.files.insert(path.clone(), parse(&text));
+                    changed.insert(path);
+                }
+                Edit::DeleteFile { file } => {
+                    // Not a folder's `_index.md`: the folder's other files would be orphans.
+                    let Some(path) = self.pick(file).filter(|p| !p.ends_with("_index.md")) else {
+                        return BTreeSet::new();
+                    };
+                    self.files.remove(&path);
+                    std::fs::remove_file(self.root.join(&path)).unwrap();
+                    return BTreeSet::from([PathBuf::from(path)]);
+                }
+                Edit::BreakYaml { file } => {
+                    let path = self.pick(file).unwrap();
+                    self.files.get_mut(&path).unwrap().broken = true;
+                    changed.insert(path);
+                }
+                Edit::FixYaml => {
+                    for (path, source) in &mut self.files {
+                        if std::mem::take(&mut source.broken) {
+                            changed.insert(path.clone());
+                        }
+                    }
+                }
+                Edit::Restore { file } => {
+                    let path = self.fixture.keys().nth(file % self.fixture.len()).unwrap();
+                    self.files.insert(path.clone(), parse(&self.fixture[path]));
+                    changed.insert(path.clone());
+                }
+            }
+            for path in &changed {
+                std::fs::write(self.root.join(path), text(&self.files[path])).unwrap();
+            }
+            changed.into_iter().map(PathBuf::from).collect()
+        }
+    }
+}
+
+/// The site `build` writes for the project (served at the root, as serve does), or its
+/// errors.
+fn built_site(
+    project: &std::path::Path,
+) -> Result<std::collections::BTreeMap<String, Vec<u8>>, Vec<framewright::diagnostics::Diagnostic>>
+{
+    let out = tempfile::tempdir().unwrap();
+    let options = framewright::BuildOptions {
+        dest_dir: Some(out.path().join("site")),
+        base_url: Some("/".into()),
+    };
+    match framewright::build(project, &options) {
+        Ok(_) => {}
+        Err(framewright::BuildError::Content(diagnostics)) => return Err(diagnostics),
+        Err(err) => panic!("build failed: {err:?}"),
+    }
+    let mut site = snapshot(&out.path().join("site"));
+    site.remove(framewright::write::MANIFEST);
+    Ok(site)
+}
+
+/// The paths of `a` and `b` whose bytes differ or that only one has.
+fn differences(
+    a: &std::collections::BTreeMap<String, Vec<u8>>,
+    b: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> Vec<String> {
+    let paths: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    paths
+        .into_iter()
+        .filter(|p| a.get(*p) != b.get(*p))
+        .map(|p| match (a.contains_key(p), b.contains_key(p)) {
+            (true, false) => format!("{p}: served, not built"),
+            (false, true) => format!("{p}: built, not served"),
+            _ => format!("{p}: differs"),
+        })
+        .collect()
+}
+
+/// A site made from scratch in memory for the project as it is now, as serve's first build
+/// makes it: the reference that each save's incremental rebuild must equal.
+fn fresh_site(
+    project: &std::path::Path,
+) -> Result<std::collections::BTreeMap<String, Vec<u8>>, framewright::BuildError> {
+    let shared = std::sync::Arc::new(framewright::serve::Shared::default());
+    framewright::serve::LiveSite::new(project, shared.clone()).full_rebuild()?;
+    Ok(live_files(&shared))
+}
+
+/// The codes of the errors among `diagnostics`.
+fn error_codes(diagnostics: &[framewright::diagnostics::Diagnostic]) -> Vec<&str> {
+    let codes: std::collections::BTreeSet<&str> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code)
+        .collect();
+    codes.into_iter().collect()
+}
+
+proptest::proptest! {
+    // Few cases, for a quick `cargo test`; PROPTEST_CASES=500 searches longer.
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(16),
+        max_shrink_iters: 100,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// After every save of a random sequence the live site equals one made from scratch
+    /// for the same files, or, when that fails, the save is reported with the same errors
+    /// and the last good site stays served; at the end of the sequence the live site
+    /// equals what `build` writes (or both refuse the content).
+    #[test]
+    fn serve_equals_build_after_random_edit_sequences(
+        saves in proptest::collection::vec(proptest::collection::vec(edits::edit(), 1..3), 1..8)
+    ) {
+        use framewright::serve::{LiveSite, Shared};
+        use framewright::BuildError;
+        use proptest::{prop_assert, prop_assert_eq};
+        use std::sync::Arc;
+
+        let project = project_copy("basic");
+        let root = project.path();
+        let mut sources = edits::Sources::read(root);
+        let shared = Arc::new(Shared::default());
+        let mut site = LiveSite::new(root, shared.clone());
+        site.full_rebuild().unwrap();
+        let mut last_error = None;
+        for (step, save) in saves.iter().enumerate() {
+            let mut changes = std::collections::BTreeSet::new();
+            for edit in save {
+                changes.extend(sources.apply(edit));
+            }
+            let changes = site.relevant_changes(changes);
+            if changes.is_empty() {
+                continue;
+            }
+            let before = live_files(&shared);
+            let rebuilt = site.rebuild(&changes);
+            // What the server does once the project is idle (exports, print edition).
+            site.refresh_exports();
+            let live = live_files(&shared);
+            match (fresh_site(root), rebuilt) {
+                (Ok(fresh), Ok(_)) => {
+                    let differ = differences(&live, &fresh);
+                    prop_assert!(differ.is_empty(), "after save {} {:?}:\n{}", step, save, differ.join("\n"));
+                    last_error = None;
+                }
+                (Err(BuildError::Content(expected)), Err(BuildError::Content(reported))) => {
+                    prop_assert_eq!(error_codes(&reported), error_codes(&expected), "save {} {:?}", step, save);
+                    prop_assert!(live == before, "save {}: a failed save changed the served site", step);
+                    last_error = Some(error_codes(&expected).join(" "));
+                }
+                (fresh, rebuilt) => prop_assert!(
+                    false,
+                    "save {} {:?}: from scratch {:?}, through serve {:?}",
+                    step, save, fresh.map(|_| ()), rebuilt.map(|_| ())
+                ),
+            }
+        }
+        match (built_site(root), last_error) {
+            (Ok(built), None) => {
+                let differ = differences(&live_files(&shared), &built);
+                prop_assert!(differ.is_empty(), "after {:?}:\n{}", saves, differ.join("\n"));
+            }
+            (Err(errors), Some(reported)) => prop_assert_eq!(error_codes(&errors).join(" "), reported),
+            (built, reported) => prop_assert!(
+                false,
+                "after {:?}: build {:?}, serve's error {:?}",
+                saves, built.map(|_| ()), reported
+            ),
+        }
+    }
+}
