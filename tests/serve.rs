@@ -99,6 +99,17 @@ impl Events {
         events
     }
 
+    /// The next event that ends a rebuild (`reload` or `error-report`): the `refresh`
+    /// events of files made when the project is idle come whenever it is.
+    fn next_rebuild(&mut self) -> (String, String) {
+        loop {
+            let event = self.next();
+            if event.0 != "refresh" {
+                return event;
+            }
+        }
+    }
+
     /// The next event's name and data (keep-alive comments are skipped, for 30 s at most).
     fn next(&mut self) -> (String, String) {
         let (mut name, mut data) = (String::new(), String::new());
@@ -202,7 +213,7 @@ fn edits_rebuild_reload_and_show_errors_until_fixed() {
         ),
     )
     .unwrap();
-    assert_eq!(events.next().0, "reload");
+    assert_eq!(events.next_rebuild().0, "reload");
     let (_, body) = get(server.port, "/identify/asset-management/");
     assert!(
         body.contains("Every crane controller is listed."),
@@ -214,7 +225,7 @@ fn edits_rebuild_reload_and_show_errors_until_fixed() {
         original.replace("related: [PR.DS-01]", "related: [PR.DS-99]"),
     )
     .unwrap();
-    let (name, data) = events.next();
+    let (name, data) = events.next_rebuild();
     assert_eq!(name, "error-report");
     assert!(
         data.contains("content/identify/asset-management.md:20:15"),
@@ -230,11 +241,42 @@ fn edits_rebuild_reload_and_show_errors_until_fixed() {
     assert!(body.contains("Every crane controller is listed."));
 
     std::fs::write(&page, &original).unwrap();
-    assert_eq!(events.next().0, "reload");
+    assert_eq!(events.next_rebuild().0, "reload");
     let (_, status) = get(server.port, "/__framewright/status");
     assert!(status.contains("\"error\":null"), "{status}");
     let (_, body) = get(server.port, "/identify/asset-management/");
     assert!(body.contains("Devices are inventoried."));
+}
+
+#[test]
+fn files_made_after_the_reload_are_announced_when_current() {
+    let project = project_copy("basic");
+    let server = start(project.path());
+    let mut events = Events::open(server.port);
+    let page = project.path().join("content/identify/asset-management.md");
+    let original = std::fs::read_to_string(&page).unwrap();
+    let edited = original.replace(
+        "Devices are inventoried.",
+        "Every crane controller is listed.",
+    );
+    std::fs::write(&page, edited).unwrap();
+    assert_eq!(events.next_rebuild().0, "reload");
+    // The exports, the search index and the print edition are made once the project is
+    // idle; a second event names them when they are.
+    let (name, data) = events.next();
+    assert_eq!(name, "refresh", "{data}");
+    for path in ["framework.json", "search-index.js", "print/index.html"] {
+        assert!(
+            data.contains(&format!("\"{path}\"")),
+            "{path} not in {data}"
+        );
+        let (status, body) = get(server.port, &format!("/{path}"));
+        assert_eq!(status, 200);
+        assert!(
+            body.contains("Every crane controller is listed."),
+            "{path} is stale"
+        );
+    }
 }
 
 #[test]
@@ -248,7 +290,7 @@ fn structural_changes_rebuild_everything() {
         "---\nid: DE.CM\ntitle: Continuous monitoring\nitems:\n  - id: DE.CM-01\n    description: Networks are watched.\n---\nWatching.\n",
     )
     .unwrap();
-    assert_eq!(events.next().0, "reload");
+    assert_eq!(events.next_rebuild().0, "reload");
     let (status, body) = get(server.port, "/detect/monitoring/");
     assert_eq!(status, 200);
     assert!(body.contains("id=\"DE.CM-01\""));
@@ -454,7 +496,13 @@ fn after_a_sequence_of_edits_every_served_file_equals_what_build_writes() {
             "{step}"
         );
         // What the server does once the project is idle (exports, print edition).
-        site.refresh_exports();
+        let refreshed = site.refresh_exports();
+        if !report.full {
+            assert!(
+                refreshed.contains(&"framework.json".to_string()),
+                "{step}: {refreshed:?}"
+            );
+        }
         assert_live_site_equals_build(root, &shared, step);
     }
 }
@@ -586,21 +634,66 @@ mod edits {
     /// One change to the sources.
     #[derive(Debug, Clone)]
     pub enum Edit {
-        AddCitation { file: usize, node: usize, citation: usize },
-        RemoveCitation { file: usize, node: usize },
+        AddCitation {
+            file: usize,
+            node: usize,
+            citation: usize,
+        },
+        RemoveCitation {
+            file: usize,
+            node: usize,
+        },
         /// Renames an id and every `related` entry and `[[id]]` link that names it.
-        RenameId { file: usize, node: usize, id: usize },
+        RenameId {
+            file: usize,
+            node: usize,
+            id: usize,
+        },
         /// A related entry to an existing id, or (`to` past the ids) to an unknown one.
-        Relate { file: usize, node: usize, to: usize },
-        Describe { file: usize, node: usize, text: usize },
-        Retitle { file: usize, node: usize, title: usize },
-        Reorder { file: usize, order: u8 },
-        AddFile { folder: usize, id: usize },
-        DeleteFile { file: usize },
-        BreakYaml { file: usize },
+        Relate {
+            file: usize,
+            node: usize,
+            to: usize,
+        },
+        Describe {
+            file: usize,
+            node: usize,
+            text: usize,
+        },
+        Retitle {
+            file: usize,
+            node: usize,
+            title: usize,
+        },
+        Reorder {
+            file: usize,
+            order: u8,
+        },
+        AddFile {
+            folder: usize,
+            id: usize,
+        },
+        DeleteFile {
+            file: usize,
+        },
+        /// New prose, linking to an existing id (or, past the ids, to an unknown one).
+        Prose {
+            file: usize,
+            to: usize,
+        },
+        /// A title for a document of the bibliography (`references.yaml`), or the file put
+        /// back as it was.
+        Bibliography {
+            title: usize,
+        },
+        BreakYaml {
+            file: usize,
+        },
         FixYaml,
         /// Puts a fixture file back as it was (or back where it was deleted).
-        Restore { file: usize },
+        Restore {
+            file: usize,
+        },
     }
 
     pub fn edit() -> impl Strategy<Value = Edit> {
@@ -615,6 +708,8 @@ mod edits {
             1 => (n(), 1..6u8).prop_map(|(file, order)| Edit::Reorder { file, order }),
             1 => (n(), n()).prop_map(|(folder, id)| Edit::AddFile { folder, id }),
             1 => n().prop_map(|file| Edit::DeleteFile { file }),
+            2 => (n(), n()).prop_map(|(file, to)| Edit::Prose { file, to }),
+            1 => n().prop_map(|title| Edit::Bibliography { title }),
             1 => n().prop_map(|file| Edit::BreakYaml { file }),
             2 => Just(Edit::FixYaml),
             1 => n().prop_map(|file| Edit::Restore { file }),
@@ -633,6 +728,7 @@ mod edits {
     pub struct Sources {
         root: PathBuf,
         fixture: BTreeMap<String, String>,
+        bibliography: String,
         files: BTreeMap<String, Source>,
     }
 
@@ -648,7 +744,11 @@ mod edits {
 
     fn text(source: &Source) -> String {
         let yaml = serde_yaml::to_string(&source.front).unwrap();
-        let broken = if source.broken { "title: [unclosed\n" } else { "" };
+        let broken = if source.broken {
+            "title: [unclosed\n"
+        } else {
+            ""
+        };
         format!("---\n{yaml}{broken}---\n{}", source.body)
     }
 
@@ -702,13 +802,22 @@ mod edits {
 
     /// Replaces `from` by `to` in every `related` list of a mapping and its items.
     fn rename_related(mapping: &mut Mapping, from: &str, to: &str) {
-        if let Some(related) = mapping.get_mut(key("related")).and_then(Value::as_sequence_mut) {
+        if let Some(related) = mapping
+            .get_mut(key("related"))
+            .and_then(Value::as_sequence_mut)
+        {
             for entry in related.iter_mut().filter(|e| e.as_str() == Some(from)) {
                 *entry = key(to);
             }
         }
-        let items = mapping.get_mut(key("items")).and_then(Value::as_sequence_mut);
-        for item in items.into_iter().flatten().filter_map(Value::as_mapping_mut) {
+        let items = mapping
+            .get_mut(key("items"))
+            .and_then(Value::as_sequence_mut);
+        for item in items
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_mapping_mut)
+        {
             rename_related(item, from, to);
         }
     }
@@ -720,11 +829,21 @@ mod edits {
             for path in super::files(&root.join("content")) {
                 if path.ends_with(".md") {
                     let rel = format!("content/{path}");
-                    fixture.insert(rel.clone(), std::fs::read_to_string(root.join(&rel)).unwrap());
+                    fixture.insert(
+                        rel.clone(),
+                        std::fs::read_to_string(root.join(&rel)).unwrap(),
+                    );
                 }
             }
             let files = fixture.iter().map(|(p, t)| (p.clone(), parse(t))).collect();
-            Sources { root: root.to_path_buf(), fixture, files }
+            let bibliography =
+                std::fs::read_to_string(root.join("content/references.yaml")).unwrap();
+            Sources {
+                root: root.to_path_buf(),
+                fixture,
+                bibliography,
+                files,
+            }
         }
 
         fn pick(&self, file: usize) -> Option<String> {
@@ -736,7 +855,11 @@ mod edits {
         pub fn apply(&mut self, edit: &Edit) -> BTreeSet<PathBuf> {
             let mut changed: BTreeSet<String> = BTreeSet::new();
             match *edit {
-                Edit::AddCitation { file, node: n, citation } => {
+                Edit::AddCitation {
+                    file,
+                    node: n,
+                    citation,
+                } => {
                     let path = self.pick(file).unwrap();
                     let front = &mut self.files.get_mut(&path).unwrap().front;
                     let citation = CITATIONS[citation % CITATIONS.len()];
@@ -778,14 +901,22 @@ mod edits {
                     list(node(front, n), "related").push(target);
                     changed.insert(path);
                 }
-                Edit::Describe { file, node: n, text } => {
+                Edit::Describe {
+                    file,
+                    node: n,
+                    text,
+                } => {
                     let path = self.pick(file).unwrap();
                     let front = &mut self.files.get_mut(&path).unwrap().front;
                     let text = DESCRIPTIONS[text % DESCRIPTIONS.len()];
                     node(front, n).insert(key("description"), key(text));
                     changed.insert(path);
                 }
-                Edit::Retitle { file, node: n, title } => {
+                Edit::Retitle {
+                    file,
+                    node: n,
+                    title,
+                } => {
                     let path = self.pick(file).unwrap();
                     let front = &mut self.files.get_mut(&path).unwrap().front;
                     let title = TITLES[title % TITLES.len()];
@@ -808,7 +939,9 @@ mod edits {
                     let text = if folder.ends_with("detect") {
                         format!("---\nid: {id}\ntitle: Added {id}\nitems:\n  - id: {id}.a\n    description: An added item.\n---\nAdded.\n")
                     } else {
-                        format!("---\nid: {id}\ntitle: Added {id}\ndescription: An added item.\n---\n")
+                        format!(
+                            "---\nid: {id}\ntitle: Added {id}\ndescription: An added item.\n---\n"
+                        )
                     };
                     self.files.insert(path.clone(), parse(&text));
                     changed.insert(path);
@@ -820,6 +953,29 @@ mod edits {
                     };
                     self.files.remove(&path);
                     std::fs::remove_file(self.root.join(&path)).unwrap();
+                    return BTreeSet::from([PathBuf::from(path)]);
+                }
+                Edit::Prose { file, to } => {
+                    let ids = ids(&self.files);
+                    let target = ids.get(to % (ids.len() + 1)).map_or("ZZ.UNKNOWN-1", |s| s);
+                    let path = self.pick(file).unwrap();
+                    let source = self.files.get_mut(&path).unwrap();
+                    source.body = format!("\nNew prose, see [[{target}]].\n\n## A heading\n");
+                    changed.insert(path);
+                }
+                Edit::Bibliography { title } => {
+                    let path = "content/references.yaml";
+                    let original = std::fs::read_to_string(self.root.join(path)).unwrap();
+                    let text = match TITLES.get(title % (TITLES.len() + 1)) {
+                        Some(title) => {
+                            original.replace(
+                                "title: Information security risk management",
+                                &format!("title: {title:?}"),
+                            ) + "- document: ISO 28000\n  title: Supply chain security\n"
+                        }
+                        None => self.bibliography.clone(),
+                    };
+                    std::fs::write(self.root.join(path), text).unwrap();
                     return BTreeSet::from([PathBuf::from(path)]);
                 }
                 Edit::BreakYaml { file } => {

@@ -31,6 +31,11 @@ pub struct Status {
     pub generation: u64,
     /// The error text of the last rebuild, when it failed.
     pub error: Option<String>,
+    /// Increases whenever files made after the reload (exports, search index, print
+    /// edition) have been brought up to date.
+    pub refreshed: u64,
+    /// The files that the last refresh changed.
+    pub refreshed_paths: Vec<String>,
     /// Set when the server is shutting down.
     pub stopping: bool,
 }
@@ -42,6 +47,16 @@ impl Shared {
         if let Ok(mut status) = self.status.lock() {
             status.generation += 1;
             status.error = error;
+        }
+        self.changed.notify_all();
+    }
+
+    /// Announces that `paths`, made after the last reload (see [`Shared::publish`]), are
+    /// now current, so that pages showing them load them again.
+    pub fn publish_refresh(&self, paths: Vec<String>) {
+        if let Ok(mut status) = self.status.lock() {
+            status.refreshed += 1;
+            status.refreshed_paths = paths;
         }
         self.changed.notify_all();
     }
@@ -243,8 +258,9 @@ fn handle_internal(request: Request, endpoint: &str, shared: &Shared) {
     }
 }
 
-/// Server-Sent Events: `hello` on connect, then `reload` after each good rebuild and
-/// `error-report` after each failed one, each written and flushed at once.
+/// Server-Sent Events: `hello` on connect, then `reload` after each good rebuild,
+/// `error-report` after each failed one, and `refresh` (with the paths) when the files
+/// made after a reload are current; each written and flushed at once.
 fn stream_events(request: Request, shared: &Shared) {
     let Some(mut writer) = request.into_event_stream() else {
         return;
@@ -263,7 +279,7 @@ fn stream_events(request: Request, shared: &Shared) {
         let wait = shared
             .changed
             .wait_timeout_while(guard, Duration::from_secs(15), |s| {
-                s.generation == seen.generation && !s.stopping
+                s.generation == seen.generation && s.refreshed == seen.refreshed && !s.stopping
             });
         let Ok((guard, timeout)) = wait else { return };
         let status = guard.clone();
@@ -276,6 +292,12 @@ fn stream_events(request: Request, shared: &Shared) {
             writer
                 .write_all(b": keep-alive\n\n")
                 .and_then(|_| writer.flush())
+        } else if status.generation == seen.generation {
+            let data = serde_json::json!({
+                "generation": status.generation,
+                "paths": status.refreshed_paths,
+            });
+            write_event(&mut writer, "", "refresh", &data.to_string())
         } else if let Some(error) = &status.error {
             let data = serde_json::json!({"generation": status.generation, "error": error});
             write_event(&mut writer, "", "error-report", &data.to_string())

@@ -49,6 +49,18 @@
       if (data.error) { showError(data.error); }
     });
     source.addEventListener("reload", function () { reload(); });
+    // Files made after the reload (print edition, search index, exports) are current:
+    // reload only a page that is one of them or has loaded one of them.
+    source.addEventListener("refresh", function (event) {
+      var paths = JSON.parse(event.data).paths || [];
+      var used = [location.pathname];
+      var scripts = document.querySelectorAll("script[src]");
+      for (var i = 0; i < scripts.length; i++) { used.push(new URL(scripts[i].src, location.href).pathname); }
+      for (var j = 0; j < used.length; j++) {
+        var path = used[j].replace(/^\//, "").replace(/(^|\/)$/, "$1index.html");
+        if (paths.indexOf(path) !== -1) { reload(); return; }
+      }
+    });
     source.addEventListener("error-report", function (event) {
       showError(JSON.parse(event.data).error);
     });

@@ -405,37 +405,53 @@ impl LiveSite {
         Ok(count)
     }
 
-    /// Regenerates the export files and the print edition when content changed since they
-    /// were made. Called when the project is idle, so that it never delays a reload.
-    pub fn refresh_exports(&mut self) {
+    /// Regenerates the export files, the search index and the print edition when content
+    /// changed since they were made, and announces those that changed (a `refresh` event
+    /// after the `reload`). Called when the project is idle, so that it never delays a
+    /// reload. Returns the paths that changed.
+    pub fn refresh_exports(&mut self) -> Vec<String> {
         if !std::mem::take(&mut self.exports_stale) {
-            return;
+            return Vec::new();
         }
-        if let Some(built) = &self.built {
-            let sink = MemorySink::default();
-            if crate::write_exports(&built.project, &sink).is_err() {
-                return;
-            }
-            let mut files = sink.0.into_inner().unwrap_or_default();
-            let project = &built.project;
-            let (framework, index) = (&project.framework, &project.index);
-            if let Ok(renderer) =
-                Renderer::new(framework, &project.crosswalks, index, &built.templates)
-            {
-                let print = renderer
-                    .pages()
-                    .into_iter()
-                    .find(|p| p.kind == PageKind::Print);
-                if let Some(html) = print.and_then(|page| {
-                    let html = renderer.render(&page).ok()?;
-                    Some((page.path, html))
-                }) {
-                    files.insert(html.0, Arc::new(html.1.into_bytes()));
-                }
-            }
-            self.shared.extend(files);
+        let Some(built) = &self.built else {
+            return Vec::new();
+        };
+        let sink = MemorySink::default();
+        if crate::write_exports(&built.project, &sink).is_err() {
+            return Vec::new();
         }
+        let mut files = sink.0.into_inner().unwrap_or_default();
+        if let Some((path, html)) = render_print(built) {
+            files.insert(path, Arc::new(html.into_bytes()));
+        }
+        let changed: Files = match self.shared.files.read() {
+            Ok(current) => files
+                .into_iter()
+                .filter(|(path, bytes)| current.get(path) != Some(bytes))
+                .collect(),
+            Err(_) => return Vec::new(),
+        };
+        let mut paths: Vec<String> = changed.keys().cloned().collect();
+        paths.sort();
+        if !paths.is_empty() {
+            self.shared.extend(changed);
+            self.shared.publish_refresh(paths.clone());
+        }
+        paths
     }
+}
+
+/// The print edition of the last good build: its path and HTML.
+fn render_print(built: &Built) -> Option<(String, String)> {
+    let project = &built.project;
+    let (framework, index) = (&project.framework, &project.index);
+    let renderer = Renderer::new(framework, &project.crosswalks, index, &built.templates).ok()?;
+    let page = renderer
+        .pages()
+        .into_iter()
+        .find(|p| p.kind == PageKind::Print)?;
+    let html = renderer.render(&page).ok()?;
+    Some((page.path, html))
 }
 
 /// Binds the first free port from `port` on (trying ten), and says which it took.
@@ -582,7 +598,9 @@ fn watch_loop(
             .map(|c| c.build.content_dir)
             .unwrap_or_else(|_| PathBuf::from("content"));
         let relevant = |path: &Path| watch::is_source_path(path, &content_dir);
-        let mut idle = || live.refresh_exports();
+        let mut idle = || {
+            live.refresh_exports();
+        };
         let Some(changes) = watcher.next_changes(&relevant, &mut idle) else {
             return Ok(());
         };
