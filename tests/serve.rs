@@ -585,7 +585,10 @@ fn a_save_that_fixes_the_one_error_of_a_failed_save_publishes_the_rest_of_it() {
         .unwrap()
         .iter()
         .all(|d| !d.is_error()));
-    assert!(live_files(&shared).contains_key("references/iso-28000/index.html"));
+    let live = live_files(&shared);
+    assert!(live.contains_key("references/iso-28000/index.html"));
+    let sitemap = String::from_utf8(live["sitemap.xml"].clone()).unwrap();
+    assert!(sitemap.contains("/references/iso-28000/"), "{sitemap}");
     site.refresh_exports();
     assert_live_site_equals_build(root, &shared, "the related id fixed");
     // Later edits of that file are published too.
@@ -598,7 +601,10 @@ fn a_save_that_fixes_the_one_error_of_a_failed_save_publishes_the_rest_of_it() {
     assert_live_site_equals_build(root, &shared, "a later description edit");
     // The citation removed again: the document's page is gone (404), as in a build.
     save_and_rebuild(&mut site, root, item, &original).unwrap();
-    assert!(!live_files(&shared).contains_key("references/iso-28000/index.html"));
+    let live = live_files(&shared);
+    assert!(!live.contains_key("references/iso-28000/index.html"));
+    let sitemap = String::from_utf8(live["sitemap.xml"].clone()).unwrap();
+    assert!(!sitemap.contains("/references/iso-28000/"), "{sitemap}");
     site.refresh_exports();
     assert_live_site_equals_build(root, &shared, "the citation removed");
 }
@@ -628,6 +634,8 @@ mod edits {
         "Each *risk* has a **treatment**.",
         "Logs are kept: 90 days.",
     ];
+    /// Text fields an edit may set: the description and columns of the fixture's tables.
+    const FIELDS: [&str; 3] = ["description", "activities", "outputs"];
     /// Where a new file may go: a folder of item files, and a concept's folder.
     const FOLDERS: [&str; 2] = ["content/identify/risk-assessment", "content/detect"];
 
@@ -655,9 +663,11 @@ mod edits {
             node: usize,
             to: usize,
         },
+        /// A text field (the description, or a column such as `activities`) set.
         Describe {
             file: usize,
             node: usize,
+            field: usize,
             text: usize,
         },
         Retitle {
@@ -703,7 +713,7 @@ mod edits {
             2 => (n(), n()).prop_map(|(file, node)| Edit::RemoveCitation { file, node }),
             1 => (n(), n(), n()).prop_map(|(file, node, id)| Edit::RenameId { file, node, id }),
             2 => (n(), n(), n()).prop_map(|(file, node, to)| Edit::Relate { file, node, to }),
-            2 => (n(), n(), n()).prop_map(|(file, node, text)| Edit::Describe { file, node, text }),
+            2 => (n(), n(), n(), n()).prop_map(|(file, node, field, text)| Edit::Describe { file, node, field, text }),
             1 => (n(), n(), n()).prop_map(|(file, node, title)| Edit::Retitle { file, node, title }),
             1 => (n(), 1..6u8).prop_map(|(file, order)| Edit::Reorder { file, order }),
             1 => (n(), n()).prop_map(|(folder, id)| Edit::AddFile { folder, id }),
@@ -904,12 +914,14 @@ mod edits {
                 Edit::Describe {
                     file,
                     node: n,
+                    field,
                     text,
                 } => {
                     let path = self.pick(file).unwrap();
                     let front = &mut self.files.get_mut(&path).unwrap().front;
                     let text = DESCRIPTIONS[text % DESCRIPTIONS.len()];
-                    node(front, n).insert(key("description"), key(text));
+                    let field = FIELDS[field % FIELDS.len()];
+                    node(front, n).insert(key(field), key(text));
                     changed.insert(path);
                 }
                 Edit::Retitle {
@@ -1136,4 +1148,37 @@ proptest::proptest! {
             ),
         }
     }
+}
+
+#[test]
+fn items_given_one_id_or_swapped_in_one_save_are_served_as_build_sees_them() {
+    use framewright::serve::{LiveSite, Shared};
+    use std::sync::Arc;
+
+    let project = project_copy("basic");
+    let root = project.path();
+    let shared = Arc::new(Shared::default());
+    let mut site = LiveSite::new(root, shared.clone());
+    site.full_rebuild().unwrap();
+    let file = "content/identify/asset-management.md";
+    let original = std::fs::read_to_string(root.join(file)).unwrap();
+    // The second item takes the first one's id: an error, as in a build.
+    let duplicate = original.replace("  - id: ID.AM-02\n", "  - id: ID.AM-01\n");
+    assert_ne!(duplicate, original);
+    let error = save_and_rebuild(&mut site, root, file, &duplicate).unwrap_err();
+    let framewright::BuildError::Content(diagnostics) = error else {
+        panic!("a content error was expected")
+    };
+    assert!(
+        diagnostics.iter().any(|d| d.code == "E0041"),
+        "{diagnostics:?}"
+    );
+    // The two items swapped: their rows change places, as in a build.
+    let (head, items) = original.split_once("items:\n").unwrap();
+    let (items, tail) = items.split_once("---\n").unwrap();
+    let (first, second) = items.split_at(items.find("  - id: ID.AM-02").unwrap());
+    let swapped = format!("{head}items:\n{second}{first}---\n{tail}");
+    save_and_rebuild(&mut site, root, file, &swapped).unwrap();
+    site.refresh_exports();
+    assert_live_site_equals_build(root, &shared, "the items swapped");
 }
