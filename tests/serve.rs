@@ -1109,29 +1109,31 @@ proptest::proptest! {
                 changes.extend(sources.apply(edit));
             }
             let changes = site.relevant_changes(changes);
-            if changes.is_empty() {
-                continue;
-            }
             let before = live_files(&shared);
-            let rebuilt = site.rebuild(&changes);
+            // A save that serve finds irrelevant leaves it showing what it showed.
+            if !changes.is_empty() {
+                last_error = match site.rebuild(&changes) {
+                    Ok(_) => None,
+                    Err(BuildError::Content(reported)) => Some(error_codes(&reported).join(" ")),
+                    Err(err) => return Err(proptest::test_runner::TestCaseError::fail(format!("save {step}: {err:?}"))),
+                };
+            }
             // What the server does once the project is idle (exports, print edition).
             site.refresh_exports();
             let live = live_files(&shared);
-            match (fresh_site(root), rebuilt) {
-                (Ok(fresh), Ok(_)) => {
+            match (fresh_site(root), &last_error) {
+                (Ok(fresh), None) => {
                     let differ = differences(&live, &fresh);
                     prop_assert!(differ.is_empty(), "after save {} {:?}:\n{}", step, save, differ.join("\n"));
-                    last_error = None;
                 }
-                (Err(BuildError::Content(expected)), Err(BuildError::Content(reported))) => {
-                    prop_assert_eq!(error_codes(&reported), error_codes(&expected), "save {} {:?}", step, save);
+                (Err(BuildError::Content(expected)), Some(reported)) => {
+                    prop_assert_eq!(reported, &error_codes(&expected).join(" "), "save {} {:?}", step, save);
                     prop_assert!(live == before, "save {}: a failed save changed the served site", step);
-                    last_error = Some(error_codes(&expected).join(" "));
                 }
-                (fresh, rebuilt) => prop_assert!(
+                (fresh, reported) => prop_assert!(
                     false,
-                    "save {} {:?}: from scratch {:?}, through serve {:?}",
-                    step, save, fresh.map(|_| ()), rebuilt.map(|_| ())
+                    "save {} {:?}: from scratch {:?}, serve's error {:?}",
+                    step, save, fresh.map(|_| ()), reported
                 ),
             }
         }
@@ -1181,4 +1183,36 @@ fn items_given_one_id_or_swapped_in_one_save_are_served_as_build_sees_them() {
     save_and_rebuild(&mut site, root, file, &swapped).unwrap();
     site.refresh_exports();
     assert_live_site_equals_build(root, &shared, "the items swapped");
+}
+
+#[test]
+fn deleting_a_broken_new_file_clears_its_error() {
+    use framewright::serve::{LiveSite, Shared};
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    let project = project_copy("basic");
+    let root = project.path();
+    let shared = Arc::new(Shared::default());
+    let mut site = LiveSite::new(root, shared.clone());
+    site.full_rebuild().unwrap();
+    let folder = "content/identify/spare";
+    let file = "content/identify/spare/_index.md";
+    std::fs::create_dir(root.join(folder)).unwrap();
+    // A new file whose id is taken: the save fails.
+    let taken = "---\nid: ID.AM\ntitle: Spare\n---\n";
+    assert!(save_and_rebuild(&mut site, root, file, taken).is_err());
+    // The folder is deleted: the watcher names the folder and the file, both gone.
+    std::fs::remove_dir_all(root.join(folder)).unwrap();
+    for deleted in [folder, file] {
+        let changes = site.relevant_changes(BTreeSet::from([PathBuf::from(deleted)]));
+        assert!(
+            !changes.is_empty(),
+            "{deleted}: a path the failed save read matters"
+        );
+    }
+    let changes = site.relevant_changes(BTreeSet::from([PathBuf::from(folder)]));
+    site.rebuild(&changes).unwrap();
+    assert_live_site_equals_build(root, &shared, "the broken folder deleted");
 }

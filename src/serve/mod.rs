@@ -178,8 +178,9 @@ impl LiveSite {
         result
     }
 
-    /// The changes that can matter: paths that exist now, or that the last build read
-    /// (a deleted page). An editor's vanished temporary files are dropped.
+    /// The changes that can matter: paths that exist now, that the last build read (a
+    /// deleted page), or that a failed rebuild read (a broken new file, deleted). An
+    /// editor's vanished temporary files are dropped.
     pub fn relevant_changes(&self, changes: BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
         let Some(built) = &self.built else {
             return changes;
@@ -189,7 +190,8 @@ impl LiveSite {
         changes
             .into_iter()
             .filter(|path| {
-                if self.root.join(path).exists() {
+                let read_by_failed = self.unpublished.iter().any(|p| p.starts_with(path));
+                if self.root.join(path).exists() || read_by_failed {
                     return true;
                 }
                 let display = load::display_path(path);
