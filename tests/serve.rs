@@ -277,6 +277,27 @@ fn files_made_after_the_reload_are_announced_when_current() {
             "{path} is stale"
         );
     }
+    // A page says which refresh it was served after, so that one it missed before it
+    // listened is found in the next stream's hello.
+    let (_, print) = get(server.port, "/print/");
+    assert!(print.contains("data-refreshed=\"1\""), "the first refresh");
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /__framewright/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    let mut hello = String::new();
+    let mut reader = BufReader::new(stream);
+    while !hello.contains("data: ") {
+        hello.clear();
+        reader.read_line(&mut hello).unwrap();
+    }
+    assert!(hello.contains("\"refreshed\":1"), "{hello}");
+    assert!(hello.contains("print/index.html"), "{hello}");
 }
 
 #[test]

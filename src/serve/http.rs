@@ -167,9 +167,14 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Adds the live-reload script to an HTML page (preview only).
-fn inject_script(html: &[u8]) -> Vec<u8> {
-    let tag = format!("<script src=\"{PREFIX}livereload.js\"></script>");
+/// Adds the live-reload script to an HTML page (preview only), with the rebuild and the
+/// refresh the page was served after, so that one that happens before the page listens
+/// for events is not missed.
+fn inject_script(html: &[u8], served: &Status) -> Vec<u8> {
+    let tag = format!(
+        "<script src=\"{PREFIX}livereload.js\" data-generation=\"{}\" data-refreshed=\"{}\"></script>",
+        served.generation, served.refreshed
+    );
     let at = memchr::memmem::rfind(html, b"</body>").unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + tag.len());
     out.extend_from_slice(&html[..at]);
@@ -191,6 +196,8 @@ pub fn handle(request: Request, shared: &Shared) {
         Ok(path) => path,
         Err(PathError::Refused) => return request.respond(400, &[], b"bad request"),
     };
+    // Read before the files: a page is then never newer than the state it says it shows.
+    let served = shared.snapshot();
     let files = match shared.files.read() {
         Ok(files) => files,
         Err(_) => return,
@@ -202,7 +209,7 @@ pub fn handle(request: Request, shared: &Shared) {
     };
     if let Some(bytes) = files.get(&lookup).cloned() {
         drop(files);
-        return send_file(request, &lookup, &bytes, 200);
+        return send_file(request, &lookup, &bytes, 200, &served);
     }
     if files.contains_key(&format!("{path}/index.html")) {
         drop(files);
@@ -219,16 +226,16 @@ pub fn handle(request: Request, shared: &Shared) {
     let not_found = files.get("404.html").cloned();
     drop(files);
     match not_found {
-        Some(bytes) => send_file(request, "404.html", &bytes, 404),
+        Some(bytes) => send_file(request, "404.html", &bytes, 404, &served),
         None => request.respond(404, &[], b"not found"),
     }
 }
 
-fn send_file(request: Request, path: &str, bytes: &[u8], status: u16) {
+fn send_file(request: Request, path: &str, bytes: &[u8], status: u16, served: &Status) {
     let kind = content_type(path);
     let headers = [("Content-Type", kind), ("Cache-Control", "no-store")];
     if kind.starts_with("text/html") {
-        request.respond(status, &headers, &inject_script(bytes));
+        request.respond(status, &headers, &inject_script(bytes, served));
     } else {
         request.respond(status, &headers, bytes);
     }
@@ -268,7 +275,12 @@ fn stream_events(request: Request, shared: &Shared) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
                 Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n";
     let mut seen = shared.snapshot();
-    let hello = serde_json::json!({"generation": seen.generation, "error": seen.error});
+    let hello = serde_json::json!({
+        "generation": seen.generation,
+        "error": seen.error,
+        "refreshed": seen.refreshed,
+        "paths": seen.refreshed_paths,
+    });
     if write_event(&mut writer, head, "hello", &hello.to_string()).is_err() {
         return;
     }
@@ -295,6 +307,7 @@ fn stream_events(request: Request, shared: &Shared) {
         } else if status.generation == seen.generation {
             let data = serde_json::json!({
                 "generation": status.generation,
+                "refreshed": status.refreshed,
                 "paths": status.refreshed_paths,
             });
             write_event(&mut writer, "", "refresh", &data.to_string())
@@ -368,10 +381,15 @@ mod tests {
 
     #[test]
     fn script_goes_before_the_end_of_body() {
-        let page = inject_script(b"<html><body><p>x</p></body></html>");
+        let served = Status {
+            generation: 3,
+            refreshed: 2,
+            ..Status::default()
+        };
+        let page = inject_script(b"<html><body><p>x</p></body></html>", &served);
         let text = String::from_utf8(page).unwrap();
-        assert!(
-            text.ends_with("<script src=\"/__framewright/livereload.js\"></script></body></html>")
-        );
+        assert!(text.ends_with(
+            "<script src=\"/__framewright/livereload.js\" data-generation=\"3\" data-refreshed=\"2\"></script></body></html>"
+        ));
     }
 }
