@@ -1085,6 +1085,17 @@ fn fresh_site(
     Ok(live_files(&shared))
 }
 
+/// The files that serve makes when the project is idle, after the reload event.
+const MADE_WHEN_IDLE: [&str; 7] = [
+    "framework.json",
+    "framework.csv",
+    "oscal/catalog.json",
+    "crosswalk/mappings.csv",
+    "oscal/mapping-collection.json",
+    "search-index.js",
+    "print/index.html",
+];
+
 /// The codes of the errors among `diagnostics`.
 fn error_codes(diagnostics: &[framewright::diagnostics::Diagnostic]) -> Vec<&str> {
     let codes: std::collections::BTreeSet<&str> = diagnostics
@@ -1139,13 +1150,21 @@ proptest::proptest! {
                     Err(err) => return Err(proptest::test_runner::TestCaseError::fail(format!("save {step}: {err:?}"))),
                 };
             }
-            // What the server does once the project is idle (exports, print edition).
-            site.refresh_exports();
+            // At the reload event every page is current but those made when idle.
+            let at_reload = live_files(&shared);
+            // What the server does once the project is idle, before its `refresh` event.
+            let refreshed = site.refresh_exports();
             let live = live_files(&shared);
             match (fresh_site(root), &last_error) {
                 (Ok(fresh), None) => {
                     let differ = differences(&live, &fresh);
                     prop_assert!(differ.is_empty(), "after save {} {:?}:\n{}", step, save, differ.join("\n"));
+                    let mut stale = differences(&at_reload, &fresh);
+                    stale.retain(|d| !MADE_WHEN_IDLE.iter().any(|p| d.starts_with(&format!("{p}: "))));
+                    prop_assert!(stale.is_empty(), "at the reload after save {} {:?}:\n{}", step, save, stale.join("\n"));
+                    for path in &refreshed {
+                        prop_assert!(MADE_WHEN_IDLE.contains(&path.as_str()), "{} refreshed", path);
+                    }
                 }
                 (Err(BuildError::Content(expected)), Some(reported)) => {
                     prop_assert_eq!(reported, &error_codes(&expected).join(" "), "save {} {:?}", step, save);
