@@ -301,6 +301,32 @@ fn files_made_after_the_reload_are_announced_when_current() {
 }
 
 #[test]
+fn the_page_of_a_document_no_longer_cited_is_not_found() {
+    let project = project_copy("basic");
+    let server = start(project.path());
+    let mut events = Events::open(server.port);
+    let item = project
+        .path()
+        .join("content/identify/risk-assessment/ID.RA-01.md");
+    let original = std::fs::read_to_string(&item).unwrap();
+    let cited = original.replace(
+        "  - \"ISO/IEC 27001:2013, 6.1.3, 8.3,9.3\"\n",
+        "  - \"ISO/IEC 27001:2013, 6.1.3, 8.3,9.3\"\n  - \"ISO 28000:2022, 4.1\"\n",
+    );
+    assert_ne!(cited, original);
+    std::fs::write(&item, &cited).unwrap();
+    assert_eq!(events.next_rebuild().0, "reload");
+    assert_eq!(get(server.port, "/references/iso-28000/").0, 200);
+    let (_, sitemap) = get(server.port, "/sitemap.xml");
+    assert!(sitemap.contains("/references/iso-28000/"), "{sitemap}");
+    std::fs::write(&item, &original).unwrap();
+    assert_eq!(events.next_rebuild().0, "reload");
+    assert_eq!(get(server.port, "/references/iso-28000/").0, 404);
+    let (_, sitemap) = get(server.port, "/sitemap.xml");
+    assert!(!sitemap.contains("/references/iso-28000/"), "{sitemap}");
+}
+
+#[test]
 fn structural_changes_rebuild_everything() {
     let project = project_copy("basic");
     let server = start(project.path());
