@@ -99,6 +99,17 @@ impl Events {
         events
     }
 
+    /// The next event that ends a rebuild (`reload` or `error-report`): the `refresh`
+    /// events of files made when the project is idle come whenever it is.
+    fn next_rebuild(&mut self) -> (String, String) {
+        loop {
+            let event = self.next();
+            if event.0 != "refresh" {
+                return event;
+            }
+        }
+    }
+
     /// The next event's name and data (keep-alive comments are skipped, for 30 s at most).
     fn next(&mut self) -> (String, String) {
         let (mut name, mut data) = (String::new(), String::new());
@@ -202,7 +213,7 @@ fn edits_rebuild_reload_and_show_errors_until_fixed() {
         ),
     )
     .unwrap();
-    assert_eq!(events.next().0, "reload");
+    assert_eq!(events.next_rebuild().0, "reload");
     let (_, body) = get(server.port, "/identify/asset-management/");
     assert!(
         body.contains("Every crane controller is listed."),
@@ -214,7 +225,7 @@ fn edits_rebuild_reload_and_show_errors_until_fixed() {
         original.replace("related: [PR.DS-01]", "related: [PR.DS-99]"),
     )
     .unwrap();
-    let (name, data) = events.next();
+    let (name, data) = events.next_rebuild();
     assert_eq!(name, "error-report");
     assert!(
         data.contains("content/identify/asset-management.md:20:15"),
@@ -230,11 +241,85 @@ fn edits_rebuild_reload_and_show_errors_until_fixed() {
     assert!(body.contains("Every crane controller is listed."));
 
     std::fs::write(&page, &original).unwrap();
-    assert_eq!(events.next().0, "reload");
+    assert_eq!(events.next_rebuild().0, "reload");
     let (_, status) = get(server.port, "/__framewright/status");
     assert!(status.contains("\"error\":null"), "{status}");
     let (_, body) = get(server.port, "/identify/asset-management/");
     assert!(body.contains("Devices are inventoried."));
+}
+
+#[test]
+fn files_made_after_the_reload_are_announced_when_current() {
+    let project = project_copy("basic");
+    let server = start(project.path());
+    let mut events = Events::open(server.port);
+    let page = project.path().join("content/identify/asset-management.md");
+    let original = std::fs::read_to_string(&page).unwrap();
+    let edited = original.replace(
+        "Devices are inventoried.",
+        "Every crane controller is listed.",
+    );
+    std::fs::write(&page, edited).unwrap();
+    assert_eq!(events.next_rebuild().0, "reload");
+    // The exports, the search index and the print edition are made once the project is
+    // idle; a second event names them when they are.
+    let (name, data) = events.next();
+    assert_eq!(name, "refresh", "{data}");
+    for path in ["framework.json", "search-index.js", "print/index.html"] {
+        assert!(
+            data.contains(&format!("\"{path}\"")),
+            "{path} not in {data}"
+        );
+        let (status, body) = get(server.port, &format!("/{path}"));
+        assert_eq!(status, 200);
+        assert!(
+            body.contains("Every crane controller is listed."),
+            "{path} is stale"
+        );
+    }
+    // A page says which refresh it was served after, so that one it missed before it
+    // listened is found in the next stream's hello.
+    let (_, print) = get(server.port, "/print/");
+    assert!(print.contains("data-refreshed=\"1\""), "the first refresh");
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /__framewright/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    let mut hello = String::new();
+    let mut reader = BufReader::new(stream);
+    while !hello.contains("data: ") {
+        hello.clear();
+        reader.read_line(&mut hello).unwrap();
+    }
+    assert!(hello.contains("\"refreshed\":1"), "{hello}");
+    assert!(hello.contains("print/index.html"), "{hello}");
+}
+
+#[test]
+fn the_page_of_a_document_no_longer_cited_is_not_found() {
+    let project = project_copy("basic");
+    let server = start(project.path());
+    let mut events = Events::open(server.port);
+    let item = project
+        .path()
+        .join("content/identify/risk-assessment/ID.RA-01.md");
+    let original = std::fs::read_to_string(&item).unwrap();
+    let cited = original.replace(
+        "  - \"ISO/IEC 27001:2013, 6.1.3, 8.3,9.3\"\n",
+        "  - \"ISO/IEC 27001:2013, 6.1.3, 8.3,9.3\"\n  - \"ISO 28000:2022, 4.1\"\n",
+    );
+    assert_ne!(cited, original);
+    std::fs::write(&item, &cited).unwrap();
+    assert_eq!(events.next_rebuild().0, "reload");
+    assert_eq!(get(server.port, "/references/iso-28000/").0, 200);
+    std::fs::write(&item, &original).unwrap();
+    assert_eq!(events.next_rebuild().0, "reload");
+    assert_eq!(get(server.port, "/references/iso-28000/").0, 404);
 }
 
 #[test]
@@ -248,7 +333,7 @@ fn structural_changes_rebuild_everything() {
         "---\nid: DE.CM\ntitle: Continuous monitoring\nitems:\n  - id: DE.CM-01\n    description: Networks are watched.\n---\nWatching.\n",
     )
     .unwrap();
-    assert_eq!(events.next().0, "reload");
+    assert_eq!(events.next_rebuild().0, "reload");
     let (status, body) = get(server.port, "/detect/monitoring/");
     assert_eq!(status, 200);
     assert!(body.contains("id=\"DE.CM-01\""));
@@ -454,7 +539,13 @@ fn after_a_sequence_of_edits_every_served_file_equals_what_build_writes() {
             "{step}"
         );
         // What the server does once the project is idle (exports, print edition).
-        site.refresh_exports();
+        let refreshed = site.refresh_exports();
+        if !report.full {
+            assert!(
+                refreshed.contains(&"framework.json".to_string()),
+                "{step}: {refreshed:?}"
+            );
+        }
         assert_live_site_equals_build(root, &shared, step);
     }
 }
@@ -482,6 +573,708 @@ fn a_mapped_item_edited_through_serve_equals_what_build_writes() {
     assert!(!report.full, "a description edit takes the reload path");
     site.refresh_exports();
     assert_live_site_equals_build(root, &shared, "a mapped item's description changed");
+}
+
+/// Writes `text` to `file` (relative to the project) and rebuilds the live site as the
+/// watcher would after that save.
+fn save_and_rebuild(
+    site: &mut framewright::serve::LiveSite,
+    root: &std::path::Path,
+    file: &str,
+    text: &str,
+) -> Result<framewright::serve::RebuildReport, framewright::BuildError> {
+    std::fs::write(root.join(file), text).unwrap();
+    let changes = std::collections::BTreeSet::from([std::path::PathBuf::from(file)]);
+    let changes = site.relevant_changes(changes);
+    site.rebuild(&changes)
+}
+
+#[test]
+fn a_save_that_fixes_the_one_error_of_a_failed_save_publishes_the_rest_of_it() {
+    use framewright::serve::{LiveSite, Shared};
+    use std::sync::Arc;
+
+    let project = project_copy("basic");
+    let root = project.path();
+    let shared = Arc::new(Shared::default());
+    let mut site = LiveSite::new(root, shared.clone());
+    site.full_rebuild().unwrap();
+    let item = "content/identify/risk-assessment/ID.RA-01.md";
+    let original = std::fs::read_to_string(root.join(item)).unwrap();
+    let cited = original.replace(
+        "  - \"ISO/IEC 27001:2013, 6.1.3, 8.3,9.3\"\n",
+        "  - \"ISO/IEC 27001:2013, 6.1.3, 8.3,9.3\"\n  - \"ISO 28000:2022, 4.1\"\n",
+    );
+    assert_ne!(cited, original);
+    // One save: a citation of a new document, and a related id that does not exist.
+    let broken = cited.replace("related: [DE.AE-01]", "related: [DE.AE-77]");
+    assert_ne!(broken, cited);
+    let error = save_and_rebuild(&mut site, root, item, &broken).unwrap_err();
+    let framewright::BuildError::Content(diagnostics) = error else {
+        panic!("a content error was expected")
+    };
+    assert!(
+        diagnostics.iter().any(|d| d.message.contains("DE.AE-77")),
+        "{diagnostics:?}"
+    );
+    assert!(
+        !live_files(&shared).contains_key("references/iso-28000/index.html"),
+        "nothing of the failed save is published"
+    );
+    // The next save fixes only the related id: the citation is published with it.
+    save_and_rebuild(&mut site, root, item, &cited)
+        .unwrap_or_else(|e| panic!("the fixed save still fails: {e:?}"));
+    assert!(framewright::check(root)
+        .unwrap()
+        .iter()
+        .all(|d| !d.is_error()));
+    let live = live_files(&shared);
+    assert!(live.contains_key("references/iso-28000/index.html"));
+    site.refresh_exports();
+    assert_live_site_equals_build(root, &shared, "the related id fixed");
+    // Later edits of that file are published too.
+    let reworded = cited.replace(
+        "Vulnerabilities of assets are recorded.",
+        "Asset weaknesses are written down.",
+    );
+    save_and_rebuild(&mut site, root, item, &reworded).unwrap();
+    site.refresh_exports();
+    assert_live_site_equals_build(root, &shared, "a later description edit");
+    // The citation removed again: the document's page is gone (404), as in a build.
+    save_and_rebuild(&mut site, root, item, &original).unwrap();
+    let live = live_files(&shared);
+    assert!(!live.contains_key("references/iso-28000/index.html"));
+    // The preview serves at "/", which is no public address: no sitemap, as in a build.
+    assert!(!live.contains_key("sitemap.xml"));
+    site.refresh_exports();
+    assert_live_site_equals_build(root, &shared, "the citation removed");
+}
+
+/// The random edit sequences of the serve ≡ build property: what an author does to the
+/// `basic` fixture between saves. Numbers pick among what exists when the edit is made
+/// (modulo the count), so that every sequence is meaningful however it shrinks.
+mod edits {
+    use proptest::prelude::*;
+    use serde_yaml::{Mapping, Value};
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::{Path, PathBuf};
+
+    /// Citations an edit may add: known documents and one the bibliography lacks.
+    const CITATIONS: [&str; 5] = [
+        "ISO 28000:2022, 4.1",
+        "NIST SP 800-30 Rev. 1, 3.2",
+        "ISO/IEC 27002:2013, 8.1.1",
+        "ISO/IEC 27001:2013, 6.1.3",
+        "ISO/IEC 27035-1:2016, 5.2",
+    ];
+    /// Ids an edit may give a node (one of them already taken in the fixture).
+    const IDS: [&str; 4] = ["ID.RA-05", "PR.AC-09", "DE.AE-07", "ID.AM-01"];
+    const TITLES: [&str; 3] = ["Threat intelligence", "Weak points: a list", "Zones"];
+    const DESCRIPTIONS: [&str; 3] = [
+        "Owners are named.",
+        "Each *risk* has a **treatment**.",
+        "Logs are kept: 90 days.",
+    ];
+    /// Text fields an edit may set: the description and columns of the fixture's tables.
+    const FIELDS: [&str; 3] = ["description", "activities", "outputs"];
+    /// Where a new file may go: a folder of item files, and a concept's folder.
+    const FOLDERS: [&str; 2] = ["content/identify/risk-assessment", "content/detect"];
+
+    /// One change to the sources.
+    #[derive(Debug, Clone)]
+    pub enum Edit {
+        AddCitation {
+            file: usize,
+            node: usize,
+            citation: usize,
+        },
+        RemoveCitation {
+            file: usize,
+            node: usize,
+        },
+        /// Renames an id and every `related` entry and `[[id]]` link that names it.
+        RenameId {
+            file: usize,
+            node: usize,
+            id: usize,
+        },
+        /// A related entry to an existing id, or (`to` past the ids) to an unknown one.
+        Relate {
+            file: usize,
+            node: usize,
+            to: usize,
+        },
+        /// A text field (the description, or a column such as `activities`) set.
+        Describe {
+            file: usize,
+            node: usize,
+            field: usize,
+            text: usize,
+        },
+        Retitle {
+            file: usize,
+            node: usize,
+            title: usize,
+        },
+        Reorder {
+            file: usize,
+            order: u8,
+        },
+        AddFile {
+            folder: usize,
+            id: usize,
+        },
+        DeleteFile {
+            file: usize,
+        },
+        /// New prose, linking to an existing id (or, past the ids, to an unknown one).
+        Prose {
+            file: usize,
+            to: usize,
+        },
+        /// A title for a document of the bibliography (`references.yaml`), or the file put
+        /// back as it was.
+        Bibliography {
+            title: usize,
+        },
+        BreakYaml {
+            file: usize,
+        },
+        FixYaml,
+        /// Puts a fixture file back as it was (or back where it was deleted).
+        Restore {
+            file: usize,
+        },
+    }
+
+    pub fn edit() -> impl Strategy<Value = Edit> {
+        let n = || 0..64usize;
+        prop_oneof![
+            3 => (n(), n(), n()).prop_map(|(file, node, citation)| Edit::AddCitation { file, node, citation }),
+            2 => (n(), n()).prop_map(|(file, node)| Edit::RemoveCitation { file, node }),
+            1 => (n(), n(), n()).prop_map(|(file, node, id)| Edit::RenameId { file, node, id }),
+            2 => (n(), n(), n()).prop_map(|(file, node, to)| Edit::Relate { file, node, to }),
+            2 => (n(), n(), n(), n()).prop_map(|(file, node, field, text)| Edit::Describe { file, node, field, text }),
+            1 => (n(), n(), n()).prop_map(|(file, node, title)| Edit::Retitle { file, node, title }),
+            1 => (n(), 1..6u8).prop_map(|(file, order)| Edit::Reorder { file, order }),
+            1 => (n(), n()).prop_map(|(folder, id)| Edit::AddFile { folder, id }),
+            1 => n().prop_map(|file| Edit::DeleteFile { file }),
+            2 => (n(), n()).prop_map(|(file, to)| Edit::Prose { file, to }),
+            1 => n().prop_map(|title| Edit::Bibliography { title }),
+            1 => n().prop_map(|file| Edit::BreakYaml { file }),
+            2 => Just(Edit::FixYaml),
+            1 => n().prop_map(|file| Edit::Restore { file }),
+        ]
+    }
+
+    /// One content file as front matter and body, and whether its YAML is broken now.
+    #[derive(Clone)]
+    struct Source {
+        front: Mapping,
+        body: String,
+        broken: bool,
+    }
+
+    /// The content files of a project, kept as data and written out after each edit.
+    pub struct Sources {
+        root: PathBuf,
+        fixture: BTreeMap<String, String>,
+        bibliography: String,
+        files: BTreeMap<String, Source>,
+    }
+
+    fn parse(text: &str) -> Source {
+        let rest = text.strip_prefix("---\n").expect("front matter");
+        let (yaml, body) = rest.split_once("\n---\n").expect("end of front matter");
+        Source {
+            front: serde_yaml::from_str(yaml).expect("fixture YAML"),
+            body: body.to_string(),
+            broken: false,
+        }
+    }
+
+    fn text(source: &Source) -> String {
+        let yaml = serde_yaml::to_string(&source.front).unwrap();
+        let broken = if source.broken {
+            "title: [unclosed\n"
+        } else {
+            ""
+        };
+        format!("---\n{yaml}{broken}---\n{}", source.body)
+    }
+
+    fn key(name: &str) -> Value {
+        Value::String(name.to_string())
+    }
+
+    /// The mapping of node `node` of a file: the file's own (0) or one of its items.
+    fn node(front: &mut Mapping, node: usize) -> &mut Mapping {
+        let items = front
+            .get(key("items"))
+            .and_then(Value::as_sequence)
+            .map_or(0, Vec::len);
+        match node % (items + 1) {
+            0 => front,
+            i => front
+                .get_mut(key("items"))
+                .and_then(Value::as_sequence_mut)
+                .and_then(|items| items[i - 1].as_mapping_mut())
+                .expect("an item is a mapping"),
+        }
+    }
+
+    fn list<'a>(mapping: &'a mut Mapping, name: &str) -> &'a mut Vec<Value> {
+        let entry = mapping
+            .entry(key(name))
+            .or_insert_with(|| Value::Sequence(Vec::new()));
+        if !entry.is_sequence() {
+            *entry = Value::Sequence(Vec::new());
+        }
+        entry.as_sequence_mut().unwrap()
+    }
+
+    /// Every id of every file, in file order.
+    fn ids(files: &BTreeMap<String, Source>) -> Vec<String> {
+        fn collect(mapping: &Mapping, out: &mut Vec<String>) {
+            if let Some(id) = mapping.get(key("id")).and_then(Value::as_str) {
+                out.push(id.to_string());
+            }
+            let items = mapping.get(key("items")).and_then(Value::as_sequence);
+            for item in items.into_iter().flatten().filter_map(Value::as_mapping) {
+                collect(item, out);
+            }
+        }
+        let mut out = Vec::new();
+        for source in files.values() {
+            collect(&source.front, &mut out);
+        }
+        out
+    }
+
+    /// Replaces `from` by `to` in every `related` list of a mapping and its items.
+    fn rename_related(mapping: &mut Mapping, from: &str, to: &str) {
+        if let Some(related) = mapping
+            .get_mut(key("related"))
+            .and_then(Value::as_sequence_mut)
+        {
+            for entry in related.iter_mut().filter(|e| e.as_str() == Some(from)) {
+                *entry = key(to);
+            }
+        }
+        let items = mapping
+            .get_mut(key("items"))
+            .and_then(Value::as_sequence_mut);
+        for item in items
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_mapping_mut)
+        {
+            rename_related(item, from, to);
+        }
+    }
+
+    impl Sources {
+        /// The Markdown files of the project at `root`.
+        pub fn read(root: &Path) -> Sources {
+            let mut fixture = BTreeMap::new();
+            for path in super::files(&root.join("content")) {
+                if path.ends_with(".md") {
+                    let rel = format!("content/{path}");
+                    fixture.insert(
+                        rel.clone(),
+                        std::fs::read_to_string(root.join(&rel)).unwrap(),
+                    );
+                }
+            }
+            let files = fixture.iter().map(|(p, t)| (p.clone(), parse(t))).collect();
+            let bibliography =
+                std::fs::read_to_string(root.join("content/references.yaml")).unwrap();
+            Sources {
+                root: root.to_path_buf(),
+                fixture,
+                bibliography,
+                files,
+            }
+        }
+
+        fn pick(&self, file: usize) -> Option<String> {
+            let count = self.files.len();
+            (count > 0).then(|| self.files.keys().nth(file % count).unwrap().clone())
+        }
+
+        /// Makes `edit` on disk and returns the paths it changed.
+        pub fn apply(&mut self, edit: &Edit) -> BTreeSet<PathBuf> {
+            let mut changed: BTreeSet<String> = BTreeSet::new();
+            match *edit {
+                Edit::AddCitation {
+                    file,
+                    node: n,
+                    citation,
+                } => {
+                    let path = self.pick(file).unwrap();
+                    let front = &mut self.files.get_mut(&path).unwrap().front;
+                    let citation = CITATIONS[citation % CITATIONS.len()];
+                    list(node(front, n), "references").push(key(citation));
+                    changed.insert(path);
+                }
+                Edit::RemoveCitation { file, node: n } => {
+                    let path = self.pick(file).unwrap();
+                    let front = &mut self.files.get_mut(&path).unwrap().front;
+                    list(node(front, n), "references").pop();
+                    changed.insert(path);
+                }
+                Edit::RenameId { file, node: n, id } => {
+                    let path = self.pick(file).unwrap();
+                    let front = &mut self.files.get_mut(&path).unwrap().front;
+                    let mapping = node(front, n);
+                    let Some(old) = mapping.get(key("id")).and_then(Value::as_str) else {
+                        return BTreeSet::new();
+                    };
+                    let (old, new) = (old.to_string(), IDS[id % IDS.len()]);
+                    mapping.insert(key("id"), key(new));
+                    for (path, source) in &mut self.files {
+                        let link = format!("[[{old}]]");
+                        let before = (source.front.clone(), source.body.clone());
+                        rename_related(&mut source.front, &old, new);
+                        source.body = source.body.replace(&link, &format!("[[{new}]]"));
+                        if before != (source.front.clone(), source.body.clone()) {
+                            changed.insert(path.clone());
+                        }
+                    }
+                    changed.insert(path);
+                }
+                Edit::Relate { file, node: n, to } => {
+                    let ids = ids(&self.files);
+                    let target = ids.get(to % (ids.len() + 1)).map_or("ZZ.UNKNOWN-1", |s| s);
+                    let target = key(target);
+                    let path = self.pick(file).unwrap();
+                    let front = &mut self.files.get_mut(&path).unwrap().front;
+                    list(node(front, n), "related").push(target);
+                    changed.insert(path);
+                }
+                Edit::Describe {
+                    file,
+                    node: n,
+                    field,
+                    text,
+                } => {
+                    let path = self.pick(file).unwrap();
+                    let front = &mut self.files.get_mut(&path).unwrap().front;
+                    let text = DESCRIPTIONS[text % DESCRIPTIONS.len()];
+                    let field = FIELDS[field % FIELDS.len()];
+                    node(front, n).insert(key(field), key(text));
+                    changed.insert(path);
+                }
+                Edit::Retitle {
+                    file,
+                    node: n,
+                    title,
+                } => {
+                    let path = self.pick(file).unwrap();
+                    let front = &mut self.files.get_mut(&path).unwrap().front;
+                    let title = TITLES[title % TITLES.len()];
+                    node(front, n).insert(key("title"), key(title));
+                    changed.insert(path);
+                }
+                Edit::Reorder { file, order } => {
+                    let path = self.pick(file).unwrap();
+                    let front = &mut self.files.get_mut(&path).unwrap().front;
+                    front.insert(key("order"), Value::Number(order.into()));
+                    changed.insert(path);
+                }
+                Edit::AddFile { folder, id } => {
+                    let folder = FOLDERS[folder % FOLDERS.len()];
+                    let id = IDS[id % IDS.len()];
+                    let path = format!("{folder}/{id}.md");
+                    if self.files.contains_key(&path) {
+                        return BTreeSet::new();
+                    }
+                    let text = if folder.ends_with("detect") {
+                        format!("---\nid: {id}\ntitle: Added {id}\nitems:\n  - id: {id}.a\n    description: An added item.\n---\nAdded.\n")
+                    } else {
+                        format!(
+                            "---\nid: {id}\ntitle: Added {id}\ndescription: An added item.\n---\n"
+                        )
+                    };
+                    self.files.insert(path.clone(), parse(&text));
+                    changed.insert(path);
+                }
+                Edit::DeleteFile { file } => {
+                    // Not a folder's `_index.md`: the folder's other files would be orphans.
+                    let Some(path) = self.pick(file).filter(|p| !p.ends_with("_index.md")) else {
+                        return BTreeSet::new();
+                    };
+                    self.files.remove(&path);
+                    std::fs::remove_file(self.root.join(&path)).unwrap();
+                    return BTreeSet::from([PathBuf::from(path)]);
+                }
+                Edit::Prose { file, to } => {
+                    let ids = ids(&self.files);
+                    let target = ids.get(to % (ids.len() + 1)).map_or("ZZ.UNKNOWN-1", |s| s);
+                    let path = self.pick(file).unwrap();
+                    let source = self.files.get_mut(&path).unwrap();
+                    source.body = format!("\nNew prose, see [[{target}]].\n\n## A heading\n");
+                    changed.insert(path);
+                }
+                Edit::Bibliography { title } => {
+                    let path = "content/references.yaml";
+                    let original = std::fs::read_to_string(self.root.join(path)).unwrap();
+                    let text = match TITLES.get(title % (TITLES.len() + 1)) {
+                        Some(title) => {
+                            original.replace(
+                                "title: Information security risk management",
+                                &format!("title: {title:?}"),
+                            ) + "- document: ISO 28000\n  title: Supply chain security\n"
+                        }
+                        None => self.bibliography.clone(),
+                    };
+                    std::fs::write(self.root.join(path), text).unwrap();
+                    return BTreeSet::from([PathBuf::from(path)]);
+                }
+                Edit::BreakYaml { file } => {
+                    let path = self.pick(file).unwrap();
+                    self.files.get_mut(&path).unwrap().broken = true;
+                    changed.insert(path);
+                }
+                Edit::FixYaml => {
+                    for (path, source) in &mut self.files {
+                        if std::mem::take(&mut source.broken) {
+                            changed.insert(path.clone());
+                        }
+                    }
+                }
+                Edit::Restore { file } => {
+                    let path = self.fixture.keys().nth(file % self.fixture.len()).unwrap();
+                    self.files.insert(path.clone(), parse(&self.fixture[path]));
+                    changed.insert(path.clone());
+                }
+            }
+            for path in &changed {
+                std::fs::write(self.root.join(path), text(&self.files[path])).unwrap();
+            }
+            changed.into_iter().map(PathBuf::from).collect()
+        }
+    }
+}
+
+/// The site `build` writes for the project (served at the root, as serve does), or its
+/// errors.
+fn built_site(
+    project: &std::path::Path,
+) -> Result<std::collections::BTreeMap<String, Vec<u8>>, Vec<framewright::diagnostics::Diagnostic>>
+{
+    let out = tempfile::tempdir().unwrap();
+    let options = framewright::BuildOptions {
+        dest_dir: Some(out.path().join("site")),
+        base_url: Some("/".into()),
+    };
+    match framewright::build(project, &options) {
+        Ok(_) => {}
+        Err(framewright::BuildError::Content(diagnostics)) => return Err(diagnostics),
+        Err(err) => panic!("build failed: {err:?}"),
+    }
+    let mut site = snapshot(&out.path().join("site"));
+    site.remove(framewright::write::MANIFEST);
+    Ok(site)
+}
+
+/// The paths of `a` and `b` whose bytes differ or that only one has.
+fn differences(
+    a: &std::collections::BTreeMap<String, Vec<u8>>,
+    b: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> Vec<String> {
+    let paths: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    paths
+        .into_iter()
+        .filter(|p| a.get(*p) != b.get(*p))
+        .map(|p| match (a.contains_key(p), b.contains_key(p)) {
+            (true, false) => format!("{p}: served, not built"),
+            (false, true) => format!("{p}: built, not served"),
+            _ => format!("{p}: differs"),
+        })
+        .collect()
+}
+
+/// A site made from scratch in memory for the project as it is now, as serve's first build
+/// makes it: the reference that each save's incremental rebuild must equal.
+fn fresh_site(
+    project: &std::path::Path,
+) -> Result<std::collections::BTreeMap<String, Vec<u8>>, framewright::BuildError> {
+    let shared = std::sync::Arc::new(framewright::serve::Shared::default());
+    framewright::serve::LiveSite::new(project, shared.clone()).full_rebuild()?;
+    Ok(live_files(&shared))
+}
+
+/// The files that serve makes when the project is idle, after the reload event.
+const MADE_WHEN_IDLE: [&str; 7] = [
+    "framework.json",
+    "framework.csv",
+    "oscal/catalog.json",
+    "crosswalk/mappings.csv",
+    "oscal/mapping-collection.json",
+    "search-index.js",
+    "print/index.html",
+];
+
+/// The codes of the errors among `diagnostics`.
+fn error_codes(diagnostics: &[framewright::diagnostics::Diagnostic]) -> Vec<&str> {
+    let codes: std::collections::BTreeSet<&str> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code)
+        .collect();
+    codes.into_iter().collect()
+}
+
+proptest::proptest! {
+    // Few cases, for a quick `cargo test`; PROPTEST_CASES=500 searches longer.
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(16),
+        max_shrink_iters: 100,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// After every save of a random sequence the live site equals one made from scratch
+    /// for the same files, or, when that fails, the save is reported with the same errors
+    /// and the last good site stays served; at the end of the sequence the live site
+    /// equals what `build` writes (or both refuse the content).
+    #[test]
+    fn serve_equals_build_after_random_edit_sequences(
+        saves in proptest::collection::vec(proptest::collection::vec(edits::edit(), 1..3), 1..8)
+    ) {
+        use framewright::serve::{LiveSite, Shared};
+        use framewright::BuildError;
+        use proptest::{prop_assert, prop_assert_eq};
+        use std::sync::Arc;
+
+        let project = project_copy("basic");
+        let root = project.path();
+        let mut sources = edits::Sources::read(root);
+        let shared = Arc::new(Shared::default());
+        let mut site = LiveSite::new(root, shared.clone());
+        site.full_rebuild().unwrap();
+        let mut last_error = None;
+        for (step, save) in saves.iter().enumerate() {
+            let mut changes = std::collections::BTreeSet::new();
+            for edit in save {
+                changes.extend(sources.apply(edit));
+            }
+            let changes = site.relevant_changes(changes);
+            let before = live_files(&shared);
+            // A save that serve finds irrelevant leaves it showing what it showed.
+            if !changes.is_empty() {
+                last_error = match site.rebuild(&changes) {
+                    Ok(_) => None,
+                    Err(BuildError::Content(reported)) => Some(error_codes(&reported).join(" ")),
+                    Err(err) => return Err(proptest::test_runner::TestCaseError::fail(format!("save {step}: {err:?}"))),
+                };
+            }
+            // At the reload event every page is current but those made when idle.
+            let at_reload = live_files(&shared);
+            // What the server does once the project is idle, before its `refresh` event.
+            let refreshed = site.refresh_exports();
+            let live = live_files(&shared);
+            match (fresh_site(root), &last_error) {
+                (Ok(fresh), None) => {
+                    let differ = differences(&live, &fresh);
+                    prop_assert!(differ.is_empty(), "after save {} {:?}:\n{}", step, save, differ.join("\n"));
+                    let mut stale = differences(&at_reload, &fresh);
+                    stale.retain(|d| !MADE_WHEN_IDLE.iter().any(|p| d.starts_with(&format!("{p}: "))));
+                    prop_assert!(stale.is_empty(), "at the reload after save {} {:?}:\n{}", step, save, stale.join("\n"));
+                    for path in &refreshed {
+                        prop_assert!(MADE_WHEN_IDLE.contains(&path.as_str()), "{} refreshed", path);
+                    }
+                }
+                (Err(BuildError::Content(expected)), Some(reported)) => {
+                    prop_assert_eq!(reported, &error_codes(&expected).join(" "), "save {} {:?}", step, save);
+                    prop_assert!(live == before, "save {}: a failed save changed the served site", step);
+                }
+                (fresh, reported) => prop_assert!(
+                    false,
+                    "save {} {:?}: from scratch {:?}, serve's error {:?}",
+                    step, save, fresh.map(|_| ()), reported
+                ),
+            }
+        }
+        match (built_site(root), last_error) {
+            (Ok(built), None) => {
+                let differ = differences(&live_files(&shared), &built);
+                prop_assert!(differ.is_empty(), "after {:?}:\n{}", saves, differ.join("\n"));
+            }
+            (Err(errors), Some(reported)) => prop_assert_eq!(error_codes(&errors).join(" "), reported),
+            (built, reported) => prop_assert!(
+                false,
+                "after {:?}: build {:?}, serve's error {:?}",
+                saves, built.map(|_| ()), reported
+            ),
+        }
+    }
+}
+
+#[test]
+fn items_given_one_id_or_swapped_in_one_save_are_served_as_build_sees_them() {
+    use framewright::serve::{LiveSite, Shared};
+    use std::sync::Arc;
+
+    let project = project_copy("basic");
+    let root = project.path();
+    let shared = Arc::new(Shared::default());
+    let mut site = LiveSite::new(root, shared.clone());
+    site.full_rebuild().unwrap();
+    let file = "content/identify/asset-management.md";
+    let original = std::fs::read_to_string(root.join(file)).unwrap();
+    // The second item takes the first one's id: an error, as in a build.
+    let duplicate = original.replace("  - id: ID.AM-02\n", "  - id: ID.AM-01\n");
+    assert_ne!(duplicate, original);
+    let error = save_and_rebuild(&mut site, root, file, &duplicate).unwrap_err();
+    let framewright::BuildError::Content(diagnostics) = error else {
+        panic!("a content error was expected")
+    };
+    assert!(
+        diagnostics.iter().any(|d| d.code == "E0041"),
+        "{diagnostics:?}"
+    );
+    // The two items swapped: their rows change places, as in a build.
+    let (head, items) = original.split_once("items:\n").unwrap();
+    let (items, tail) = items.split_once("---\n").unwrap();
+    let (first, second) = items.split_at(items.find("  - id: ID.AM-02").unwrap());
+    let swapped = format!("{head}items:\n{second}{first}---\n{tail}");
+    save_and_rebuild(&mut site, root, file, &swapped).unwrap();
+    site.refresh_exports();
+    assert_live_site_equals_build(root, &shared, "the items swapped");
+}
+
+#[test]
+fn deleting_a_broken_new_file_clears_its_error() {
+    use framewright::serve::{LiveSite, Shared};
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    let project = project_copy("basic");
+    let root = project.path();
+    let shared = Arc::new(Shared::default());
+    let mut site = LiveSite::new(root, shared.clone());
+    site.full_rebuild().unwrap();
+    let folder = "content/identify/spare";
+    let file = "content/identify/spare/_index.md";
+    std::fs::create_dir(root.join(folder)).unwrap();
+    // A new file whose id is taken: the save fails.
+    let taken = "---\nid: ID.AM\ntitle: Spare\n---\n";
+    assert!(save_and_rebuild(&mut site, root, file, taken).is_err());
+    // The folder is deleted: the watcher names the folder and the file, both gone.
+    std::fs::remove_dir_all(root.join(folder)).unwrap();
+    for deleted in [folder, file] {
+        let changes = site.relevant_changes(BTreeSet::from([PathBuf::from(deleted)]));
+        assert!(
+            !changes.is_empty(),
+            "{deleted}: a path the failed save read matters"
+        );
+    }
+    let changes = site.relevant_changes(BTreeSet::from([PathBuf::from(folder)]));
+    site.rebuild(&changes).unwrap();
+    assert_live_site_equals_build(root, &shared, "the broken folder deleted");
 }
 
 /// `--open` without a working browser: the opener's noise is not shown, one note says

@@ -71,6 +71,11 @@ pub fn reload_file(framework: &mut Framework, project: &Path, file: &Path) -> Re
         }
         targets.push(index);
     }
+    // The same ids in the same places: not two items given one id, nor items swapped
+    // (the file's nodes are consecutive, in declaration order).
+    if targets != old {
+        return Reload::Structural;
+    }
     let known = super::known_documents(&framework.documents, &framework.config);
     for ((raw, _), &index) in fresh.into_iter().zip(&targets) {
         let node = &mut framework.nodes[index];

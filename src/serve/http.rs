@@ -33,6 +33,11 @@ pub struct Status {
     pub generation: u64,
     /// The error text of the last rebuild, when it failed.
     pub error: Option<String>,
+    /// Increases whenever files made after the reload (exports, search index, print
+    /// edition) have been brought up to date.
+    pub refreshed: u64,
+    /// The files that the last refresh changed.
+    pub refreshed_paths: Vec<String>,
     /// Set when the server is shutting down.
     pub stopping: bool,
 }
@@ -44,6 +49,16 @@ impl Shared {
         if let Ok(mut status) = self.status.lock() {
             status.generation += 1;
             status.error = error;
+        }
+        self.changed.notify_all();
+    }
+
+    /// Announces that `paths`, made after the last reload (see [`Shared::publish`]), are
+    /// now current, so that pages showing them load them again.
+    pub fn publish_refresh(&self, paths: Vec<String>) {
+        if let Ok(mut status) = self.status.lock() {
+            status.refreshed += 1;
+            status.refreshed_paths = paths;
         }
         self.changed.notify_all();
     }
@@ -154,9 +169,14 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Adds the live-reload script to an HTML page (preview only).
-fn inject_script(html: &[u8]) -> Vec<u8> {
-    let tag = format!("<script src=\"{PREFIX}livereload.js\"></script>");
+/// Adds the live-reload script to an HTML page (preview only), with the rebuild and the
+/// refresh the page was served after, so that one that happens before the page listens
+/// for events is not missed.
+fn inject_script(html: &[u8], served: &Status) -> Vec<u8> {
+    let tag = format!(
+        "<script src=\"{PREFIX}livereload.js\" data-generation=\"{}\" data-refreshed=\"{}\"></script>",
+        served.generation, served.refreshed
+    );
     let at = memchr::memmem::rfind(html, b"</body>").unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + tag.len());
     out.extend_from_slice(&html[..at]);
@@ -182,6 +202,8 @@ pub fn handle(request: Request, shared: &Shared) {
         Ok(path) => path,
         Err(PathError::Refused) => return request.respond(400, &[PLAIN_TEXT], b"bad request"),
     };
+    // Read before the files: a page is then never newer than the state it says it shows.
+    let served = shared.snapshot();
     let files = match shared.files.read() {
         Ok(files) => files,
         Err(_) => return,
@@ -193,7 +215,7 @@ pub fn handle(request: Request, shared: &Shared) {
     };
     if let Some(bytes) = files.get(&lookup).cloned() {
         drop(files);
-        return send_file(request, &lookup, &bytes, 200);
+        return send_file(request, &lookup, &bytes, 200, &served);
     }
     if files.contains_key(&format!("{path}/index.html")) {
         drop(files);
@@ -210,16 +232,16 @@ pub fn handle(request: Request, shared: &Shared) {
     let not_found = files.get("404.html").cloned();
     drop(files);
     match not_found {
-        Some(bytes) => send_file(request, "404.html", &bytes, 404),
+        Some(bytes) => send_file(request, "404.html", &bytes, 404, &served),
         None => request.respond(404, &[PLAIN_TEXT], b"not found"),
     }
 }
 
-fn send_file(request: Request, path: &str, bytes: &[u8], status: u16) {
+fn send_file(request: Request, path: &str, bytes: &[u8], status: u16, served: &Status) {
     let kind = content_type(path);
     let headers = [("Content-Type", kind), ("Cache-Control", "no-store")];
     if kind.starts_with("text/html") {
-        request.respond(status, &headers, &inject_script(bytes));
+        request.respond(status, &headers, &inject_script(bytes, served));
     } else {
         request.respond(status, &headers, bytes);
     }
@@ -249,8 +271,9 @@ fn handle_internal(request: Request, endpoint: &str, shared: &Shared) {
     }
 }
 
-/// Server-Sent Events: `hello` on connect, then `reload` after each good rebuild and
-/// `error-report` after each failed one, each written and flushed at once.
+/// Server-Sent Events: `hello` on connect, then `reload` after each good rebuild,
+/// `error-report` after each failed one, and `refresh` (with the paths) when the files
+/// made after a reload are current; each written and flushed at once.
 fn stream_events(request: Request, shared: &Shared) {
     let Some(mut writer) = request.into_event_stream() else {
         return;
@@ -258,7 +281,12 @@ fn stream_events(request: Request, shared: &Shared) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
                 Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n";
     let mut seen = shared.snapshot();
-    let hello = serde_json::json!({"generation": seen.generation, "error": seen.error});
+    let hello = serde_json::json!({
+        "generation": seen.generation,
+        "error": seen.error,
+        "refreshed": seen.refreshed,
+        "paths": seen.refreshed_paths,
+    });
     if write_event(&mut writer, head, "hello", &hello.to_string()).is_err() {
         return;
     }
@@ -269,7 +297,7 @@ fn stream_events(request: Request, shared: &Shared) {
         let wait = shared
             .changed
             .wait_timeout_while(guard, Duration::from_secs(15), |s| {
-                s.generation == seen.generation && !s.stopping
+                s.generation == seen.generation && s.refreshed == seen.refreshed && !s.stopping
             });
         let Ok((guard, timeout)) = wait else { return };
         let status = guard.clone();
@@ -282,6 +310,13 @@ fn stream_events(request: Request, shared: &Shared) {
             writer
                 .write_all(b": keep-alive\n\n")
                 .and_then(|_| writer.flush())
+        } else if status.generation == seen.generation {
+            let data = serde_json::json!({
+                "generation": status.generation,
+                "refreshed": status.refreshed,
+                "paths": status.refreshed_paths,
+            });
+            write_event(&mut writer, "", "refresh", &data.to_string())
         } else if let Some(error) = &status.error {
             let data = serde_json::json!({"generation": status.generation, "error": error});
             write_event(&mut writer, "", "error-report", &data.to_string())
@@ -352,10 +387,15 @@ mod tests {
 
     #[test]
     fn script_goes_before_the_end_of_body() {
-        let page = inject_script(b"<html><body><p>x</p></body></html>");
+        let served = Status {
+            generation: 3,
+            refreshed: 2,
+            ..Status::default()
+        };
+        let page = inject_script(b"<html><body><p>x</p></body></html>", &served);
         let text = String::from_utf8(page).unwrap();
-        assert!(
-            text.ends_with("<script src=\"/__framewright/livereload.js\"></script></body></html>")
-        );
+        assert!(text.ends_with(
+            "<script src=\"/__framewright/livereload.js\" data-generation=\"3\" data-refreshed=\"2\"></script></body></html>"
+        ));
     }
 }

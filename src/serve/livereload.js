@@ -38,17 +38,40 @@
     sessionStorage.setItem(KEY, String(window.scrollY || 0));
     location.reload();
   }
-  var generation = null;
+  // The rebuild and the refresh this page was served after (set by the server).
+  var me = document.currentScript;
+  var generation = me ? Number(me.getAttribute("data-generation")) : null;
+  var refreshed = me ? Number(me.getAttribute("data-refreshed")) : null;
+  // Reloads when the page is one of `paths`, or has loaded one of them (search index).
+  function reloadIfShown(paths) {
+    var used = [location.pathname];
+    var scripts = document.querySelectorAll("script[src]");
+    for (var i = 0; i < scripts.length; i++) { used.push(new URL(scripts[i].src, location.href).pathname); }
+    for (var j = 0; j < used.length; j++) {
+      var path = used[j].replace(/^\//, "").replace(/(^|\/)$/, "$1index.html");
+      if (paths.indexOf(path) !== -1) { reload(); return true; }
+    }
+    return false;
+  }
   function connect() {
     var source = new EventSource("/__framewright/events");
     source.addEventListener("hello", function (event) {
       var data = JSON.parse(event.data);
       // A different generation means a rebuild (or a server restart) happened while away.
       if (generation !== null && data.generation !== generation) { reload(); return; }
+      if (refreshed !== null && data.refreshed !== refreshed && reloadIfShown(data.paths || [])) { return; }
       generation = data.generation;
+      refreshed = data.refreshed;
       if (data.error) { showError(data.error); }
     });
     source.addEventListener("reload", function () { reload(); });
+    // Files made after the reload (print edition, search index, exports) are current:
+    // reload only a page that is one of them or has loaded one of them.
+    source.addEventListener("refresh", function (event) {
+      var data = JSON.parse(event.data);
+      refreshed = data.refreshed;
+      reloadIfShown(data.paths || []);
+    });
     source.addEventListener("error-report", function (event) {
       showError(JSON.parse(event.data).error);
     });

@@ -17,7 +17,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::index::references::ReferenceIndex;
 use crate::linkcheck;
 use crate::load::{self, Reload};
-use crate::model::{Kind, Reference};
+use crate::model::{Kind, Node, Reference};
 use crate::render::{PageKind, Renderer, Templates, Theme};
 use crate::{BuildError, Project, SiteSink};
 pub use http::{content_type, site_path, Shared, PREFIX};
@@ -58,6 +58,7 @@ struct Built {
 }
 
 /// What one rebuild did, for the terminal line.
+#[derive(Debug)]
 pub struct RebuildReport {
     /// Pages rendered.
     pub pages: usize,
@@ -72,8 +73,41 @@ pub struct LiveSite {
     root: PathBuf,
     shared: Arc<Shared>,
     built: Option<Built>,
+    /// Changes that the last good build does not have, because their rebuild failed: read
+    /// again with the next change, so that a save of another file cannot hide their error.
+    unpublished: BTreeSet<PathBuf>,
     /// True when an incremental rebuild changed content that the exports show.
     exports_stale: bool,
+}
+
+/// What an incremental rebuild changed in the last good build, to put back when it fails:
+/// the model and the index then stay those of the files being served.
+#[derive(Default)]
+struct Undo {
+    /// The changed files' nodes as they were.
+    nodes: Vec<(usize, Node)>,
+    /// The reference index as it was, when it was rebuilt.
+    references: Option<ReferenceIndex>,
+    /// Scanned links of pages as they were (None: the page was not there).
+    links: Vec<(String, Option<linkcheck::PageLinks>)>,
+}
+
+impl Undo {
+    fn apply(self, built: &mut Built) {
+        let nodes = &mut built.project.framework.nodes;
+        for (index, node) in self.nodes {
+            nodes[index] = node;
+        }
+        if let Some(references) = self.references {
+            built.project.index.references = references;
+        }
+        for (path, links) in self.links.into_iter().rev() {
+            match links {
+                Some(links) => built.links.insert(path, links),
+                None => built.links.remove(&path),
+            };
+        }
+    }
 }
 
 impl LiveSite {
@@ -83,6 +117,7 @@ impl LiveSite {
             root: root.to_path_buf(),
             shared,
             built: None,
+            unpublished: BTreeSet::new(),
             exports_stale: false,
         }
     }
@@ -120,20 +155,32 @@ impl LiveSite {
             templates,
             links,
         });
+        self.unpublished.clear();
+        self.exports_stale = false;
         Ok(report)
     }
 
     /// Rebuilds after `changes` (paths relative to the project): incrementally when only
-    /// Markdown content changed, in full otherwise.
+    /// Markdown content changed, in full otherwise. An incremental rebuild that fails is
+    /// retried in full before its error is reported: it patches the last good build, and
+    /// only the whole project, read afresh as `build` reads it, says whether the error is
+    /// real.
     pub fn rebuild(&mut self, changes: &BTreeSet<PathBuf>) -> Result<RebuildReport, BuildError> {
-        if let Some(result) = self.try_incremental(changes) {
-            return result;
+        let mut all = std::mem::take(&mut self.unpublished);
+        all.extend(changes.iter().cloned());
+        let result = match self.try_incremental(&all) {
+            Some(Ok(report)) => Ok(report),
+            Some(Err(_)) | None => self.full_rebuild(),
+        };
+        if result.is_err() {
+            self.unpublished = all;
         }
-        self.full_rebuild()
+        result
     }
 
-    /// The changes that can matter: paths that exist now, or that the last build read
-    /// (a deleted page). An editor's vanished temporary files are dropped.
+    /// The changes that can matter: paths that exist now, that the last build read (a
+    /// deleted page), or that a failed rebuild read (a broken new file, deleted). An
+    /// editor's vanished temporary files are dropped.
     pub fn relevant_changes(&self, changes: BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
         let Some(built) = &self.built else {
             return changes;
@@ -143,7 +190,8 @@ impl LiveSite {
         changes
             .into_iter()
             .filter(|path| {
-                if self.root.join(path).exists() {
+                let read_by_failed = self.unpublished.iter().any(|p| p.starts_with(path));
+                if self.root.join(path).exists() || read_by_failed {
                     return true;
                 }
                 let display = load::display_path(path);
@@ -161,10 +209,28 @@ impl LiveSite {
             .collect()
     }
 
-    /// None when the change needs a full rebuild.
+    /// None when the change needs a full rebuild. Whatever it returns but success, the
+    /// last good build is left as it was.
     fn try_incremental(
         &mut self,
         changes: &BTreeSet<PathBuf>,
+    ) -> Option<Result<RebuildReport, BuildError>> {
+        let mut undo = Undo::default();
+        let result = self.patch(changes, &mut undo);
+        if !matches!(result, Some(Ok(_))) {
+            if let Some(built) = self.built.as_mut() {
+                undo.apply(built);
+            }
+        }
+        result
+    }
+
+    /// Reads the changed files into the last good build and re-renders what they show,
+    /// noting in `undo` what it changed.
+    fn patch(
+        &mut self,
+        changes: &BTreeSet<PathBuf>,
+        undo: &mut Undo,
     ) -> Option<Result<RebuildReport, BuildError>> {
         let built = self.built.as_mut()?;
         let content_dir = built.project.framework.config.build.content_dir.clone();
@@ -182,13 +248,18 @@ impl LiveSite {
         let mut warnings = Vec::new();
         for path in changes {
             let display = load::display_path(path);
-            let before: HashMap<usize, Vec<Reference>> = (0..framework.nodes.len())
+            let before: Vec<(usize, Node)> = (0..framework.nodes.len())
                 .filter(|&i| framework.nodes[i].source == display)
-                .map(|i| (i, framework.nodes[i].references.clone()))
+                .map(|i| (i, framework.nodes[i].clone()))
                 .collect();
-            match load::reload_file(framework, &self.root, path) {
+            let result = load::reload_file(framework, &self.root, path);
+            match result {
                 Reload::Updated { nodes, diagnostics } => {
-                    old_references.extend(nodes.iter().filter_map(|n| before.get(n).cloned()));
+                    old_references.extend(nodes.iter().filter_map(|n| {
+                        let old = before.iter().find(|(i, _)| i == n)?;
+                        Some(old.1.references.clone())
+                    }));
+                    undo.nodes.extend(before);
                     changed_nodes.extend(nodes);
                     warnings.extend(diagnostics);
                 }
@@ -209,7 +280,11 @@ impl LiveSite {
             for citation in all.flatten().flat_map(|r| &r.citations) {
                 touched_series.extend(citation.series.clone());
             }
-            built.project.index.references = ReferenceIndex::build(framework);
+            let rebuilt = ReferenceIndex::build(framework);
+            undo.references = Some(std::mem::replace(
+                &mut built.project.index.references,
+                rebuilt,
+            ));
         }
         let mut diagnostics = crate::validate::validate(framework, &built.project.index);
         crate::validate::drop_declared_fields(&mut warnings, framework);
@@ -219,7 +294,7 @@ impl LiveSite {
             return Some(Err(BuildError::Content(diagnostics)));
         }
         Some(
-            self.render_incremental(&changed_nodes, citations_changed, &touched_series)
+            self.render_incremental(&changed_nodes, citations_changed, &touched_series, undo)
                 .map(|pages| RebuildReport {
                     pages,
                     full: false,
@@ -235,6 +310,7 @@ impl LiveSite {
         changed: &[usize],
         citations_changed: bool,
         touched_series: &HashSet<String>,
+        undo: &mut Undo,
     ) -> Result<usize, BuildError> {
         let Some(built) = self.built.as_mut() else {
             return Ok(0);
@@ -310,8 +386,13 @@ impl LiveSite {
                 rendered.push(result.map_err(|d| BuildError::Content(vec![d]))?);
             }
         }
+        // Pages that went away first, so that no re-rendered page may link to them.
+        for path in &gone {
+            undo.links.push((path.clone(), built.links.remove(path)));
+        }
         for (path, html) in &rendered {
-            built.links.insert(path.clone(), linkcheck::scan(html));
+            let before = built.links.insert(path.clone(), linkcheck::scan(html));
+            undo.links.push((path.clone(), before));
         }
         let files: linkcheck::Paths = crate::other_files(project, &built.theme)
             .into_iter()
@@ -327,47 +408,61 @@ impl LiveSite {
             .into_iter()
             .map(|(path, html)| (path, Arc::new(html.into_bytes())))
             .collect();
-        for path in &gone {
-            built.links.remove(path);
-        }
         self.shared.remove(&gone);
         self.shared.extend(files);
         self.exports_stale = true;
         Ok(count)
     }
 
-    /// Regenerates the export files and the print edition when content changed since they
-    /// were made. Called when the project is idle, so that it never delays a reload.
-    pub fn refresh_exports(&mut self) {
+    /// Regenerates the export files, the search index and the print edition when content
+    /// changed since they were made, and announces those that changed (a `refresh` event
+    /// after the `reload`). Called when the project is idle, so that it never delays a
+    /// reload. Returns the paths that changed.
+    pub fn refresh_exports(&mut self) -> Vec<String> {
         if !std::mem::take(&mut self.exports_stale) {
-            return;
+            return Vec::new();
         }
-        if let Some(built) = &self.built {
-            let sink = MemorySink::default();
-            if crate::write_exports(&built.project, &sink).is_err() {
-                return;
-            }
-            let mut files = sink.0.into_inner().unwrap_or_default();
-            let project = &built.project;
-            let (framework, index) = (&project.framework, &project.index);
-            if let Ok(renderer) =
-                Renderer::new(framework, &project.crosswalks, index, &built.templates)
-                    .map(|r| r.with_history(&project.history))
-            {
-                let print = renderer
-                    .pages()
-                    .into_iter()
-                    .find(|p| p.kind == PageKind::Print);
-                if let Some(html) = print.and_then(|page| {
-                    let html = renderer.render(&page).ok()?;
-                    Some((page.path, html))
-                }) {
-                    files.insert(html.0, Arc::new(html.1.into_bytes()));
-                }
-            }
-            self.shared.extend(files);
+        let Some(built) = &self.built else {
+            return Vec::new();
+        };
+        let sink = MemorySink::default();
+        if crate::write_exports(&built.project, &sink).is_err() {
+            return Vec::new();
         }
+        let mut files = sink.0.into_inner().unwrap_or_default();
+        if let Some((path, html)) = render_print(built) {
+            files.insert(path, Arc::new(html.into_bytes()));
+        }
+        let changed: Files = match self.shared.files.read() {
+            Ok(current) => files
+                .into_iter()
+                .filter(|(path, bytes)| current.get(path) != Some(bytes))
+                .collect(),
+            Err(_) => return Vec::new(),
+        };
+        let mut paths: Vec<String> = changed.keys().cloned().collect();
+        paths.sort();
+        if !paths.is_empty() {
+            self.shared.extend(changed);
+            self.shared.publish_refresh(paths.clone());
+        }
+        paths
     }
+}
+
+/// The print edition of the last good build: its path and HTML.
+fn render_print(built: &Built) -> Option<(String, String)> {
+    let project = &built.project;
+    let (framework, index) = (&project.framework, &project.index);
+    let renderer = Renderer::new(framework, &project.crosswalks, index, &built.templates)
+        .ok()?
+        .with_history(&project.history);
+    let page = renderer
+        .pages()
+        .into_iter()
+        .find(|p| p.kind == PageKind::Print)?;
+    let html = renderer.render(&page).ok()?;
+    Some((page.path, html))
 }
 
 /// Binds the first free port from `port` on (trying ten), and says which it took.
@@ -533,7 +628,9 @@ fn watch_loop(
             .map(|c| c.build.content_dir)
             .unwrap_or_else(|_| PathBuf::from("content"));
         let relevant = |path: &Path| watch::is_source_path(path, &content_dir);
-        let mut idle = || live.refresh_exports();
+        let mut idle = || {
+            live.refresh_exports();
+        };
         let Some(changes) = watcher.next_changes(&relevant, &mut idle) else {
             return Ok(());
         };
