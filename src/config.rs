@@ -68,6 +68,9 @@ pub struct BuildSection {
     pub build_dir: PathBuf,
     /// `default` (embedded) or the name of a folder under `themes/`.
     pub theme: String,
+    /// Read files that symbolic links (or `content-dir`) lead to outside the project, with a
+    /// warning; off by default, when they are errors and nothing outside is read.
+    pub follow_symlinks: bool,
 }
 
 impl Default for BuildSection {
@@ -76,6 +79,7 @@ impl Default for BuildSection {
             content_dir: "content".into(),
             build_dir: "book".into(),
             theme: "default".into(),
+            follow_symlinks: false,
         }
     }
 }

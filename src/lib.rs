@@ -10,6 +10,7 @@
 // (span, help, related places), so it is returned by value rather than boxed.
 #![allow(clippy::result_large_err)]
 
+pub mod boundary;
 pub mod citation;
 pub mod config;
 pub mod crosswalk;
@@ -434,8 +435,15 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>, BuildError> {
     let mut diagnostics = std::mem::take(&mut project.diagnostics);
     if !has_errors {
         // Rendering finds template errors and broken output links; render without writing.
-        let theme = Theme::load(root, &project.framework.config.build.theme)
-            .map_err(|d| BuildError::Content(vec![d]))?;
+        let theme = match Theme::load(root, &project.framework.config.build) {
+            Ok(theme) => theme,
+            Err(found) => {
+                diagnostics.extend(found);
+                diagnostics::sort(&mut diagnostics);
+                return Ok(diagnostics);
+            }
+        };
+        diagnostics.extend(theme.warnings.iter().cloned());
         let templates = Templates::compile(&theme, &project.framework.config)
             .map_err(|d| BuildError::Content(vec![d]))?;
         match render_all(
@@ -518,7 +526,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     if let Some(problem) = config::check_output_dir(root, &output, &config.build.content_dir) {
         return Err(BuildError::Content(vec![problem]));
     }
-    let theme = Theme::load(root, &config.build.theme).map_err(|d| BuildError::Content(vec![d]))?;
+    let theme = Theme::load(root, &config.build).map_err(BuildError::Content)?;
+    let theme_warnings = theme.warnings.clone();
     let templates = Templates::compile(&theme, config).map_err(|d| BuildError::Content(vec![d]))?;
     let writer = SiteWriter::create_with(&output, listing)?;
     let work = WorkTimes::default();
@@ -531,7 +540,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     timer.lap("commit");
     let mut timings = std::mem::take(&mut project.timings);
     timings.extend(timer.laps);
-    let diagnostics = std::mem::take(&mut project.diagnostics);
+    let mut diagnostics = std::mem::take(&mut project.diagnostics);
+    diagnostics.extend(theme_warnings);
     dispose(project);
     Ok(BuildReport {
         output,

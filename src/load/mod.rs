@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::boundary::Boundary;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Span};
 use crate::markdown::{self, slugify, CodeBlocks, Origin};
@@ -68,7 +69,21 @@ pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework
     let mut diagnostics = Vec::new();
     let mut assets = Vec::new();
     let display = |rel: &Path| display_path(&content_rel.join(rel));
-    let root_folder = if content.is_dir() {
+    let boundary = Boundary::new(project, config.build.follow_symlinks);
+    let content_inside = match boundary.contains(&content) {
+        true => true,
+        false => {
+            // At the setting in book.toml, or at the folder (a link named `content`).
+            let span = content_dir_setting(project)
+                .unwrap_or_else(|| Span::file(display_path(&content_rel)));
+            boundary
+                .crossing(span, "the content folder")
+                .allows(&mut diagnostics)
+        }
+    };
+    let root_folder = if !content_inside {
+        Folder::default()
+    } else if content.is_dir() {
         let mut visited = HashSet::new();
         scan(
             &content,
@@ -78,25 +93,15 @@ pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework
             &mut diagnostics,
             &mut assets,
             &display,
+            &boundary,
         )
     } else {
-        // Point at `content-dir` in book.toml when it is set there.
-        let setting = fs::read_to_string(project.join(crate::config::CONFIG_FILE))
-            .ok()
-            .and_then(|text| {
-                let line = text.lines().position(|l| {
-                    l.trim_start()
-                        .strip_prefix("content-dir")
-                        .is_some_and(|r| r.trim_start().starts_with('='))
-                })?;
-                Some(Span::at(crate::config::CONFIG_FILE, line + 1, 1))
-            });
         let diagnostic = Diagnostic::error(
             "E0020",
             format!("content folder `{}` not found", display_path(&content_rel)),
         )
         .help("create it, or set `[build] content-dir` in book.toml");
-        diagnostics.push(match setting {
+        diagnostics.push(match content_dir_setting(project) {
             Some(span) => diagnostic.at(span),
             None => diagnostic,
         });
@@ -147,11 +152,17 @@ pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework
     }
     tree.add_folder_children(&root_folder, root_index, &mut parsed);
 
-    let (documents, has_bibliography) = read_bibliography(
-        &content.join(REFERENCES_FILE),
-        &display(Path::new(REFERENCES_FILE)),
-        &mut diagnostics,
-    );
+    // A references.yaml leading out of the project was reported by the scan.
+    let references = content.join(REFERENCES_FILE);
+    let (documents, has_bibliography) = if content_inside && boundary.allows_reading(&references) {
+        read_bibliography(
+            &references,
+            &display(Path::new(REFERENCES_FILE)),
+            &mut diagnostics,
+        )
+    } else {
+        (Vec::new(), false)
+    };
     let framework = Framework {
         config,
         nodes: tree.nodes,
@@ -160,6 +171,18 @@ pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework
         assets,
     };
     (framework, diagnostics)
+}
+
+/// Where book.toml sets `content-dir` (its line), when it does.
+fn content_dir_setting(project: &Path) -> Option<Span> {
+    let file = crate::config::CONFIG_FILE;
+    let text = fs::read_to_string(project.join(file)).ok()?;
+    let line = text.lines().position(|l| {
+        l.trim_start()
+            .strip_prefix("content-dir")
+            .is_some_and(|r| r.trim_start().starts_with('='))
+    })?;
+    Some(Span::at(file, line + 1, 1))
 }
 
 /// A project-relative path with `/` separators, as diagnostics show it.

@@ -23,6 +23,7 @@ pub(super) fn scan(
     diagnostics: &mut Vec<Diagnostic>,
     assets: &mut Vec<PathBuf>,
     display: &dyn Fn(&Path) -> String,
+    boundary: &Boundary,
 ) -> Folder {
     let mut folder = Folder {
         rel: rel.clone(),
@@ -77,6 +78,7 @@ pub(super) fn scan(
             continue;
         }
         let child_rel = rel.join(&name);
+        let is_link = kind.is_none_or(|kind| kind.is_symlink());
         let kind = match kind {
             Some(kind) if !kind.is_symlink() => Some(EntryKind::of(kind.is_dir(), kind.is_file())),
             _ => fs::metadata(content.join(&child_rel))
@@ -90,6 +92,18 @@ pub(super) fn scan(
             );
             continue;
         };
+        // A link out of the project is not read (nor copied) unless the author allows it.
+        if is_link
+            && !boundary
+                .check(
+                    &content.join(&child_rel),
+                    &display(&child_rel),
+                    "symbolic link",
+                )
+                .allows(diagnostics)
+        {
+            continue;
+        }
         if !meta.is_dir() && !meta.is_file() {
             // A pipe, socket or device (or a link to one) would block or never end.
             diagnostics.push(
@@ -120,6 +134,7 @@ pub(super) fn scan(
                 diagnostics,
                 assets,
                 display,
+                boundary,
             );
             if !child.skipped {
                 folder.folders.push(child);

@@ -1,0 +1,248 @@
+//! Content cannot reach past the project: symbolic links out of it (in content/, in the
+//! theme, or as `content-dir`) are errors unless `[build] follow-symlinks = true`, copied
+//! files get a fresh file's permissions, and diagnostics never print a file from outside.
+
+#![cfg(unix)]
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::{symlink, PermissionsExt};
+use std::path::Path;
+use std::process::Output;
+
+use common::*;
+
+/// A line that must never reach the site or the terminal.
+const SECRET: &str = "root:x:0:0:SECRET-LINE-7781:/root:/bin/bash";
+
+/// A project copied from `minimal/` beside a folder `outside/` that holds secrets:
+/// `outside/passwd` (not Markdown), `outside/page.md` (valid Markdown) and `outside/dir/`.
+struct Setup {
+    _dir: tempfile::TempDir,
+    project: std::path::PathBuf,
+    outside: std::path::PathBuf,
+}
+
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    copy_tree(&fixture("minimal"), &project);
+    let outside = dir.path().join("outside");
+    fs::create_dir_all(outside.join("dir")).unwrap();
+    fs::write(outside.join("passwd"), format!("{SECRET}\n")).unwrap();
+    fs::write(outside.join("dir/leaked.txt"), SECRET).unwrap();
+    fs::write(
+        outside.join("page.md"),
+        format!("---\nid: ID.OUT\ntitle: Outside\n---\n{SECRET}\n"),
+    )
+    .unwrap();
+    Setup {
+        _dir: dir,
+        project,
+        outside,
+    }
+}
+
+fn check(project: &Path) -> Output {
+    framewright(&["check", project.to_str().unwrap()])
+}
+
+fn build(project: &Path, out: &Path) -> Output {
+    let (project, out) = (project.to_str().unwrap(), out.to_str().unwrap());
+    framewright(&["build", project, "--dest-dir", out])
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn follow_symlinks(project: &Path) {
+    let toml = fs::read_to_string(project.join("book.toml")).unwrap();
+    fs::write(
+        project.join("book.toml"),
+        format!("{toml}\n[build]\nfollow-symlinks = true\n"),
+    )
+    .unwrap();
+}
+
+/// Asserts that `check` and `build` refuse the project with E0033 at `place`, that nothing
+/// of the secret is printed, and that no site is written.
+fn assert_refused(project: &Path, place: &str) {
+    let checked = check(project);
+    let text = stderr(&checked);
+    assert_eq!(checked.status.code(), Some(1), "{text}");
+    assert!(text.contains("error[E0033]"), "{text}");
+    assert!(text.contains(place), "E0033 not at {place}:\n{text}");
+    assert!(text.contains("follow-symlinks"), "no hint:\n{text}");
+    assert!(!text.contains("SECRET-LINE"), "secret printed:\n{text}");
+    let out = project.parent().unwrap().join("site");
+    let built = build(project, &out);
+    assert_eq!(built.status.code(), Some(1), "{}", stderr(&built));
+    assert!(!out.exists(), "a refused build wrote a site");
+}
+
+#[test]
+fn a_markdown_file_linked_out_of_the_project_is_an_error() {
+    let s = setup();
+    let link = s.project.join("content/identify/leak.md");
+    symlink(s.outside.join("passwd"), &link).unwrap();
+    assert_refused(&s.project, "content/identify/leak.md");
+}
+
+#[test]
+fn a_folder_and_an_asset_linked_out_of_the_project_are_errors() {
+    let s = setup();
+    symlink(
+        &s.outside.join("dir"),
+        s.project.join("content/identify/etc"),
+    )
+    .unwrap();
+    symlink(
+        s.outside.join("passwd"),
+        s.project.join("content/identify/notes.txt"),
+    )
+    .unwrap();
+    assert_refused(&s.project, "content/identify/etc");
+    assert_refused(&s.project, "content/identify/notes.txt");
+}
+
+#[test]
+fn a_content_dir_outside_the_project_is_an_error_at_its_line() {
+    let s = setup();
+    fs::create_dir_all(s.outside.join("content")).unwrap();
+    copy_tree(&s.project.join("content"), &s.outside.join("content"));
+    fs::write(
+        s.project.join("book.toml"),
+        "[book]\ntitle = \"F\"\n[build]\ncontent-dir = \"../outside/content\"\n[framework]\nrequired-concepts = [\"Identify\"]\n",
+    )
+    .unwrap();
+    assert_refused(&s.project, "book.toml:4");
+}
+
+#[test]
+fn theme_static_files_and_folders_linked_out_are_errors() {
+    let s = setup();
+    let statics = s.project.join("themes/default/static");
+    fs::create_dir_all(&statics).unwrap();
+    symlink(s.outside.join("passwd"), statics.join("shadow.css")).unwrap();
+    assert_refused(&s.project, "themes/default/static/shadow.css");
+    fs::remove_file(statics.join("shadow.css")).unwrap();
+    symlink(s.outside.join("dir"), statics.join("etc")).unwrap();
+    assert_refused(&s.project, "themes/default/static/etc");
+    fs::remove_file(statics.join("etc")).unwrap();
+    // The whole static folder as a link out.
+    fs::remove_dir(&statics).unwrap();
+    symlink(s.outside.join("dir"), &statics).unwrap();
+    assert_refused(&s.project, "themes/default/static");
+}
+
+#[test]
+fn follow_symlinks_reads_links_out_with_a_warning() {
+    let s = setup();
+    symlink(
+        s.outside.join("page.md"),
+        s.project.join("content/identify/outside.md"),
+    )
+    .unwrap();
+    let statics = s.project.join("themes/default/static");
+    fs::create_dir_all(&statics).unwrap();
+    symlink(s.outside.join("dir"), statics.join("extra")).unwrap();
+    follow_symlinks(&s.project);
+    let checked = check(&s.project);
+    let text = stderr(&checked);
+    assert_eq!(checked.status.code(), Some(0), "{text}");
+    assert!(text.contains("warning[W0034]"), "{text}");
+    assert!(text.contains("content/identify/outside.md"), "{text}");
+    assert!(text.contains("themes/default/static/extra"), "{text}");
+    let out = s.project.parent().unwrap().join("site");
+    let built = build(&s.project, &out);
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert!(stderr(&built).contains("W0034"), "{}", stderr(&built));
+    let page = fs::read_to_string(out.join("identify/outside/index.html")).unwrap();
+    assert!(
+        page.contains("SECRET-LINE"),
+        "the followed page is published"
+    );
+    assert!(out.join("static/extra/leaked.txt").is_file());
+}
+
+#[test]
+fn diagnostics_never_print_a_file_from_outside_the_project() {
+    // Followed on purpose, the file is read; its errors name it, but its lines (which are
+    // not the author's) are not printed.
+    let s = setup();
+    symlink(
+        s.outside.join("passwd"),
+        s.project.join("content/identify/leak.md"),
+    )
+    .unwrap();
+    follow_symlinks(&s.project);
+    let checked = check(&s.project);
+    let text = stderr(&checked);
+    assert_eq!(checked.status.code(), Some(1), "{text}");
+    assert!(text.contains("content/identify/leak.md"), "{text}");
+    assert!(!text.contains("SECRET-LINE"), "secret printed:\n{text}");
+}
+
+#[test]
+fn links_that_stay_inside_the_project_are_fine() {
+    let s = setup();
+    fs::write(s.project.join("notes.txt"), "inside").unwrap();
+    symlink(
+        "../../notes.txt",
+        s.project.join("content/identify/notes.txt"),
+    )
+    .unwrap();
+    fs::create_dir_all(s.project.join("shared")).unwrap();
+    fs::write(s.project.join("shared/logo.svg"), "<svg/>").unwrap();
+    let statics = s.project.join("themes/default/static");
+    fs::create_dir_all(&statics).unwrap();
+    symlink(s.project.join("shared"), statics.join("shared")).unwrap();
+    let checked = check(&s.project);
+    assert_eq!(checked.status.code(), Some(0), "{}", stderr(&checked));
+    assert!(!stderr(&checked).contains("W0034"));
+    let out = s.project.parent().unwrap().join("site");
+    let built = build(&s.project, &out);
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert_eq!(
+        fs::read_to_string(out.join("identify/notes.txt")).unwrap(),
+        "inside"
+    );
+    assert!(out.join("static/shared/logo.svg").is_file());
+}
+
+/// The permissions a file made now in `dir` gets (the process's umask applied).
+fn fresh_mode(dir: &Path) -> u32 {
+    let probe = dir.join("fresh-probe");
+    fs::write(&probe, "").unwrap();
+    let mode = fs::metadata(&probe).unwrap().permissions().mode() & 0o7777;
+    fs::remove_file(probe).unwrap();
+    mode
+}
+
+#[test]
+fn copied_files_get_no_more_than_a_fresh_files_permissions() {
+    let s = setup();
+    let statics = s.project.join("themes/default/static");
+    fs::create_dir_all(&statics).unwrap();
+    let tool = statics.join("tool.js");
+    fs::write(&tool, "run()").unwrap();
+    // Executable, setuid and world-writable bits must not be carried into the site.
+    fs::set_permissions(&tool, fs::Permissions::from_mode(0o4777)).unwrap();
+    let asset = s.project.join("content/identify/data.csv");
+    fs::write(&asset, "a,b\n").unwrap();
+    fs::set_permissions(&asset, fs::Permissions::from_mode(0o777)).unwrap();
+    let out = s.project.parent().unwrap().join("site");
+    let built = build(&s.project, &out);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let fresh = fresh_mode(s.project.parent().unwrap());
+    for copied in ["static/tool.js", "identify/data.csv"] {
+        let mode = fs::metadata(out.join(copied)).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(
+            mode & !fresh,
+            0,
+            "{copied} has mode {mode:o}, fresh {fresh:o}"
+        );
+    }
+}
