@@ -92,6 +92,16 @@ pub(super) fn scan(
             );
             continue;
         };
+        if !meta.is_dir() && !meta.is_file() {
+            // A pipe, socket or device (or a link to one) would block or never end.
+            diagnostics.push(
+                Diagnostic::warning("W0032", "not a regular file or folder; skipped")
+                    .at(Span::file(display(&child_rel)))
+                    .help("pipes, sockets and devices cannot be published; remove it"),
+            );
+            continue;
+        }
+        // (A device is skipped above, outside or not: nothing is read from it.)
         // A link out of the project is not read (nor copied) unless the author allows it.
         if is_link
             && !boundary
@@ -102,15 +112,6 @@ pub(super) fn scan(
                 )
                 .allows(diagnostics)
         {
-            continue;
-        }
-        if !meta.is_dir() && !meta.is_file() {
-            // A pipe, socket or device (or a link to one) would block or never end.
-            diagnostics.push(
-                Diagnostic::warning("W0032", "not a regular file or folder; skipped")
-                    .at(Span::file(display(&child_rel)))
-                    .help("pipes, sockets and devices cannot be published; remove it"),
-            );
             continue;
         }
         let is_markdown = name_text.ends_with(".md");
