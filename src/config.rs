@@ -71,6 +71,9 @@ pub struct BuildSection {
     /// Read files that symbolic links (or `content-dir`) lead to outside the project, with a
     /// warning; off by default, when they are errors and nothing outside is read.
     pub follow_symlinks: bool,
+    /// Publish raw HTML in Markdown as written; off by default, when it is cleaned against
+    /// an allow-list for prose (no script) with a warning where something is removed.
+    pub unsafe_html: bool,
 }
 
 impl Default for BuildSection {
@@ -80,6 +83,7 @@ impl Default for BuildSection {
             build_dir: "book".into(),
             theme: "default".into(),
             follow_symlinks: false,
+            unsafe_html: false,
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod render;
+pub mod sanitize;
 pub mod serve;
 pub mod validate;
 pub mod write;

@@ -246,3 +246,110 @@ fn copied_files_get_no_more_than_a_fresh_files_permissions() {
         );
     }
 }
+
+/// A concept whose body, and an item whose description and body, carry script in every
+/// form the issue found, beside markup that framework prose uses.
+fn write_hostile_prose(project: &Path) {
+    fs::write(
+        project.join("content/identify/_index.md"),
+        concat!(
+            "---\nid: ID\ntitle: Identify\n---\n",
+            "The Identify concept.\n\n",
+            "<script>alert('concept')</script>\n\n",
+            "<details><summary>Why</summary>\n\n",
+            "Because <abbr title=\"Information Security Management System\">ISMS</abbr> ",
+            "needs it; press <kbd>Ctrl</kbd>, x<sup>2</sup>.\n\n</details>\n",
+        ),
+    )
+    .unwrap();
+    fs::write(
+        project.join("content/identify/asset-management.md"),
+        concat!(
+            "---\nid: ID.AM\ntitle: Asset management\nitems:\n",
+            "  - id: ID.AM-01\n",
+            "    description: Devices <img src=\"https://example.org/d.png\" onerror=\"alert('desc')\"> are inventoried.\n",
+            "---\n",
+            "Asset management prose.\n\n",
+            "<a href=\"javascript:alert('link')\">inventory</a> and [the list](@ID.AM-01).\n\n",
+            "<dl><dt>Asset</dt><dd>Anything of value</dd></dl>\n\n",
+            "<iframe src=\"https://example.org/\"></iframe>\n",
+        ),
+    )
+    .unwrap();
+}
+
+/// What must not be left of the hostile prose on any page (every script in it calls
+/// `alert(`; the theme's own `<script>` tags are on every page).
+const SCRIPT_MARKS: [&str; 4] = ["alert(", "onerror", "javascript:", "<iframe"];
+
+#[test]
+fn raw_html_is_sanitised_on_item_concept_and_print_pages() {
+    let s = setup();
+    write_hostile_prose(&s.project);
+    let checked = check(&s.project);
+    let text = stderr(&checked);
+    assert_eq!(checked.status.code(), Some(0), "{text}");
+    // Each removal is reported at its line.
+    for place in [
+        "content/identify/_index.md:7",
+        "content/identify/asset-management.md:6",
+        "content/identify/asset-management.md:10",
+        "content/identify/asset-management.md:14",
+    ] {
+        assert!(text.contains(place), "no W0091 at {place}:\n{text}");
+    }
+    assert_eq!(text.matches("warning[W0091]").count(), 4, "{text}");
+    let out = s.project.parent().unwrap().join("site");
+    let built = build(&s.project, &out);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let pages = [
+        "identify/index.html",
+        "identify/asset-management/index.html",
+        "print/index.html",
+    ];
+    for page in pages {
+        let html = fs::read_to_string(out.join(page)).unwrap();
+        for mark in SCRIPT_MARKS {
+            assert!(!html.contains(mark), "{page} keeps `{mark}`");
+        }
+    }
+    let concept = fs::read_to_string(out.join("identify/index.html")).unwrap();
+    for kept in [
+        "<details><summary>Why</summary>",
+        "<abbr title=\"Information Security Management System\">ISMS</abbr>",
+        "<kbd>Ctrl</kbd>",
+        "<sup>2</sup>",
+    ] {
+        assert!(concept.contains(kept), "concept page lost {kept}");
+    }
+    let category = fs::read_to_string(out.join("identify/asset-management/index.html")).unwrap();
+    for kept in [
+        "<dl><dt>Asset</dt><dd>Anything of value</dd></dl>",
+        "<img src=\"https://example.org/d.png\">",
+        ">inventory</a>",
+        "href=\"#ID.AM-01\"",
+    ] {
+        assert!(
+            category.contains(kept),
+            "item page lost {kept}:\n{category}"
+        );
+    }
+}
+
+#[test]
+fn unsafe_html_publishes_raw_html_as_written() {
+    let s = setup();
+    write_hostile_prose(&s.project);
+    let toml = fs::read_to_string(s.project.join("book.toml")).unwrap();
+    fs::write(
+        s.project.join("book.toml"),
+        format!("{toml}\n[build]\nunsafe-html = true\n"),
+    )
+    .unwrap();
+    let out = s.project.parent().unwrap().join("site");
+    let built = build(&s.project, &out);
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert!(!stderr(&built).contains("W0091"));
+    let concept = fs::read_to_string(out.join("identify/index.html")).unwrap();
+    assert!(concept.contains("<script>alert('concept')</script>"));
+}

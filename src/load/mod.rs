@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use crate::boundary::Boundary;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Span};
-use crate::markdown::{self, slugify, CodeBlocks, Origin};
+use crate::markdown::{self, slugify, CodeBlocks, MarkdownOptions, Origin};
 use crate::model::{DeclaredDocument, Framework, Kind, Node};
 use bibliography::*;
 pub use frontmatter::{split, Split};
@@ -62,8 +62,9 @@ pub fn load(project: &Path, config: Config) -> (Framework, Vec<Diagnostic>) {
     load_with(project, config, CodeBlocks::Highlight)
 }
 
-/// [`load`], doing with the bodies' code blocks as `code` says.
+/// [`load`], doing with the bodies' code blocks as `code` says (raw HTML as book.toml says).
 pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework, Vec<Diagnostic>) {
+    let options = MarkdownOptions::new(code, config.build.unsafe_html);
     let content_rel = config.build.content_dir.clone();
     let content = project.join(&content_rel);
     let mut diagnostics = Vec::new();
@@ -115,7 +116,7 @@ pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework
         // Small pieces, so that neither thread waits at the end for the other's last
         // quarter of the files (rayon splits in a few large pieces by default).
         .with_max_len(PARALLEL_PIECE)
-        .map(|rel| parse_file(&content.join(rel), &display(rel), code))
+        .map(|rel| parse_file(&content.join(rel), &display(rel), options))
         .collect();
     let mut parsed: ParsedFiles<'_> = files.iter().map(|f| f.as_os_str()).zip(parsed).collect();
     for file in parsed.values_mut() {
@@ -191,9 +192,9 @@ pub fn display_path(path: &Path) -> String {
 }
 
 /// Reads one Markdown file: front matter fields, inline items and the body's HTML.
-fn parse_file(path: &Path, display: &str, code: CodeBlocks) -> ParsedFile {
+fn parse_file(path: &Path, display: &str, options: MarkdownOptions) -> ParsedFile {
     match read_text(path, display) {
-        Ok(text) => parse_text(&text, display, code),
+        Ok(text) => parse_text(&text, display, options),
         Err(diagnostic) => ParsedFile {
             node: RawNode {
                 span: Span::at(display, 1, 1),
@@ -208,11 +209,11 @@ fn parse_file(path: &Path, display: &str, code: CodeBlocks) -> ParsedFile {
 /// without the file system). Returns the problems found.
 #[doc(hidden)]
 pub fn check_markdown_text(text: &str, display: &str) -> Vec<Diagnostic> {
-    parse_text(text, display, CodeBlocks::Highlight).diagnostics
+    parse_text(text, display, MarkdownOptions::default()).diagnostics
 }
 
 /// Reads the text of one Markdown file: front matter fields, inline items and the body's HTML.
-fn parse_text(text: &str, display: &str, code: CodeBlocks) -> ParsedFile {
+fn parse_text(text: &str, display: &str, options: MarkdownOptions) -> ParsedFile {
     let mut diagnostics = Vec::new();
     let fallback = Span::at(display, 1, 1);
     if text.trim().is_empty() {
@@ -246,6 +247,7 @@ fn parse_text(text: &str, display: &str, code: CodeBlocks) -> ParsedFile {
         path: display,
         locator: frontmatter::Locator::new(display, front, split.front_line),
         diagnostics,
+        markdown: options,
     };
     let mut node = reader.read(&value, fallback);
     node.body = markdown::to_html_with(
@@ -255,20 +257,21 @@ fn parse_text(text: &str, display: &str, code: CodeBlocks) -> ParsedFile {
             line: split.body_line,
             column: 1,
         },
-        code,
+        options,
     );
     reader.diagnostics.append(&mut node.body.warnings);
     if node.description.is_none() {
         node.description = first_paragraph(split.body).map(|(offset, paragraph)| {
             let line = split.body_line + split.body[..offset].matches('\n').count();
-            markdown::to_inline_html(
-                paragraph,
-                Origin {
-                    path: display,
-                    line,
-                    column: 1,
-                },
-            )
+            let origin = Origin {
+                path: display,
+                line,
+                column: 1,
+            };
+            let mut description = markdown::to_inline_html_with(paragraph, origin, options);
+            // The body's conversion reported them already.
+            description.warnings.clear();
+            description
         });
     }
     node.settle_text();

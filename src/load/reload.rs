@@ -38,7 +38,8 @@ pub fn reload_file(framework: &mut Framework, project: &Path, file: &Path) -> Re
     {
         return Reload::Failed(vec![error]);
     }
-    let parsed = parse_file(&path, &display, CodeBlocks::Highlight);
+    let options = MarkdownOptions::new(CodeBlocks::Highlight, framework.config.build.unsafe_html);
+    let parsed = parse_file(&path, &display, options);
     if parsed.diagnostics.iter().any(Diagnostic::is_error) {
         return Reload::Failed(parsed.diagnostics);
     }
