@@ -74,6 +74,9 @@ pub struct BuildSection {
     /// Publish raw HTML in Markdown as written; off by default, when it is cleaned against
     /// an allow-list for prose (no script) with a warning where something is removed.
     pub unsafe_html: bool,
+    /// Seconds one template run may take before the build stops with an error naming the
+    /// template and the page (a guard against loops without end in a theme).
+    pub render_timeout: u64,
 }
 
 impl Default for BuildSection {
@@ -84,6 +87,7 @@ impl Default for BuildSection {
             theme: "default".into(),
             follow_symlinks: false,
             unsafe_html: false,
+            render_timeout: 10,
         }
     }
 }

@@ -353,3 +353,41 @@ fn unsafe_html_publishes_raw_html_as_written() {
     let concept = fs::read_to_string(out.join("identify/index.html")).unwrap();
     assert!(concept.contains("<script>alert('concept')</script>"));
 }
+
+/// A theme whose concept template runs `loops` (Tera) inside its content block.
+fn theme_with_loops(project: &Path, loops: &str) {
+    let templates = project.join("themes/default/templates");
+    fs::create_dir_all(&templates).unwrap();
+    fs::write(
+        templates.join("concept.html"),
+        format!(
+            "{{% extends \"base.html\" %}}\n{{% block content %}}{loops}{{% endblock content %}}\n"
+        ),
+    )
+    .unwrap();
+    let toml = fs::read_to_string(project.join("book.toml")).unwrap();
+    fs::write(
+        project.join("book.toml"),
+        format!("{toml}\n[build]\nrender-timeout = 1\n"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_template_loop_that_writes_nothing_is_stopped_by_the_watchdog() {
+    // A billion silent iterations: no output and one call of `range`, so only the
+    // watchdog sees it; it names the template and the page and ends with status 1.
+    let s = setup();
+    theme_with_loops(
+        &s.project,
+        "{% set xs = range(end=1000) %}{% for a in xs %}{% for b in xs %}{% for c in xs %}{% endfor %}{% endfor %}{% endfor %}",
+    );
+    for command in ["check", "build"] {
+        let output = framewright(&[command, s.project.to_str().unwrap()]);
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{command}: {text}");
+        assert!(text.contains("error[E0063]"), "{command}: {text}");
+        assert!(text.contains("concept.html"), "{command}: {text}");
+        assert!(text.contains("identify/index.html"), "{command}: {text}");
+    }
+}

@@ -1,6 +1,7 @@
 //! Render: turns the model and index into HTML pages with Tera, one page at a time so that
 //! pages can be rendered in parallel. Reads the model; never changes it.
 
+pub mod budget;
 mod cells;
 mod conformance;
 mod crosswalk;
@@ -15,6 +16,8 @@ mod sitemap;
 pub mod theme;
 
 use serde::Serialize;
+use std::time::Duration;
+
 use tera::{Context, Tera};
 
 use crate::config::{Config, SiteSection};
@@ -82,6 +85,9 @@ impl Templates {
     /// Compiles a theme's templates, with the book's settings as the global `site` value.
     pub fn compile(theme: &Theme, config: &Config) -> Result<Templates, Diagnostic> {
         let mut tera = Tera::new();
+        // Within the page's allowance of numbers and time (Tera's own makes up to 100,000
+        // per call, in loops as deep as a theme likes).
+        tera.register_function("range", budget::range);
         tera.add_raw_templates(
             theme
                 .templates
@@ -295,7 +301,7 @@ impl<'a> Renderer<'a> {
 
     /// Renders one page.
     pub fn render(&self, page: &Page) -> Result<String, Diagnostic> {
-        let html = self.render_template(page)?;
+        let html = budget::on_page(&page.path, || self.render_template(page))?;
         Ok(self.place_sidebar(html, page))
     }
 
@@ -304,7 +310,18 @@ impl<'a> Renderer<'a> {
     /// one string). Without `sidebar`, the sidebar's slot is left empty: for a check,
     /// which reads a page's own links and checks the shared sidebars once on their own.
     pub fn render_parts(&self, page: &Page, sidebar: bool) -> Result<Vec<String>, Diagnostic> {
-        let mut parts = match page.kind {
+        let mut parts = budget::on_page(&page.path, || self.render_kind_parts(page))?;
+        if sidebar {
+            if let Some(first) = parts.first_mut() {
+                *first = self.place_sidebar(std::mem::take(first), page);
+            }
+        }
+        Ok(parts)
+    }
+
+    /// The parts of one page, without its sidebar.
+    fn render_kind_parts(&self, page: &Page) -> Result<Vec<String>, Diagnostic> {
+        Ok(match page.kind {
             PageKind::Print => self.render_print(page)?,
             PageKind::Node(_)
             | PageKind::Permalink(_)
@@ -317,13 +334,7 @@ impl<'a> Renderer<'a> {
             | PageKind::Sitemap
             | PageKind::CrosswalkIndex
             | PageKind::Crosswalk(_) => vec![self.render_template(page)?],
-        };
-        if sidebar {
-            if let Some(first) = parts.first_mut() {
-                *first = self.place_sidebar(std::mem::take(first), page);
-            }
-        }
-        Ok(parts)
+        })
     }
 
     fn render_template(&self, page: &Page) -> Result<String, Diagnostic> {
@@ -344,9 +355,26 @@ impl<'a> Renderer<'a> {
     }
 
     fn run(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera
-            .render(template, context)
-            .map_err(|err| template_error(&err, template, &self.framework.config.build.theme))
+        let build = &self.framework.config.build;
+        let limit = Duration::from_secs(build.render_timeout);
+        let page = budget::current_page();
+        let rendered = budget::run(limit, template, &page, || {
+            let mut writer = budget::BudgetWriter::new();
+            self.tera
+                .render_to(template, context, &mut writer)
+                .map(|()| writer.bytes)
+        });
+        match rendered {
+            Ok(bytes) => Ok(String::from_utf8(bytes)
+                .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())),
+            Err(err) if is_out_of_time(&err) => Err(Diagnostic::error(
+                "E0063",
+                budget::out_of_time_message(template, &page, limit),
+            )
+            .at(Span::file(format!("themes/{}/templates/{template}", build.theme)))
+            .help("look for loops and components that call themselves; raise `[build] render-timeout` in book.toml if the page is just large")),
+            Err(err) => Err(template_error(&err, template, &build.theme)),
+        }
     }
 
     /// The children of a concept that the sidebar lists: those with a page of their own.
@@ -541,6 +569,18 @@ fn truncate(text: &str, max: usize) -> String {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text.to_string(),
     }
+}
+
+/// True when a template run stopped because it ran out of time.
+fn is_out_of_time(err: &tera::Error) -> bool {
+    let mut current: Option<&dyn std::error::Error> = Some(err);
+    while let Some(error) = current {
+        if error.to_string().contains(budget::OUT_OF_TIME) {
+            return true;
+        }
+        current = error.source();
+    }
+    false
 }
 
 fn template_error(err: &tera::Error, template: &str, theme: &str) -> Diagnostic {
