@@ -77,6 +77,9 @@ pub struct BuildSection {
     /// Seconds one template run may take before the build stops with an error naming the
     /// template and the page (a guard against loops without end in a theme).
     pub render_timeout: u64,
+    /// Largest file, in bytes, copied into the site as it is (theme static files, content
+    /// assets); larger ones are errors.
+    pub max_static_size: u64,
 }
 
 impl Default for BuildSection {
@@ -88,8 +91,29 @@ impl Default for BuildSection {
             follow_symlinks: false,
             unsafe_html: false,
             render_timeout: 10,
+            max_static_size: DEFAULT_MAX_STATIC_SIZE,
         }
     }
+}
+
+/// `[build] max-static-size` unless book.toml says otherwise: 100 MiB.
+pub const DEFAULT_MAX_STATIC_SIZE: u64 = 100 * 1024 * 1024;
+
+/// E0064: a file to copy into the site (shown as `display`) of `len` bytes, over `limit`.
+pub fn static_too_large(display: &str, len: u64, limit: u64) -> Diagnostic {
+    let mib = |bytes: u64| bytes as f64 / 1024.0 / 1024.0;
+    Diagnostic::error(
+        "E0064",
+        format!(
+            "file of {:.1} MiB is larger than the {:.1} MiB a static file may have",
+            mib(len),
+            mib(limit)
+        ),
+    )
+    .at(Span::file(display))
+    .help(format!(
+        "raise `[build] max-static-size` in book.toml (bytes; now {limit}) if the site should carry it"
+    ))
 }
 
 /// `[site]`.

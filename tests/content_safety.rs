@@ -391,3 +391,111 @@ fn a_template_loop_that_writes_nothing_is_stopped_by_the_watchdog() {
         assert!(text.contains("identify/index.html"), "{command}: {text}");
     }
 }
+
+fn set_build_key(project: &Path, line: &str) {
+    let toml = fs::read_to_string(project.join("book.toml")).unwrap();
+    fs::write(
+        project.join("book.toml"),
+        format!("{toml}\n[build]\n{line}\n"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn static_files_over_the_size_limit_are_errors_with_their_path() {
+    let s = setup();
+    let statics = s.project.join("themes/default/static");
+    fs::create_dir_all(&statics).unwrap();
+    fs::write(statics.join("big.bin"), vec![7u8; 300_000]).unwrap();
+    fs::write(
+        s.project.join("content/identify/big.pdf"),
+        vec![7u8; 300_000],
+    )
+    .unwrap();
+    fs::write(statics.join("small.css"), "a{}").unwrap();
+    set_build_key(&s.project, "max-static-size = 200000");
+    let checked = check(&s.project);
+    let text = stderr(&checked);
+    assert_eq!(checked.status.code(), Some(1), "{text}");
+    for place in ["themes/default/static/big.bin", "content/identify/big.pdf"] {
+        assert!(text.contains(place), "no E0064 at {place}:\n{text}");
+    }
+    assert_eq!(text.matches("error[E0064]").count(), 2, "{text}");
+    assert!(text.contains("max-static-size"), "{text}");
+    // Raised, the same files are copied whole.
+    let toml = fs::read_to_string(s.project.join("book.toml")).unwrap();
+    fs::write(
+        s.project.join("book.toml"),
+        toml.replace("200000", "400000"),
+    )
+    .unwrap();
+    let out = s.project.parent().unwrap().join("site");
+    let built = build(&s.project, &out);
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert_eq!(
+        fs::read(out.join("static/big.bin")).unwrap(),
+        vec![7u8; 300_000]
+    );
+    assert_eq!(
+        fs::read(out.join("identify/big.pdf")).unwrap().len(),
+        300_000
+    );
+}
+
+#[test]
+fn static_files_are_copied_sparse_and_linked_when_unchanged() {
+    use std::os::unix::fs::MetadataExt;
+    let s = setup();
+    let statics = s.project.join("themes/default/static");
+    fs::create_dir_all(&statics).unwrap();
+    // 64 MiB with a little data in the middle: a hole on file systems that have them.
+    let sparse = statics.join("sparse.bin");
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut file = fs::File::create(&sparse).unwrap();
+        file.seek(SeekFrom::Start(32 << 20)).unwrap();
+        file.write_all(b"data in the middle").unwrap();
+        file.set_len(64 << 20).unwrap();
+    }
+    let out = s.project.parent().unwrap().join("site");
+    let built = build(&s.project, &out);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let copy = out.join("static/sparse.bin");
+    let (source, copied) = (fs::metadata(&sparse).unwrap(), fs::metadata(&copy).unwrap());
+    assert_eq!(copied.len(), 64 << 20);
+    if source.blocks() * 512 < 1 << 20 {
+        assert!(
+            copied.blocks() * 512 < 1 << 20,
+            "the copy was made dense: {} blocks",
+            copied.blocks()
+        );
+    }
+    let mut bytes = vec![0u8; 18];
+    {
+        use std::os::unix::fs::FileExt;
+        fs::File::open(&copy)
+            .unwrap()
+            .read_exact_at(&mut bytes, 32 << 20)
+            .unwrap();
+    }
+    assert_eq!(bytes, b"data in the middle");
+    // A rebuild links the unchanged file from the old site rather than copying it again;
+    // a changed one is copied.
+    fs::write(statics.join("changing.css"), "a{}").unwrap();
+    let built = build(&s.project, &out);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let inode = fs::metadata(&copy).unwrap().ino();
+    let changing = fs::metadata(out.join("static/changing.css")).unwrap().ino();
+    fs::write(statics.join("changing.css"), "b{}").unwrap();
+    let built = build(&s.project, &out);
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert_eq!(fs::metadata(&copy).unwrap().ino(), inode, "not linked");
+    assert_ne!(
+        fs::metadata(out.join("static/changing.css")).unwrap().ino(),
+        changing
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("static/changing.css")).unwrap(),
+        "b{}"
+    );
+}

@@ -85,17 +85,16 @@ pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework
     let root_folder = if !content_inside {
         Folder::default()
     } else if content.is_dir() {
-        let mut visited = HashSet::new();
-        scan(
-            &content,
-            PathBuf::new(),
-            0,
-            &mut visited,
-            &mut diagnostics,
-            &mut assets,
-            &display,
-            &boundary,
-        )
+        Walk {
+            content: &content,
+            visited: HashSet::new(),
+            diagnostics: &mut diagnostics,
+            assets: &mut assets,
+            display: &display,
+            boundary: &boundary,
+            max_asset: config.build.max_static_size,
+        }
+        .scan(PathBuf::new(), 0)
     } else {
         let diagnostic = Diagnostic::error(
             "E0020",

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::boundary::Boundary;
-use crate::config::BuildSection;
+use crate::config::{static_too_large, BuildSection};
 use crate::diagnostics::{Diagnostic, Span};
 
 macro_rules! embed {
@@ -51,16 +51,26 @@ const STATIC: &[(&str, &[u8])] = embed![
     "static/vendor/minisearch.LICENSE.txt",
 ];
 
-/// A theme's files after overrides: template name → source, static path → bytes.
+/// A theme's files after overrides: template name → source, static path → file.
 #[derive(Debug, Clone, Default)]
 pub struct Theme {
     /// Templates by name (`base.html`, `partials/table.html`).
     pub templates: Vec<(String, String)>,
     /// Static files by path under `static/`.
-    pub statics: Vec<(String, Vec<u8>)>,
+    pub statics: Vec<(String, StaticFile)>,
     /// Warnings found while reading the project's theme folder (links followed out of the
     /// project with `follow-symlinks`).
     pub warnings: Vec<Diagnostic>,
+}
+
+/// Where a theme's static file comes from. The project's own are copied from disk when the
+/// site is written, never read whole (they may be large).
+#[derive(Debug, Clone)]
+pub enum StaticFile {
+    /// Part of the default theme, in the binary.
+    Embedded(&'static [u8]),
+    /// A file of the project's theme folder.
+    File(PathBuf),
 }
 
 impl Theme {
@@ -80,7 +90,7 @@ impl Theme {
         for (path, bytes) in STATIC {
             theme.statics.push((
                 path.trim_start_matches("static/").to_string(),
-                bytes.to_vec(),
+                StaticFile::Embedded(bytes),
             ));
         }
         let folder = project.join("themes").join(name);
@@ -106,8 +116,16 @@ impl Theme {
             }
         }
         for (rel, path) in statics {
-            match std::fs::read(&path) {
-                Ok(bytes) => replace_or_push(&mut theme.statics, rel, bytes),
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.len() > build.max_static_size => {
+                    let display = project_relative(project, &path);
+                    found.push(static_too_large(
+                        &display,
+                        meta.len(),
+                        build.max_static_size,
+                    ));
+                }
+                Ok(_) => replace_or_push(&mut theme.statics, rel, StaticFile::File(path)),
                 Err(err) => found.push(cannot_read(project, &path, "theme file", &err)),
             }
         }
