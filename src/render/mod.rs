@@ -94,7 +94,7 @@ impl Templates {
                 .iter()
                 .map(|(n, t)| (n.as_str(), t.as_str())),
         )
-        .map_err(|err| template_error(&err, "the theme's templates", &config.build.theme))?;
+        .map_err(|err| template_error(&err, "", &config.build.theme))?;
         let book = &config.book;
         tera.global_context().insert(
             "site",
@@ -600,12 +600,27 @@ fn template_error(err: &tera::Error, template: &str, theme: &str) -> Diagnostic 
     });
     let summary = message.lines().next().unwrap_or("").trim();
     let summary = summary.strip_prefix("error: ").unwrap_or(summary);
-    let (template, span) = match place {
-        Some((name, line, column)) => {
+    // Without a place, the template the message names (a circular include or extends:
+    // "… for template 'NAME'"), else the one that was run (none when compiling them all).
+    let named = summary
+        .split("template '")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .filter(|name| !name.is_empty());
+    let (template, span) = match (place, named) {
+        (Some((name, line, column)), _) => {
             let span = Span::at(format!("themes/{theme}/templates/{name}"), line, column);
             (name, span)
         }
-        None => (
+        (None, Some(name)) => (
+            name.to_string(),
+            Span::file(format!("themes/{theme}/templates/{name}")),
+        ),
+        (None, None) if template.is_empty() => {
+            let span = Span::file(format!("themes/{theme}/templates/"));
+            return Diagnostic::error("E0062", format!("template error: {summary}")).at(span);
+        }
+        (None, None) => (
             template.to_string(),
             Span::file(format!("themes/{theme}/templates/{template}")),
         ),
