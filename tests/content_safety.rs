@@ -94,7 +94,7 @@ fn a_markdown_file_linked_out_of_the_project_is_an_error() {
 fn a_folder_and_an_asset_linked_out_of_the_project_are_errors() {
     let s = setup();
     symlink(
-        &s.outside.join("dir"),
+        s.outside.join("dir"),
         s.project.join("content/identify/etc"),
     )
     .unwrap();
