@@ -12,10 +12,8 @@
 //!   a library caller's thread stays in such a run, and the watchdog is not started for it).
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
-use std::thread::ThreadId;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tera::Kwargs;
@@ -56,10 +54,10 @@ pub fn current_page() -> String {
     PAGE.with(|p| p.borrow().clone())
 }
 
-/// Runs `render` as a template run with `budget`, named `template` on page `page` for the
-/// watchdog. The run's own checks ([`BudgetWriter`], `range`) see the deadline through a
+/// Runs `render` as a template run with `budget`, named `template` (on the page of
+/// [`on_page`]) for the watchdog. The run's own checks ([`BudgetWriter`], `range`) see the deadline through a
 /// thread-local value, set here and cleared after.
-pub fn run<T>(budget: Duration, template: &str, page: &str, render: impl FnOnce() -> T) -> T {
+pub fn run<T>(budget: Duration, template: &str, render: impl FnOnce() -> T) -> T {
     let deadline = Instant::now() + budget;
     let outer = ALLOWANCE.with(|a| {
         a.replace(Some(Allowance {
@@ -67,7 +65,7 @@ pub fn run<T>(budget: Duration, template: &str, page: &str, render: impl FnOnce(
             range_left: MAX_RANGE_PER_RUN,
         }))
     });
-    let watched = Watched::start(deadline, budget, template, page);
+    let watched = Watched::start(deadline, budget, template);
     let result = render();
     drop(watched);
     // A run inside a run (an include rendered on its own) gives the outer one back.
@@ -161,33 +159,45 @@ pub fn range(kwargs: Kwargs, _: &tera::State) -> tera::TeraResult<Vec<i128>> {
 /// Whether runs are watched (the command line only).
 static WATCHING: AtomicBool = AtomicBool::new(false);
 
-/// A run being watched.
+/// A thread's run being watched (`deadline` None between runs).
+#[derive(Default)]
 struct Running {
-    deadline: Instant,
+    deadline: Option<Instant>,
     budget: Duration,
     template: String,
     page: String,
 }
 
-static RUNNING: Mutex<Option<HashMap<ThreadId, Running>>> = Mutex::new(None);
+/// Every rendering thread's slot, for the watchdog to look at.
+static SLOTS: Mutex<Vec<Arc<Mutex<Running>>>> = Mutex::new(Vec::new());
 
-/// A run's entry in the watchdog's list, removed when dropped.
+thread_local! {
+    /// This thread's slot: registered once, then reused by every run (no allocation, and
+    /// only this thread and, four times a second, the watchdog take its lock).
+    static SLOT: Arc<Mutex<Running>> = {
+        let slot = Arc::new(Mutex::new(Running::default()));
+        SLOTS.lock().unwrap_or_else(|e| e.into_inner()).push(Arc::clone(&slot));
+        slot
+    };
+}
+
+/// A run's entry in the watchdog's list, cleared when dropped.
 struct Watched(bool);
 
 impl Watched {
-    fn start(deadline: Instant, budget: Duration, template: &str, page: &str) -> Watched {
+    fn start(deadline: Instant, budget: Duration, template: &str) -> Watched {
         if !WATCHING.load(Ordering::Relaxed) {
             return Watched(false);
         }
-        let running = Running {
-            deadline,
-            budget,
-            template: template.to_string(),
-            page: page.to_string(),
-        };
-        let mut list = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
-        list.get_or_insert_with(HashMap::new)
-            .insert(std::thread::current().id(), running);
+        SLOT.with(|slot| {
+            let mut running = slot.lock().unwrap_or_else(|e| e.into_inner());
+            running.deadline = Some(deadline);
+            running.budget = budget;
+            running.template.clear();
+            running.template.push_str(template);
+            running.page.clear();
+            PAGE.with(|page| running.page.push_str(&page.borrow()));
+        });
         Watched(true)
     }
 }
@@ -195,10 +205,7 @@ impl Watched {
 impl Drop for Watched {
     fn drop(&mut self) {
         if self.0 {
-            let mut list = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(list) = list.as_mut() {
-                list.remove(&std::thread::current().id());
-            }
+            SLOT.with(|slot| slot.lock().unwrap_or_else(|e| e.into_inner()).deadline = None);
         }
     }
 }
@@ -215,18 +222,20 @@ pub fn exit_when_stuck(report: fn(&str)) {
         .spawn(move || loop {
             std::thread::sleep(Duration::from_millis(250));
             let grace = Duration::from_secs(1);
-            let list = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
-            let stuck = list.as_ref().and_then(|list| {
-                list.values()
-                    .find(|running| Instant::now() >= running.deadline + grace)
-            });
-            if let Some(running) = stuck {
-                report(&out_of_time_message(
-                    &running.template,
-                    &running.page,
-                    running.budget,
-                ));
-                std::process::exit(1);
+            let slots = SLOTS.lock().unwrap_or_else(|e| e.into_inner());
+            for slot in slots.iter() {
+                let running = slot.lock().unwrap_or_else(|e| e.into_inner());
+                if running
+                    .deadline
+                    .is_some_and(|deadline| Instant::now() >= deadline + grace)
+                {
+                    report(&out_of_time_message(
+                        &running.template,
+                        &running.page,
+                        running.budget,
+                    ));
+                    std::process::exit(1);
+                }
             }
         });
 }
@@ -263,17 +272,17 @@ mod tests {
             "{% for i in range(end=end) %}{% for j in range(end=end) %}{% endfor %}{% endfor %}ok",
         )
         .unwrap();
-        let small = run(Duration::from_secs(10), "t", "", || {
+        let small = run(Duration::from_secs(10), "t", || {
             tera.render("t", &make(100))
         });
         assert_eq!(small.unwrap(), "ok");
-        let large = run(Duration::from_secs(10), "t", "", || {
+        let large = run(Duration::from_secs(10), "t", || {
             tera.render("t", &make(100_000))
         });
         let err = format!("{:?}", large.unwrap_err());
         assert!(err.contains("past the 1000000"), "{err}");
         assert_eq!(
-            run(Duration::from_secs(1), "t", "", || {
+            run(Duration::from_secs(1), "t", || {
                 tera.render_str(
                     "{{ range(end=5, start=1, step_by=2) }}",
                     &tera::Context::new(),
@@ -287,7 +296,7 @@ mod tests {
 
     #[test]
     fn the_writer_stops_past_the_deadline() {
-        let result = run(Duration::ZERO, "t", "p", || {
+        let result = run(Duration::ZERO, "t", || {
             let mut writer = BudgetWriter::new();
             (0..1000).try_for_each(|_| writer.write_all(b"x"))
         });

@@ -357,8 +357,7 @@ impl<'a> Renderer<'a> {
     fn run(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
         let build = &self.framework.config.build;
         let limit = Duration::from_secs(build.render_timeout);
-        let page = budget::current_page();
-        let rendered = budget::run(limit, template, &page, || {
+        let rendered = budget::run(limit, template, || {
             let mut writer = budget::BudgetWriter::new();
             self.tera
                 .render_to(template, context, &mut writer)
@@ -369,7 +368,7 @@ impl<'a> Renderer<'a> {
                 .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())),
             Err(err) if is_out_of_time(&err) => Err(Diagnostic::error(
                 "E0063",
-                budget::out_of_time_message(template, &page, limit),
+                budget::out_of_time_message(template, &budget::current_page(), limit),
             )
             .at(Span::file(format!("themes/{}/templates/{template}", build.theme)))
             .help("look for loops and components that call themselves; raise `[build] render-timeout` in book.toml if the page is just large")),
