@@ -127,12 +127,23 @@ fn convert(source: &str, origin: Origin<'_>, inline: bool, options: MarkdownOpti
                     }
                     None => dest_url,
                 };
+                if options.raw_html == RawHtml::Sanitize {
+                    let at = || span_of(source, origin, range.start);
+                    raw_html |= unsafe_url(&dest_url, "a link", at, &mut warnings);
+                }
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
                 })
+            }
+            Event::Start(Tag::Image { ref dest_url, .. })
+                if options.raw_html == RawHtml::Sanitize =>
+            {
+                let at = || span_of(source, origin, range.start);
+                raw_html |= unsafe_url(dest_url, "an image", at, &mut warnings);
+                event
             }
             Event::Text(ref text) | Event::Code(ref text) => {
                 plain.push_str(text);
@@ -212,11 +223,31 @@ fn convert(source: &str, origin: Origin<'_>, inline: bool, options: MarkdownOpti
     }
 }
 
+/// Whether the URL of a Markdown link or image (`what`) has a scheme that cleaning removes
+/// (`javascript:`, `data:`): then it warns, at the place `at` gives, and the document is to
+/// be cleaned (which drops the URL).
+fn unsafe_url(
+    url: &str,
+    what: &str,
+    at: impl Fn() -> Span,
+    warnings: &mut Vec<Diagnostic>,
+) -> bool {
+    let removed = sanitize::stripped(&format!("<a href=\"{}\">", url.replace('"', "")));
+    if removed.is_empty() {
+        return false;
+    }
+    let scheme = removed
+        .join(", ")
+        .replace("in `href`", &format!("in {what}"));
+    warnings.push(raw_html_removed(&[scheme], at()));
+    true
+}
+
 /// W0091: raw HTML that cleaning removes, at the place that wrote it.
 fn raw_html_removed(removed: &[String], at: Span) -> Diagnostic {
     Diagnostic::warning(
         "W0091",
-        format!("raw HTML removed from the page: {}", removed.join(", ")),
+        format!("removed from the page: {}", removed.join(", ")),
     )
     .at(at)
     .help("pages keep only HTML fit for prose (no script, event handlers, styles, frames or forms); set `[build] unsafe-html = true` in book.toml to publish raw HTML as written")

@@ -272,7 +272,8 @@ fn write_hostile_prose(project: &Path) {
             "Asset management prose.\n\n",
             "<a href=\"javascript:alert('link')\">inventory</a> and [the list](@ID.AM-01).\n\n",
             "<dl><dt>Asset</dt><dd>Anything of value</dd></dl>\n\n",
-            "<iframe src=\"https://example.org/\"></iframe>\n",
+            "<iframe src=\"https://example.org/\"></iframe>\n\n",
+            "A [Markdown link](javascript:alert('md')) and ![an image](data:text/html,alert('img')).\n",
         ),
     )
     .unwrap();
@@ -295,10 +296,12 @@ fn raw_html_is_sanitised_on_item_concept_and_print_pages() {
         "content/identify/asset-management.md:6",
         "content/identify/asset-management.md:10",
         "content/identify/asset-management.md:14",
+        "content/identify/asset-management.md:16:3",
+        "content/identify/asset-management.md:16:47",
     ] {
         assert!(text.contains(place), "no W0091 at {place}:\n{text}");
     }
-    assert_eq!(text.matches("warning[W0091]").count(), 4, "{text}");
+    assert_eq!(text.matches("warning[W0091]").count(), 6, "{text}");
     let out = s.project.parent().unwrap().join("site");
     let built = build(&s.project, &out);
     assert!(built.status.success(), "{}", stderr(&built));
