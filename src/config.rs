@@ -99,11 +99,11 @@ impl Default for BuildSection {
 /// `[build] max-static-size` unless book.toml says otherwise: 100 MiB.
 pub const DEFAULT_MAX_STATIC_SIZE: u64 = 100 * 1024 * 1024;
 
-/// E0064: a file to copy into the site (shown as `display`) of `len` bytes, over `limit`.
+/// E0065: a file to copy into the site (shown as `display`) of `len` bytes, over `limit`.
 pub fn static_too_large(display: &str, len: u64, limit: u64) -> Diagnostic {
     let mib = |bytes: u64| bytes as f64 / 1024.0 / 1024.0;
     Diagnostic::error(
-        "E0064",
+        "E0065",
         format!(
             "file of {:.1} MiB is larger than the {:.1} MiB a static file may have",
             mib(len),

@@ -121,7 +121,7 @@ fn main() -> ExitCode {
         framewright::leave_memory_to_exit();
         // A template run that its own checks cannot stop ends the process, named.
         framewright::render::budget::exit_when_stuck(|message| {
-            eprintln!("error[E0063]: {message}");
+            eprintln!("error[E0064]: {message}");
             eprintln!(" = help: look for loops and components that call themselves; raise `[build] render-timeout` in book.toml if the page is just large");
         });
     }

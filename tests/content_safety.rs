@@ -389,7 +389,7 @@ fn a_template_loop_that_writes_nothing_is_stopped_by_the_watchdog() {
         let output = framewright(&[command, s.project.to_str().unwrap()]);
         let text = stderr(&output);
         assert_eq!(output.status.code(), Some(1), "{command}: {text}");
-        assert!(text.contains("error[E0063]"), "{command}: {text}");
+        assert!(text.contains("error[E0064]"), "{command}: {text}");
         assert!(text.contains("concept.html"), "{command}: {text}");
         assert!(text.contains("identify/index.html"), "{command}: {text}");
     }
@@ -421,9 +421,9 @@ fn static_files_over_the_size_limit_are_errors_with_their_path() {
     let text = stderr(&checked);
     assert_eq!(checked.status.code(), Some(1), "{text}");
     for place in ["themes/default/static/big.bin", "content/identify/big.pdf"] {
-        assert!(text.contains(place), "no E0064 at {place}:\n{text}");
+        assert!(text.contains(place), "no E0065 at {place}:\n{text}");
     }
-    assert_eq!(text.matches("error[E0064]").count(), 2, "{text}");
+    assert_eq!(text.matches("error[E0065]").count(), 2, "{text}");
     assert!(text.contains("max-static-size"), "{text}");
     // Raised, the same files are copied whole.
     let toml = fs::read_to_string(s.project.join("book.toml")).unwrap();

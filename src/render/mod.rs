@@ -367,7 +367,7 @@ impl<'a> Renderer<'a> {
             Ok(bytes) => Ok(String::from_utf8(bytes)
                 .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())),
             Err(err) if is_out_of_time(&err) => Err(Diagnostic::error(
-                "E0063",
+                "E0064",
                 budget::out_of_time_message(template, &budget::current_page(), limit),
             )
             .at(Span::file(format!("themes/{}/templates/{template}", build.theme)))
