@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
 use framewright::export::ExportFormat;
-use framewright::import::{oscal, ImportError};
+use framewright::import::{self, ImportError, OscalRequest};
+use framewright::oscal::baseline;
 use framewright::{BuildError, Project};
 
 /// The formats of `framewright export`.
@@ -22,16 +23,20 @@ pub enum ExportAs {
     Crosswalk,
     /// The crosswalks as an OSCAL 1.2 mapping collection (`oscal/mapping-collection.json`).
     Mapping,
+    /// An OSCAL profile selecting the controls of one baseline (needs --baseline NAME).
+    OscalProfile,
 }
 
-impl From<ExportAs> for ExportFormat {
-    fn from(format: ExportAs) -> ExportFormat {
-        match format {
-            ExportAs::Json => ExportFormat::Json,
-            ExportAs::Csv => ExportFormat::Csv,
-            ExportAs::Oscal => ExportFormat::Oscal,
-            ExportAs::Crosswalk => ExportFormat::Crosswalk,
-            ExportAs::Mapping => ExportFormat::Mapping,
+impl ExportAs {
+    /// The export every build also writes, for the formats that are one.
+    fn build_format(self) -> Option<ExportFormat> {
+        match self {
+            ExportAs::Json => Some(ExportFormat::Json),
+            ExportAs::Csv => Some(ExportFormat::Csv),
+            ExportAs::Oscal => Some(ExportFormat::Oscal),
+            ExportAs::Crosswalk => Some(ExportFormat::Crosswalk),
+            ExportAs::Mapping => Some(ExportFormat::Mapping),
+            ExportAs::OscalProfile => None,
         }
     }
 }
@@ -39,22 +44,54 @@ impl From<ExportAs> for ExportFormat {
 /// What `framewright import` reads.
 #[derive(Subcommand)]
 pub enum ImportSource {
-    /// An OSCAL catalog in JSON (such as NIST SP 800-53): groups become concepts, controls
-    /// categories, control enhancements subcategories. Never overwrites a file unless --force.
+    /// An OSCAL catalog or profile in JSON, YAML or XML (the format is read from the
+    /// content), such as NIST SP 800-53: groups become concepts, controls categories,
+    /// control enhancements subcategories. A profile is resolved against its catalog into a
+    /// new project. `--baseline LOW=low-profile.json` (repeatable) marks which controls each
+    /// baseline selects, on the new project or, without FILE, on the project in --into.
+    /// Never overwrites a file unless --force; writes nothing when anything fails.
     Oscal {
-        /// The catalog file (`catalog.json`).
-        catalog: PathBuf,
-        /// The project folder to write (created when missing).
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        into: PathBuf,
+        /// The catalog or profile (`catalog.json`, `.yaml` or `.xml`).
+        #[arg(required_unless_present = "baseline")]
+        file: Option<PathBuf>,
+        /// The catalog a profile imports (default: the file its `href` names, beside it).
+        #[arg(long, value_name = "CATALOG")]
+        catalog: Option<PathBuf>,
+        /// A baseline to mark on the controls: NAME=PROFILE (repeat for each baseline).
+        #[arg(long, value_name = "NAME=PROFILE")]
+        baseline: Vec<String>,
+        /// The project folder to write (created when missing). Default: a folder named
+        /// after the file (`catalog.json` -> `catalog/`) in the current folder; with
+        /// --baseline and no FILE, the project in the current folder.
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
         /// Overwrite files that already exist.
         #[arg(long)]
         force: bool,
     },
 }
 
-/// `framewright export`: writes one export of a project that has no errors.
-pub fn export(dir: &Path, format: ExportAs, output: Option<&Path>) -> ExitCode {
+/// `framewright export`: writes one export of a project that has no errors; with a
+/// baseline, the OSCAL catalog or profile of that baseline's controls.
+pub fn export(
+    dir: &Path,
+    format: ExportAs,
+    baseline: Option<&str>,
+    output: Option<&Path>,
+) -> ExitCode {
+    let usage = match (format, baseline) {
+        (ExportAs::OscalProfile, None) => Some("--format oscal-profile needs --baseline NAME"),
+        (ExportAs::Json | ExportAs::Csv | ExportAs::Crosswalk | ExportAs::Mapping, Some(_)) => {
+            Some("--baseline goes with --format oscal or --format oscal-profile")
+        }
+        (ExportAs::Oscal | ExportAs::OscalProfile, Some(_))
+        | (ExportAs::Json | ExportAs::Csv | ExportAs::Oscal | ExportAs::Crosswalk, None)
+        | (ExportAs::Mapping, None) => None,
+    };
+    if let Some(message) = usage {
+        eprintln!("error: {message}");
+        return ExitCode::from(2);
+    }
     let project = match Project::open(dir, None) {
         Ok(project) => project,
         Err(err) => return crate::fail(err, dir, "export failed"),
@@ -64,12 +101,26 @@ pub fn export(dir: &Path, format: ExportAs, output: Option<&Path>) -> ExitCode {
         return crate::fail(BuildError::Content(diagnostics), dir, "export failed");
     }
     crate::print_diagnostics(&project.diagnostics, dir);
-    let format = ExportFormat::from(format);
-    if format.is_crosswalk() && project.crosswalks.is_empty() {
-        eprintln!("error: the project has no crosswalks (content/mappings/*.yaml)");
-        return ExitCode::from(1);
-    }
-    let bytes = format.render(&project.framework, &project.crosswalks, &project.index);
+    let (framework, index) = (&project.framework, &project.index);
+    let bytes = match (format.build_format(), baseline) {
+        (Some(format), None) => {
+            if format.is_crosswalk() && project.crosswalks.is_empty() {
+                eprintln!("error: the project has no crosswalks (content/mappings/*.yaml)");
+                return ExitCode::from(1);
+            }
+            Ok(format.render(framework, &project.crosswalks, index))
+        }
+        (Some(_), Some(name)) => baseline::catalog_json(framework, index, name),
+        (None, Some(name)) => baseline::profile_json(framework, index, name),
+        (None, None) => Err("--format oscal-profile needs --baseline NAME".into()),
+    };
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(1);
+        }
+    };
     let written = match output {
         Some(path) => write_file(path, &bytes),
         None => std::io::stdout().write_all(&bytes).map_err(Into::into),
@@ -99,12 +150,52 @@ fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// `framewright import …`.
 pub fn import(source: ImportSource) -> ExitCode {
     let ImportSource::Oscal {
+        file,
         catalog,
+        baseline,
         into,
         force,
     } = source;
-    match oscal::import(&catalog, &into, force) {
+    // A new project goes into a folder of its own, never into the current folder; marking
+    // baselines (no FILE) changes the project named, by default the current one.
+    let into = match (into, &file) {
+        (Some(into), _) => into,
+        (None, None) => PathBuf::from("."),
+        (None, Some(file)) => match folder_named_after(file) {
+            Some(folder) => folder,
+            None => {
+                eprintln!(
+                    "error: cannot name a folder after `{}`; choose one with --into DIR",
+                    file.display()
+                );
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let request = OscalRequest {
+        file: file.as_deref(),
+        catalog: catalog.as_deref(),
+        baselines: &baseline,
+        into: &into,
+        force,
+    };
+    match import::oscal(&request) {
+        Ok(report) if file.is_none() => {
+            for note in &report.notes {
+                eprintln!("note: {note}");
+            }
+            eprintln!(
+                "Marked baselines {} in {} ({} files changed).",
+                baseline.join(", "),
+                report.into.display(),
+                report.files.len()
+            );
+            ExitCode::SUCCESS
+        }
         Ok(report) => {
+            for note in &report.notes {
+                eprintln!("note: {note}");
+            }
             eprintln!(
                 "Imported {} items into {} ({} files).\n\nNext: `framewright check {}`, then `build` or `serve`.",
                 report.items,
@@ -126,4 +217,12 @@ pub fn import(source: ImportSource) -> ExitCode {
             }
         }
     }
+}
+
+/// The default project folder of an import: the catalog file's name without its extension,
+/// in the current folder (never the current folder itself).
+fn folder_named_after(catalog: &Path) -> Option<PathBuf> {
+    let stem = catalog.file_stem()?.to_str()?;
+    let plain = !stem.is_empty() && !stem.starts_with('.');
+    plain.then(|| PathBuf::from(stem))
 }

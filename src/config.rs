@@ -1,4 +1,4 @@
-//! `book.toml`: the project's configuration (SPEC §3).
+//! `book.toml`: the project's configuration (docs/format.md, "book.toml").
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +28,29 @@ pub struct Config {
     /// `[serve]`: the live-preview server.
     #[serde(default)]
     pub serve: ServeSection,
+    /// `[[releases]]`: earlier versions of the framework, oldest first, for the "What
+    /// changed" pages and each item's history.
+    #[serde(default)]
+    pub releases: Vec<Release>,
+    /// `[citations]`: documents and prefixes the citation parser should know.
+    #[serde(default)]
+    pub citations: CitationsSection,
+}
+
+/// `[[releases]]`: an earlier version of the framework. Exactly one of `path`, `git` and
+/// `oscal` says where it is.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Release {
+    /// The version's name, as pages show it (`0.9`).
+    pub version: String,
+    /// A project folder holding that version (book.toml and content), relative to this
+    /// project.
+    pub path: Option<PathBuf>,
+    /// A revision (tag, branch, commit) of the git repository this project is in.
+    pub git: Option<String>,
+    /// An OSCAL catalog (JSON) of that version, relative to this project.
+    pub oscal: Option<PathBuf>,
 }
 
 /// `[book]`.
@@ -166,13 +189,16 @@ impl SiteSection {
         }
     }
 
-    /// The base URL when it is absolute (`https://…/`), for sitemap and canonical links.
+    /// The site's public address (`https://…/`), for the sitemap and canonical links: the
+    /// base URL when it is absolute, else the custom domain with the base URL's path, else
+    /// none (a sitemap and canonical links need absolute URLs).
     pub fn absolute_base(&self) -> Option<String> {
         let url = self.base_url.trim();
         if url.starts_with("http://") || url.starts_with("https://") {
             Some(format!("{}/", url.trim_end_matches('/')))
         } else {
-            None
+            self.cname()
+                .map(|name| format!("https://{name}{}", self.base_path()))
         }
     }
 }
@@ -191,6 +217,8 @@ pub struct FrameworkSection {
     pub report_empty: bool,
     /// Report items that cite no reference at all (notes; off by default).
     pub report_missing_references: bool,
+    /// The project's own front-matter fields: never reported as misspelt known keys.
+    pub fields: Vec<String>,
 }
 
 impl Default for FrameworkSection {
@@ -202,8 +230,21 @@ impl Default for FrameworkSection {
             strict: false,
             report_empty: false,
             report_missing_references: false,
+            fields: Vec::new(),
         }
     }
+}
+
+/// `[citations]`: what the project cites beyond the built-in schemes (standards bodies,
+/// NIST, CIS, COBIT, OMB, Executive Orders, US Code, CFR, laws, directives, RFCs).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct CitationsSection {
+    /// Document names read as written, whatever follows them (`CCMv4.0`, `DHS NIPP`),
+    /// like the documents of references.yaml.
+    pub documents: Vec<String>,
+    /// Prefixes followed by a number (`CNSSD` reads `CNSSD 505` as a document).
+    pub prefixes: Vec<String>,
 }
 
 /// `[serve]`.
@@ -325,6 +366,18 @@ mod tests {
     }
 
     #[test]
+    fn citations_section_declares_documents_and_prefixes() {
+        let config =
+            Config::parse("[citations]\ndocuments = [\"CCMv4.0\"]\nprefixes = [\"CNSSD\"]\n")
+                .unwrap();
+        assert_eq!(config.citations.documents, ["CCMv4.0"]);
+        assert_eq!(config.citations.prefixes, ["CNSSD"]);
+        let err = Config::parse("[citations]\ndocument = [\"CCMv4.0\"]\n").unwrap_err();
+        assert!(err.message.contains("document"), "{}", err.message);
+        assert_eq!(err.span.unwrap().line, 2);
+    }
+
+    #[test]
     fn base_path_handles_every_form() {
         let site = |u: &str| SiteSection {
             base_url: u.into(),
@@ -340,6 +393,14 @@ mod tests {
             "https://org.github.io/repo/"
         );
         assert!(site("/repo/").absolute_base().is_none());
+        let with_domain = SiteSection {
+            base_url: "/docs/".into(),
+            cname: Some("fw.example.org".into()),
+        };
+        assert_eq!(
+            with_domain.absolute_base().as_deref(),
+            Some("https://fw.example.org/docs/")
+        );
     }
 
     #[test]

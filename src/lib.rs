@@ -15,6 +15,7 @@ pub mod citation;
 pub mod config;
 pub mod crosswalk;
 pub mod diagnostics;
+pub mod diff;
 pub mod export;
 pub mod highlight;
 pub mod html;
@@ -25,6 +26,7 @@ pub mod linkcheck;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod oscal;
 pub mod render;
 pub mod sanitize;
 pub mod serve;
@@ -103,6 +105,8 @@ pub struct Project {
     pub index: SiteIndex,
     /// Every diagnostic found, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the releases named in book.toml changed (empty when it names none).
+    pub history: diff::history::History,
     /// Time per stage so far.
     pub timings: Vec<StageTiming>,
 }
@@ -136,6 +140,7 @@ impl Project {
             config.site.base_url = base_url.to_string();
         }
         let (framework, mut diagnostics) = load::load_with(root, config, code);
+        validate::drop_declared_fields(&mut diagnostics, &framework);
         diagnostics.extend(config_problems);
         timer.lap("load");
         let index = SiteIndex::build(&framework);
@@ -146,12 +151,23 @@ impl Project {
         diagnostics::drop_consequences(&mut diagnostics);
         diagnostics::sort(&mut diagnostics);
         timer.lap("validate");
+        let history = match diff::history::load_history(root, &framework) {
+            Ok(history) => history,
+            Err(errors) => {
+                diagnostics.extend(errors);
+                diff::history::History::default()
+            }
+        };
+        if !framework.config.releases.is_empty() {
+            timer.lap("releases");
+        }
         Ok(Project {
             root: root.to_path_buf(),
             framework,
             crosswalks,
             index,
             diagnostics,
+            history,
             timings: timer.laps,
         })
     }
@@ -248,7 +264,8 @@ pub fn render_all(
     let site = &framework.config.site;
     let base_path = site.base_path();
     let renderer = Renderer::new(framework, &project.crosswalks, &project.index, templates)
-        .map_err(|d| BuildError::Content(vec![d]))?;
+        .map_err(|d| BuildError::Content(vec![d]))?
+        .with_history(&project.history);
     let pages = renderer.pages();
     let mut files: linkcheck::Paths = other_files(project, theme).into_iter().collect();
     files.extend(pages.iter().map(|p| p.path.clone()));
@@ -547,6 +564,25 @@ impl SiteSink for Discard {
     }
 }
 
+/// The warning for a build without `sitemap.xml`: a sitemap needs absolute URLs, and the
+/// site's public address is not configured (see [`config::SiteSection::absolute_base`]).
+fn no_sitemap_warning(config: &Config) -> Option<Diagnostic> {
+    config.site.absolute_base().is_none().then(|| {
+        Diagnostic::warning(
+            "W0063",
+            format!(
+                "no sitemap.xml written: base-url `{}` is not the site's public address",
+                config.site.base_url.trim()
+            ),
+        )
+        .at(diagnostics::Span::file(config::CONFIG_FILE))
+        .help(
+            "set `[site] base-url = \"https://…/\"` in book.toml (or pass `--base-url`) \
+             to get a sitemap and canonical links",
+        )
+    })
+}
+
 /// Builds the site of the project at `root`: all or nothing.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
     // The commit needs to know what the existing site holds: list it while the content
@@ -584,6 +620,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     let mut timings = std::mem::take(&mut project.timings);
     timings.extend(timer.laps);
     let mut diagnostics = std::mem::take(&mut project.diagnostics);
+    diagnostics.extend(no_sitemap_warning(&project.framework.config));
     diagnostics.extend(theme_warnings);
     dispose(project);
     Ok(BuildReport {

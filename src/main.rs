@@ -1,5 +1,6 @@
 //! The `framewright` command line: argument parsing and printing, nothing else.
 
+mod cli_diff;
 mod cli_interop;
 
 use std::io::IsTerminal;
@@ -95,6 +96,10 @@ enum Command {
         /// What to write.
         #[arg(long, value_enum, default_value_t = ExportAs::Json)]
         format: ExportAs,
+        /// Only the controls of this baseline (`baselines:`), with --format oscal (the
+        /// resolved catalog) or oscal-profile.
+        #[arg(long, value_name = "NAME")]
+        baseline: Option<String>,
         /// Write to this file instead of standard output.
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
@@ -103,6 +108,40 @@ enum Command {
     Import {
         #[command(subcommand)]
         source: ImportSource,
+    },
+    /// Compare two versions of a framework, item by item.
+    ///
+    /// Each item is reported as added, removed or withdrawn (with where its content went),
+    /// renumbered, moved (another parent), renamed (title), reworded (statement, as a word
+    /// diff), with citations or parameters added or removed, or unchanged. Items whose ids
+    /// changed are paired by `replaces:` and `moved-to:` links; removed and added items
+    /// that read much the same are listed as suggestions, never paired silently.
+    /// Reformatting alone (YAML style, line wrapping, key order) is not a change.
+    ///
+    /// A version is a project folder, an OSCAL catalog (a `.json` file), or `git:REV`: the
+    /// project as it was at a tag, branch or commit of its git repository.
+    #[command(after_help = "Examples:\n  \
+        framewright diff releases/0.9 .            two project folders\n  \
+        framewright diff --rev v1.0                this project at tag v1.0 against its files now\n  \
+        framewright diff rev4.json rev5.json --format csv -o changes.csv\n  \
+        framewright diff git:v1.0 git:v2.0 --format oscal-mapping")]
+    Diff {
+        /// OLD then NEW (with `--rev`, only NEW, default `.`).
+        #[arg(value_names = ["OLD", "NEW"], num_args = 0..=2)]
+        versions: Vec<String>,
+        /// Compare the project (NEW, default `.`) with its own git revision REV (a tag,
+        /// branch or commit), as if OLD were `git:REV`.
+        #[arg(long, value_name = "REV")]
+        rev: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = cli_diff::DiffFormat::Human)]
+        format: cli_diff::DiffFormat,
+        /// Write to this file instead of standard output (whole or not at all).
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Print the time of each stage (reading both versions, comparing, formatting).
+        #[arg(long, short)]
+        verbose: bool,
     },
 }
 
@@ -125,6 +164,16 @@ fn main() -> ExitCode {
             eprintln!(" = help: look for loops and components that call themselves; raise `[build] render-timeout` in book.toml if the page is just large");
         });
     }
+    if let Some(dir) = cli.command.project() {
+        if !dir.join("book.toml").exists() {
+            let format = if let Command::Check { format, .. } = cli.command {
+                format
+            } else {
+                Format::Human
+            };
+            return not_a_project(dir, format);
+        }
+    }
     match cli.command {
         Command::Init { dir, title } => init(&dir, &title),
         Command::Build {
@@ -141,9 +190,23 @@ fn main() -> ExitCode {
         Command::Export {
             dir,
             format,
+            baseline,
             output,
-        } => cli_interop::export(&dir, format, output.as_deref()),
+        } => cli_interop::export(&dir, format, baseline.as_deref(), output.as_deref()),
         Command::Import { source } => cli_interop::import(source),
+        Command::Diff {
+            versions,
+            rev,
+            format,
+            output,
+            verbose,
+        } => cli_diff::run(cli_diff::DiffArgs {
+            versions,
+            rev,
+            format,
+            output,
+            verbose,
+        }),
         Command::Serve {
             dir,
             address,
@@ -164,6 +227,39 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+impl Command {
+    /// The project folder a command reads, for the commands that need an existing project.
+    fn project(&self) -> Option<&Path> {
+        match self {
+            Command::Build { dir, .. }
+            | Command::Serve { dir, .. }
+            | Command::Check { dir, .. }
+            | Command::Export { dir, .. } => Some(dir),
+            // diff compares versions that may be catalogs or folders: it says what it cannot read.
+            Command::Init { .. } | Command::Import { .. } | Command::Diff { .. } => None,
+        }
+    }
+}
+
+/// The one answer of every command for a folder without book.toml: one line, exit 2.
+fn not_a_project(dir: &Path, format: Format) -> ExitCode {
+    let init = if dir == Path::new(".") {
+        "framewright init".to_string()
+    } else {
+        format!("framewright init {}", dir.display())
+    };
+    let shown = if dir == Path::new(".") {
+        std::env::current_dir().map_or(dir.to_path_buf(), |cwd| cwd)
+    } else {
+        dir.to_path_buf()
+    };
+    let message = format!(
+        "`{}` is not a framewright project (it has no book.toml); to start one there, run `{init}`",
+        shown.display()
+    );
+    check_failed(format, &message)
 }
 
 fn color() -> bool {
@@ -204,8 +300,14 @@ fn init(dir: &Path, title: &str) -> ExitCode {
     match framewright::init::init(dir, title) {
         Ok(files) => {
             eprintln!("Created a framework project in {}:", dir.display());
-            for file in files {
+            for file in &files {
                 eprintln!("  {}", file.display());
+            }
+            if files.iter().any(|file| file.starts_with("..")) {
+                eprintln!(
+                    "The Pages workflow is at the root of the git repository that holds the \
+                     project (GitHub reads workflows only there); it builds in the project's folder."
+                );
             }
             eprintln!(
                 "\nNext: `framewright build {}` (or `serve`) to see the site.",
@@ -267,7 +369,8 @@ fn build(dir: &Path, options: BuildOptions, verbose: bool) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(err) => fail(err, dir, "build failed; the previous site is unchanged"),
+        // All or nothing: whether or not a site was there before, nothing was written.
+        Err(err) => fail(err, dir, "build failed; nothing was written"),
     }
 }
 
@@ -286,10 +389,6 @@ fn fail(err: BuildError, dir: &Path, what: &str) -> ExitCode {
 }
 
 fn check(dir: &Path, format: Format, deny_warnings: bool) -> ExitCode {
-    if !dir.is_dir() {
-        let message = format!("`{}` is not a project folder", dir.display());
-        return check_failed(format, &message);
-    }
     let mut diagnostics = match framewright::check(dir) {
         Ok(diagnostics) | Err(BuildError::Content(diagnostics)) => diagnostics,
         Err(BuildError::Io(err)) => return check_failed(format, &format!("{err:#}")),
@@ -322,7 +421,7 @@ fn check(dir: &Path, format: Format, deny_warnings: bool) -> ExitCode {
     }
 }
 
-/// `check` could not run (no such folder, unreadable files): exit status 2.
+/// A command could not run (not a project, unreadable files): exit status 2.
 fn check_failed(format: Format, message: &str) -> ExitCode {
     use std::io::Write;
     match format {

@@ -202,6 +202,13 @@ fn convert(source: &str, origin: Origin<'_>, inline: bool, options: MarkdownOpti
                 code = Some((events.len(), range.start));
                 event
             }
+            // A marker rather than a disabled <input>: a form control needs a label, and
+            // a task list is read, not filled in (nor printed as a control).
+            Event::TaskListMarker(done) => Event::InlineHtml(CowStr::from(if done {
+                "<span class=\"task-marker task-done\" role=\"img\" aria-label=\"Done:\">\u{2611}</span> "
+            } else {
+                "<span class=\"task-marker\" role=\"img\" aria-label=\"To do:\">\u{2610}</span> "
+            })),
             other => other,
         };
         events.push(event);
@@ -467,7 +474,12 @@ mod tests {
         );
         assert!(md.html.contains("<table>"));
         assert!(md.html.contains("<del>old</del>"));
-        assert!(md.html.contains("checkbox"));
+        assert!(
+            md.html.contains(r#"<li><span class="task-marker task-done" role="img" aria-label="Done:">☑</span> done</li>"#),
+            "{}",
+            md.html
+        );
+        assert!(!md.html.contains("<input"), "{}", md.html);
         assert!(md.html.contains("footnote-definition"));
     }
 

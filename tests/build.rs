@@ -36,7 +36,6 @@ fn writes_every_page_of_the_spec() {
         "references/iso-iec-27033-2/index.html",
         "references/iso-iec-27033/index.html",
         "404.html",
-        "sitemap.xml",
         ".nojekyll",
         "framework.json",
         "framework.csv",
@@ -148,6 +147,7 @@ fn framework_json_follows_the_spec() {
         for citation in item["references"].as_array().unwrap() {
             for key in [
                 "cite",
+                "scheme",
                 "document",
                 "series",
                 "part",
@@ -262,6 +262,47 @@ fn sub_path_base_url_keeps_links_relative_and_sitemap_absolute() {
     assert!(
         not_found.contains("href=\"/repo/static/framewright.css\""),
         "404 uses the base path"
+    );
+}
+
+/// With a base URL that is only a path, nothing absolute can be written: no sitemap (one
+/// warning says what to set) and no canonical links, on pages or on redirects; a custom
+/// domain is enough to make them.
+#[test]
+fn a_site_without_a_public_address_has_no_sitemap_and_no_empty_canonical() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let output = build_into(&fixture("basic"), &out, &["--base-url", "/repo/"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("W0063").count(), 1, "{stderr}");
+    assert!(stderr.contains("base-url"), "{stderr}");
+    assert!(!out.join("sitemap.xml").exists());
+    let redirect = fs::read_to_string(out.join("id/ID.AM-01/index.html")).unwrap();
+    let page = fs::read_to_string(out.join("identify/index.html")).unwrap();
+    for html in [&redirect, &page] {
+        assert!(!html.contains("rel=\"canonical\""), "{html}");
+        assert!(!html.contains("href=\"\""), "{html}");
+    }
+
+    let project = project_copy("basic");
+    let book = project.path().join("book.toml");
+    let config = fs::read_to_string(&book).unwrap();
+    let config = config.replace("[site]\n", "[site]\ncname = \"fw.example.org\"\n");
+    fs::write(&book, config).unwrap();
+    let out = dir.path().join("domain");
+    let output = build_into(project.path(), &out, &[]);
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("W0063"));
+    let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("<loc>https://fw.example.org/identify/</loc>"),
+        "{sitemap}"
+    );
+    let redirect = fs::read_to_string(out.join("id/ID.AM-01/index.html")).unwrap();
+    assert!(
+        redirect.contains(
+            "<link rel=\"canonical\" href=\"https://fw.example.org/identify/asset-management/#ID.AM-01\">"
+        ),
+        "{redirect}"
     );
 }
 

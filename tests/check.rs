@@ -145,7 +145,12 @@ fn check_project(project: &Path, expect: &Expect) -> Result<(), String> {
             ));
         }
         if let (Some(path), Some(line)) = (d["path"].as_str(), d["line"].as_u64()) {
-            let place = format!("{path}:{line}:");
+            // Columns are 1-based, as in the human form's `path:line:column`.
+            let column = d["column"].as_u64().unwrap_or(0);
+            if column == 0 {
+                return Err(format!("diagnostic with a line but no 1-based column: {d}"));
+            }
+            let place = format!("{path}:{line}:{column}");
             if !human.stderr.contains(&place) {
                 return Err(format!(
                     "{place} is not in the human form:\n{}",
@@ -563,7 +568,11 @@ fn book_toml_problems_do_not_stop_the_content_check() {
 fn the_conformance_page_shows_each_concept() {
     let site = tempfile::tempdir().unwrap();
     let dest = site.path().join("site");
-    common::build_into(&fixture("basic"), &dest, &[]);
+    common::build_into(
+        &fixture("basic"),
+        &dest,
+        &["--base-url", "https://fw.example.org/"],
+    );
     let page = fs::read_to_string(dest.join("conformance/index.html")).unwrap();
     assert!(page.contains("Meets the guideline"), "{page}");
     for concept in ["Identify", "Protect", "Detect", "Respond", "Recover"] {
@@ -623,4 +632,134 @@ fn conformance_counts_follow_the_content() {
     assert_eq!(totals.unparsed, 0);
     assert!(totals.documents >= 5, "{totals:?}");
     assert!(totals.citations >= totals.documents);
+}
+
+/// Every command that reads a project gives the same one line, exit status 2, for a folder
+/// without book.toml (an empty folder, a missing one, the current folder), naming the
+/// folder and how to start a project; none claims a previous site.
+#[test]
+fn every_command_gives_one_answer_for_a_folder_that_is_not_a_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    let missing = dir.path().join("missing");
+    for folder in [&empty, &missing] {
+        let path = folder.to_str().unwrap();
+        let expected = format!(
+            "error: `{path}` is not a framewright project (it has no book.toml); to start one \
+             there, run `framewright init {path}`\n"
+        );
+        for args in [
+            vec!["build", path],
+            vec!["check", path],
+            vec!["export", path, "--format", "json"],
+            vec!["serve", path, "--port", "0"],
+        ] {
+            let out = run(&args, Duration::from_secs(30));
+            assert_eq!(out.status, 2, "{args:?}: {}", out.stderr);
+            assert_eq!(out.stderr, expected, "{args:?}");
+            assert_eq!(out.stdout, "", "{args:?}");
+        }
+        let json = run(
+            &["check", path, "--format", "json"],
+            Duration::from_secs(30),
+        );
+        assert_eq!(json.status, 2);
+        let report: Value = serde_json::from_str(&json.stdout).unwrap();
+        assert_eq!(
+            report["error"].as_str(),
+            Some(expected["error: ".len()..].trim_end())
+        );
+    }
+    assert!(!empty.join("book").exists() && !missing.exists());
+    // In the current folder: the folder's full path, and plain `framewright init`.
+    let output = Command::new(env!("CARGO_BIN_EXE_framewright"))
+        .arg("build")
+        .current_dir(&empty)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2));
+    let here = empty.canonicalize().unwrap();
+    assert!(
+        stderr.contains(&format!("`{}`", here.display()))
+            && stderr.ends_with("run `framewright init`\n"),
+        "{stderr}"
+    );
+}
+
+/// A likely misspelt front-matter key is a warning with did-you-mean, in a file of its own
+/// and in an inline item; a key the project declares as its own field (`[framework]
+/// fields`, or a custom key of a `columns:` list) is not reported.
+#[test]
+fn misspelt_front_matter_keys_are_warned_unless_declared() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path();
+    common::copy_tree(&fixture("minimal"), project);
+    let category = project.join("content/identify/asset-management.md");
+    fs::write(
+        &category,
+        "---\nid: ID.AM\ntitle: Asset management\nTitle: shouting\nordr: 2\nowner: the IT team\n\
+         items:\n  - id: ID.AM-01\n    description: Devices are inventoried.\n    refrences: [\"ISO/IEC 27002:2013, 8.1.1\"]\n---\nProse.\n",
+    )
+    .unwrap();
+    let check = |project: &Path| {
+        let out = run(
+            &["check", project.to_str().unwrap(), "--format", "json"],
+            Duration::from_secs(30),
+        );
+        assert_eq!(out.status, 0, "{}", out.stdout);
+        let report: Value = serde_json::from_str(&out.stdout).unwrap();
+        let found: Vec<(String, u64, String)> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "W0018")
+            .map(|d| {
+                (
+                    d["message"]
+                        .as_str()
+                        .unwrap()
+                        .split('`')
+                        .nth(1)
+                        .unwrap()
+                        .to_string(),
+                    d["line"].as_u64().unwrap(),
+                    d["help"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        found
+    };
+    let found = check(project);
+    let keys: Vec<(&str, u64)> = found.iter().map(|(k, l, _)| (k.as_str(), *l)).collect();
+    assert_eq!(
+        keys,
+        [("Title", 4), ("ordr", 5), ("refrences", 10)],
+        "{found:?}"
+    );
+    assert!(
+        found[2].2.starts_with("did you mean `references`?"),
+        "{found:?}"
+    );
+    // Declared: `ordr` in book.toml, `Title` as a column of the concept's table.
+    let book = project.join("book.toml");
+    let text = fs::read_to_string(&book).unwrap();
+    fs::write(
+        &book,
+        text.replace("[framework]\n", "[framework]\nfields = [\"ordr\"]\n"),
+    )
+    .unwrap();
+    let concept = project.join("content/identify/_index.md");
+    let text = fs::read_to_string(&concept).unwrap();
+    fs::write(
+        &concept,
+        text.replace(
+            "title: Identify\n",
+            "title: Identify\ncolumns: [id, Title]\n",
+        ),
+    )
+    .unwrap();
+    let keys: Vec<String> = check(project).into_iter().map(|(k, _, _)| k).collect();
+    assert_eq!(keys, ["refrences"]);
 }

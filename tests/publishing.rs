@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -267,6 +268,7 @@ fn highlight_css() -> String {
             .map(|line| format!("{line}\n"))
             .collect();
         let css = format!("{}{}{}", &css[..start], rule, &css[end..]);
+        let css = with_contrast(&css, background(name));
         css.lines()
             .map(|line| {
                 let line = line.trim();
@@ -287,12 +289,114 @@ fn highlight_css() -> String {
         "/*\n * framewright default theme: syntax highlighting of code blocks (classes `hl-…`).\n \
          * Generated from syntect's themes by tests/publishing.rs; do not edit by hand:\n \
          * FRAMEWRIGHT_UPDATE_HIGHLIGHT_CSS=1 cargo test --test publishing highlight_css\n \
-         * Light (and on paper): InspiredGitHub. Dark: base16-ocean.dark.\n */\n\n\
+         * Light (and on paper): InspiredGitHub. Dark: base16-ocean.dark. Colours are\n \
+         * darkened (light) or lightened (dark) to a contrast of at least 4.5:1 (WCAG 2.1 AA).\n */\n\n\
          @media print, (prefers-color-scheme: light) {{\n{}\n}}\n\n\
          @media screen and (prefers-color-scheme: dark) {{\n{}\n}}\n",
         css("InspiredGitHub").trim_end(),
         css("base16-ocean.dark").trim_end()
     )
+}
+
+/// The background of code blocks (`var(--surface)` in framewright.css) under each theme.
+fn background(theme: &str) -> [u8; 3] {
+    match theme {
+        "InspiredGitHub" => [0xf4, 0xf6, 0xf9],
+        _ => [0x16, 0x1d, 0x26],
+    }
+}
+
+/// `css` with every text colour moved towards black or white (whichever needs the smaller
+/// step) until it has a contrast of 4.5:1, WCAG 2.1 AA for text, against its rule's
+/// `background-color`, or against the code block's `background` when the rule sets none.
+fn with_contrast(css: &str, background: [u8; 3]) -> String {
+    css.split_inclusive('}')
+        .map(|rule| {
+            let hex = |property: &str| {
+                rule.lines()
+                    .filter_map(|line| line.trim().strip_prefix(property))
+                    .find_map(|value| parse_hex(value.trim().trim_end_matches(';')))
+            };
+            let (Some(colour), under) = (hex("color:"), hex("background-color:")) else {
+                return rule.to_string();
+            };
+            let fixed = to_hex(readable(colour, under.unwrap_or(background)));
+            rule.split_inclusive('\n')
+                .map(|line| match line.trim().strip_prefix("color:") {
+                    Some(_) => {
+                        format!("{}color: {fixed};\n", &line[..line.find("color:").unwrap()])
+                    }
+                    None => line.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The colour nearest to `colour` on its way to black or to white that reaches 4.5:1
+/// against `under` (with a little margin for rounding in the browser).
+fn readable(colour: [u8; 3], under: [u8; 3]) -> [u8; 3] {
+    let mix = |toward: f64, step: u32| {
+        colour.map(|c| {
+            (f64::from(c) + (toward - f64::from(c)) * f64::from(step) / 100.0).round() as u8
+        })
+    };
+    (0..=100)
+        .flat_map(|step| [mix(0.0, step), mix(255.0, step)])
+        .find(|&c| contrast(c, under) >= 4.6)
+        .expect("black or white reaches 4.6:1 against any background")
+}
+
+/// The WCAG 2.1 contrast ratio of two sRGB colours.
+fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let luminance = |c: [u8; 3]| {
+        let [r, g, b] = c.map(|v| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        });
+        0.2126 * r + 0.7152 * g + 0.0722 * b
+    };
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+fn parse_hex(value: &str) -> Option<[u8; 3]> {
+    let hex = value.strip_prefix('#')?;
+    if hex.len() != 6 {
+        return None;
+    }
+    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some([channel(0)?, channel(2)?, channel(4)?])
+}
+
+fn to_hex(c: [u8; 3]) -> String {
+    format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
+}
+
+#[test]
+fn highlight_colours_reach_aa_contrast() {
+    // The two colours the audit found: a YAML key in light mode, red in dark mode.
+    assert!(contrast([0x63, 0xa3, 0x5c], background("InspiredGitHub")) < 4.5);
+    assert!(contrast([0xbf, 0x61, 0x6a], background("base16-ocean.dark")) < 4.5);
+    let css = highlight_css();
+    let (light, dark) = css.split_at(css.find("prefers-color-scheme: dark").unwrap());
+    for (half, theme) in [(light, "InspiredGitHub"), (dark, "base16-ocean.dark")] {
+        for rule in half.split_inclusive('}') {
+            let hex = |property: &str| {
+                rule.lines()
+                    .filter_map(|line| line.trim().strip_prefix(property))
+                    .find_map(|value| parse_hex(value.trim().trim_end_matches(';')))
+            };
+            if let Some(colour) = hex("color:") {
+                let under = hex("background-color:").unwrap_or(background(theme));
+                assert!(contrast(colour, under) >= 4.5, "{theme}: {rule}");
+            }
+        }
+    }
 }
 
 // ---- GitHub Pages -------------------------------------------------------------------------
@@ -344,8 +448,260 @@ fn init_writes_a_pages_workflow_with_the_official_actions() {
     let path = upload["with"]["path"].as_str().unwrap();
     assert!(book.contains(&format!("build-dir = \"{path}\"")), "{book}");
     assert!(text.contains("--base-url \"${{ steps.pages.outputs.base_url }}/\""));
+    // Outside a git repository the project is the repository: no working directory.
+    assert!(workflow["jobs"]["build"]["defaults"].is_null(), "{text}");
+    // framewright is installed from its repository at this version's tag, once per
+    // version: the cache holds the binary.
+    let cache = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/cache@"))
+        })
+        .expect("a cache step");
+    assert_eq!(
+        cache["with"]["path"].as_str(),
+        Some("~/.cargo/bin/framewright")
+    );
+    assert!(cache["with"]["key"]
+        .as_str()
+        .unwrap()
+        .contains("${{ env.FRAMEWRIGHT_VERSION }}"));
+    assert_eq!(
+        workflow["env"]["FRAMEWRIGHT_VERSION"].as_str(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+    assert!(text.contains(&format!("--git {} --tag", env!("CARGO_PKG_REPOSITORY"))));
+    assert!(!text.contains("\n        run: cargo install framewright --locked"));
     // The new project builds as it is.
     build(dir.path(), &[]);
+}
+
+#[cfg(unix)]
+/// Runs git in `dir` with a fixed identity and no user configuration.
+fn git(dir: &Path, args: &[&str]) {
+    let output = std::process::Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[cfg(unix)]
+/// The value of a `${{ … }}` expression of the Pages workflow, as GitHub would give it.
+fn expression(expr: &str, env: &BTreeMap<String, String>, cache_hit: bool) -> String {
+    match expr.trim() {
+        "steps.pages.outputs.base_url" => PAGES_URL.to_string(),
+        "steps.framewright-cache.outputs.cache-hit" => cache_hit.to_string(),
+        "runner.os" => "Linux".to_string(),
+        "runner.arch" => "X64".to_string(),
+        other => match other.strip_prefix("env.") {
+            Some(name) => env.get(name).cloned().unwrap_or_default(),
+            None => panic!("the test does not know the expression `{other}`"),
+        },
+    }
+}
+
+#[cfg(unix)]
+fn expand(text: &str, env: &BTreeMap<String, String>, cache_hit: bool) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${{") {
+        let end = rest[start..].find("}}").expect("closed expression") + start;
+        out.push_str(&rest[..start]);
+        out.push_str(&expression(&rest[start + 3..end], env, cache_hit));
+        rest = &rest[end + 2..];
+    }
+    out + rest
+}
+
+#[cfg(unix)]
+/// What `actions/configure-pages` gives a project site.
+const PAGES_URL: &str = "https://example.github.io/repo";
+
+#[cfg(unix)]
+/// Runs the build job of a Pages workflow in `workspace` as far as it can run without
+/// GitHub: `run` steps in bash with the workflow's environment and working directory, the
+/// actions by what they would do. `cargo` is a stand-in that records its arguments and
+/// "installs" the framewright under test. Returns the upload step's folder.
+fn run_pages_job(workspace: &Path, home: &Path, cache_hit: bool) -> PathBuf {
+    let text = fs::read_to_string(workspace.join(".github/workflows/pages.yml")).unwrap();
+    let workflow: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let job = &workflow["jobs"]["build"];
+    let strings = |value: &serde_yaml::Value| -> BTreeMap<String, String> {
+        value
+            .as_mapping()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| {
+                (
+                    k.as_str().unwrap().to_string(),
+                    v.as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let env = strings(&workflow["env"]);
+    let fake_bin = home.join("fake-bin");
+    fs::create_dir_all(&fake_bin).unwrap();
+    let cargo = fake_bin.join("cargo");
+    fs::write(
+        &cargo,
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$FAKE_CARGO_ARGS\"\n\
+         mkdir -p \"$HOME/.cargo/bin\" && cp \"$FRAMEWRIGHT_UNDER_TEST\" \"$HOME/.cargo/bin/framewright\"\n",
+    )
+    .unwrap();
+    let executable = std::os::unix::fs::PermissionsExt::from_mode(0o755);
+    fs::set_permissions(&cargo, executable).unwrap();
+    let path = format!(
+        "{}:{}:{}",
+        fake_bin.display(),
+        home.join(".cargo/bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let folder = job["defaults"]["run"]["working-directory"]
+        .as_str()
+        .map_or(workspace.to_path_buf(), |dir| workspace.join(dir));
+    let mut artifact = None;
+    for step in job["steps"].as_sequence().unwrap() {
+        if let Some(action) = step["uses"].as_str() {
+            if action.starts_with("actions/cache@") {
+                assert_eq!(
+                    step["with"]["path"].as_str(),
+                    Some("~/.cargo/bin/framewright")
+                );
+                let key = expand(step["with"]["key"].as_str().unwrap(), &env, cache_hit);
+                assert!(key.contains(framewright::init::VERSION), "{key}");
+            } else if action.starts_with("actions/upload-pages-artifact@") {
+                let with = expand(step["with"]["path"].as_str().unwrap(), &env, cache_hit);
+                artifact = Some(workspace.join(with));
+            }
+            continue;
+        }
+        if let Some(condition) = step["if"].as_str() {
+            assert_eq!(
+                condition, "steps.framewright-cache.outputs.cache-hit != 'true'",
+                "the test knows only the cache's condition"
+            );
+            if cache_hit {
+                continue;
+            }
+        }
+        let script = expand(step["run"].as_str().unwrap(), &env, cache_hit);
+        let mut step_env = env.clone();
+        step_env.extend(strings(&step["env"]));
+        let output = std::process::Command::new("bash")
+            .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &script])
+            .current_dir(&folder)
+            .env_clear()
+            .envs(&step_env)
+            .env("HOME", home)
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .env("FAKE_CARGO_ARGS", home.join("cargo-args"))
+            .env("FRAMEWRIGHT_UNDER_TEST", env!("CARGO_BIN_EXE_framewright"))
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "step {:?} failed:\n{}{}",
+            step["name"],
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    artifact.expect("an upload-pages-artifact step")
+}
+
+/// `init` in a subfolder of a git repository: the workflow goes to the repository's root,
+/// runs in the project's folder, installs framewright from Cargo.toml's repository at this
+/// version's tag (once: a cached binary skips it), builds for the Pages URL and uploads
+/// the site.
+#[cfg(unix)]
+#[test]
+fn the_pages_workflow_runs_for_a_project_in_a_subfolder_of_a_repository() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    git(root, &["init", "--bare", "remote.git"]);
+    git(root, &["clone", "remote.git", "work"]);
+    let work = root.join("work");
+    let output = framewright(&["init", work.join("frameworks/harbour").to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("../../.github/workflows/pages.yml"),
+        "{stderr}"
+    );
+    assert!(!work.join("frameworks/harbour/.github").exists());
+    git(&work, &["add", "-A"]);
+    git(&work, &["commit", "-qm", "A framework"]);
+    git(&work, &["push", "-q", "origin", "HEAD:main"]);
+    // What actions/checkout does: a fresh clone of the pushed branch.
+    git(
+        root,
+        &["clone", "-q", "--branch", "main", "remote.git", "workspace"],
+    );
+    let workspace = root.join("workspace");
+    let home = root.join("home");
+    let workflow = fs::read_to_string(workspace.join(".github/workflows/pages.yml")).unwrap();
+    assert!(
+        workflow.contains("working-directory: frameworks/harbour\n"),
+        "{workflow}"
+    );
+
+    // The first deploy: no cached binary, so framewright is installed.
+    let artifact = run_pages_job(&workspace, &home, false);
+    let args = fs::read_to_string(home.join("cargo-args")).expect("cargo install ran");
+    let args: Vec<&str> = args.lines().collect();
+    let tag = format!("v{}", env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        args,
+        [
+            "install",
+            "framewright",
+            "--git",
+            env!("CARGO_PKG_REPOSITORY"),
+            "--tag",
+            tag.as_str(),
+            "--locked"
+        ]
+    );
+    assert_eq!(artifact, workspace.join("frameworks/harbour/book"));
+    assert!(artifact.join("index.html").is_file());
+    let sitemap = read(&artifact, "sitemap.xml");
+    assert!(
+        sitemap.contains(&format!("{PAGES_URL}/identify/")),
+        "{sitemap}"
+    );
+    // The site is not committed by mistake: the project's .gitignore covers it.
+    let status = std::process::Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(&workspace)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "");
+
+    // Every later deploy: the cached binary is restored, nothing is compiled.
+    fs::remove_file(home.join("cargo-args")).unwrap();
+    fs::remove_dir_all(&artifact).unwrap();
+    run_pages_job(&workspace, &home, true);
+    assert!(!home.join("cargo-args").exists(), "installed again");
+    assert!(artifact.join("index.html").is_file());
 }
 
 #[test]
@@ -493,4 +849,175 @@ fn pages_carry_open_graph_and_canonical_metadata() {
     assert!(!html.contains("og:url"));
     assert!(!html.contains("rel=\"canonical\""));
     assert!(html.contains("og:title"));
+}
+
+/// The release workflow's archives are where `[package.metadata.binstall]` tells
+/// `cargo binstall` to look: its Archive step, run here for Linux, writes the file that
+/// the `pkg-url` names, with the binary at `bin-dir`, and a checksum that verifies.
+#[cfg(unix)]
+#[test]
+fn release_archives_are_where_cargo_binstall_looks() {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = fs::read_to_string(repository.join(".github/workflows/release.yml")).unwrap();
+    let workflow: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let build = &workflow["jobs"]["build"];
+    let targets: Vec<&str> = build["strategy"]["matrix"]["include"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["target"].as_str().unwrap())
+        .collect();
+    for target in [
+        "x86_64-unknown-linux-gnu",
+        "aarch64-unknown-linux-gnu",
+        "aarch64-apple-darwin",
+        "x86_64-pc-windows-msvc",
+    ] {
+        assert!(targets.contains(&target), "no {target} in {targets:?}");
+    }
+    let tag = format!("v{}", env!("CARGO_PKG_VERSION"));
+    assert_eq!(workflow["on"]["push"]["tags"][0].as_str(), Some("v*"));
+
+    // The Archive step, for Linux x86_64, on a stand-in of the release build.
+    let target = "x86_64-unknown-linux-gnu";
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["README.md", "LICENSE-MIT", "LICENSE-APACHE"] {
+        assert!(repository.join(file).is_file(), "{file} is missing");
+        fs::write(dir.path().join(file), "a stand-in").unwrap();
+    }
+    let release = dir.path().join(format!("target/{target}/release"));
+    fs::create_dir_all(&release).unwrap();
+    fs::write(
+        release.join("framewright"),
+        "a stand-in for the release binary",
+    )
+    .unwrap();
+    let step = build["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|step| step["name"].as_str() == Some("Archive"))
+        .expect("an Archive step");
+    let script = step["run"]
+        .as_str()
+        .unwrap()
+        .replace("${{ matrix.target }}", target)
+        .replace("${{ runner.os }}", "Linux");
+    assert!(!script.contains("${{"), "{script}");
+    let output = std::process::Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &script])
+        .current_dir(dir.path())
+        .env("GITHUB_REF_NAME", &tag)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    // Where cargo-binstall looks, from Cargo.toml.
+    let manifest: toml::Value =
+        toml::from_str(&fs::read_to_string(repository.join("Cargo.toml")).unwrap()).unwrap();
+    let binstall = &manifest["package"]["metadata"]["binstall"];
+    let fill = |template: &str| {
+        template
+            .replace("{ repo }", env!("CARGO_PKG_REPOSITORY"))
+            .replace("{ name }", "framewright")
+            .replace("{ version }", env!("CARGO_PKG_VERSION"))
+            .replace("{ target }", target)
+            .replace("{ bin }", "framewright")
+            .replace("{ binary-ext }", "")
+    };
+    let url = fill(binstall["pkg-url"].as_str().unwrap());
+    let prefix = format!("{}/releases/download/{tag}/", env!("CARGO_PKG_REPOSITORY"));
+    let file = url.strip_prefix(&prefix).unwrap_or_else(|| panic!("{url}"));
+    let dist = dir.path().join("dist");
+    assert!(
+        dist.join(file).is_file(),
+        "{file} not in {:?}",
+        files(&dist)
+    );
+    let listing = std::process::Command::new("tar")
+        .arg("-tzf")
+        .arg(dist.join(file))
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    let bin_dir = fill(binstall["bin-dir"].as_str().unwrap());
+    assert!(
+        listing.lines().any(|l| l == bin_dir),
+        "{bin_dir} not in\n{listing}"
+    );
+    let check = std::process::Command::new("sha256sum")
+        .args(["--check", &format!("{file}.sha256")])
+        .current_dir(&dist)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{check:?}");
+    // Windows gets a zip of the same name.
+    let windows = &binstall["overrides"]["x86_64-pc-windows-msvc"];
+    assert_eq!(windows["pkg-fmt"].as_str(), Some("zip"));
+    assert!(windows["pkg-url"]
+        .as_str()
+        .unwrap()
+        .ends_with("{ name }-v{ version }-{ target }.zip"));
+    assert!(script.contains("\"$name.zip\""));
+}
+
+/// The README and the documents link only to files inside the repository, and every such
+/// file exists (a fresh clone has nothing beside it); the install command in the
+/// publishing guide names Cargo.toml's repository.
+#[test]
+fn documentation_links_stay_inside_the_repository() {
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = repository.canonicalize().unwrap();
+    let mut documents = vec![
+        repository.join("README.md"),
+        repository.join("ARCHITECTURE.md"),
+        repository.join("tests/fixtures/README.md"),
+    ];
+    for entry in fs::read_dir(repository.join("docs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            documents.push(path);
+        }
+    }
+    let mut checked = 0;
+    for document in &documents {
+        let text = fs::read_to_string(document).unwrap();
+        // The document's links as Markdown reads them (not text in code spans).
+        let links: Vec<String> = pulldown_cmark::Parser::new(&text)
+            .filter_map(|event| match event {
+                pulldown_cmark::Event::Start(
+                    pulldown_cmark::Tag::Link { dest_url, .. }
+                    | pulldown_cmark::Tag::Image { dest_url, .. },
+                ) => Some(dest_url.to_string()),
+                _ => None,
+            })
+            .collect();
+        for link in &links {
+            let link = link.as_str();
+            let target = link.split('#').next().unwrap();
+            let external = ["http://", "https://", "mailto:", "@"]
+                .iter()
+                .any(|scheme| link.starts_with(scheme));
+            if external || target.is_empty() || target.contains(' ') {
+                continue;
+            }
+            let path = document.parent().unwrap().join(target);
+            let resolved = path
+                .canonicalize()
+                .unwrap_or_else(|_| panic!("{}: link to missing {link}", document.display()));
+            assert!(
+                resolved.starts_with(&root),
+                "{}: {link} is outside the repository",
+                document.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 10, "only {checked} links found");
+    let guide = fs::read_to_string(repository.join("docs/publishing.md")).unwrap();
+    assert!(guide.contains(&format!("--git {} --tag", env!("CARGO_PKG_REPOSITORY"))));
 }

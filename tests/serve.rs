@@ -483,3 +483,117 @@ fn a_mapped_item_edited_through_serve_equals_what_build_writes() {
     site.refresh_exports();
     assert_live_site_equals_build(root, &shared, "a mapped item's description changed");
 }
+
+/// `--open` without a working browser: the opener's noise is not shown, one note says
+/// where the site is, and the server keeps serving.
+#[cfg(target_os = "linux")]
+#[test]
+fn open_without_a_browser_is_one_quiet_note() {
+    let project = project_copy("basic");
+    let bin = tempfile::tempdir().unwrap();
+    let opener = bin.path().join("xdg-open");
+    std::fs::write(
+        &opener,
+        "#!/bin/sh\necho 'xdg-open: no method available for opening' >&2\necho noise\nexit 3\n",
+    )
+    .unwrap();
+    let executable = std::os::unix::fs::PermissionsExt::from_mode(0o755);
+    std::fs::set_permissions(&opener, executable).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_framewright"))
+        .args([
+            "serve",
+            project.path().to_str().unwrap(),
+            "--port",
+            "0",
+            "--open",
+        ])
+        .env("NO_COLOR", "1")
+        .env("PATH", path)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    let mut lines = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline && !lines.iter().any(|l: &String| l.starts_with("note:")) {
+        if let Ok(line) = receiver.recv_timeout(Duration::from_millis(200)) {
+            lines.push(line);
+        }
+    }
+    let port: u16 = lines
+        .iter()
+        .find_map(|l| l.split("http://127.0.0.1:").nth(1))
+        .and_then(|rest| rest.split('/').next()?.parse().ok())
+        .expect("the server started");
+    let server = Server { child, port };
+    let note = format!("note: could not open a browser; visit http://127.0.0.1:{port}/");
+    assert!(lines.contains(&note), "{lines:#?}");
+    assert_eq!(get(server.port, "/").0, 200);
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains("xdg-open") || l.contains("noise")),
+        "{lines:#?}"
+    );
+}
+
+/// A project whose first build fails: the error is shown, and nothing claims a "last good
+/// build" that never existed.
+#[test]
+fn a_first_build_that_fails_claims_no_previous_build() {
+    let project = project_copy("basic");
+    let file = project
+        .path()
+        .join("content/identify/risk-assessment/ID.RA-02.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("id: ID.RA-02", "id: ID.RA-01", 1)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_framewright"))
+        .args(["serve", project.path().to_str().unwrap(), "--port", "0"])
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    let mut lines = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline && !lines.iter().any(|l: &String| l.contains("http://")) {
+        if let Ok(line) = receiver.recv_timeout(Duration::from_millis(200)) {
+            lines.push(line);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        lines.iter().any(|l| l.contains("duplicate id")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("the site is shown once they are fixed")),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("last good build")),
+        "{lines:#?}"
+    );
+}

@@ -50,7 +50,12 @@ fn check_snapshot(name: &str, actual: &str) -> Option<String> {
 fn check_pages(project: &Path, prefix: &str, pages: &[&str]) -> Vec<String> {
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    build_into(project, &site, &[]);
+    // A public address, so that the sitemap and canonical links are written too.
+    build_into(
+        project,
+        &site,
+        &["--base-url", "https://fixture.example.org/"],
+    );
     pages
         .iter()
         .filter_map(|page| {

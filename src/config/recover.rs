@@ -214,6 +214,7 @@ fn check_values(config: &Config, text: &str) -> Vec<Diagnostic> {
                 .help("use a path such as \"/\" or \"/repo/\", or a full http(s) address such as \"https://org.github.io/repo/\""),
         );
     }
+    problems.extend(check_releases(&config.releases, text));
     if config.build.render_timeout == 0 {
         problems.push(
             Diagnostic::error("E0004", "`render-timeout` is 0: no page could be rendered")
@@ -250,6 +251,75 @@ pub fn base_url_problem(url: &str) -> Option<&'static str> {
         return Some("holds characters that cannot stand in a link");
     }
     None
+}
+
+/// Each `[[releases]]` names exactly one source, inside the project, and a version of its own.
+fn check_releases(releases: &[super::Release], text: &str) -> Vec<Diagnostic> {
+    let headers: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("[[releases]]"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    let mut problems = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (n, release) in releases.iter().enumerate() {
+        let span = headers.get(n).map_or_else(
+            || Span::file(CONFIG_FILE),
+            |&line| Span::at(CONFIG_FILE, line, 1),
+        );
+        let given = [
+            release.path.is_some(),
+            release.git.is_some(),
+            release.oscal.is_some(),
+        ];
+        let count = given.iter().filter(|g| **g).count();
+        if count != 1 {
+            problems.push(
+                Diagnostic::error(
+                    "E0005",
+                    format!(
+                        "release `{}` must name exactly one of `path`, `git` and `oscal` ({count} given)",
+                        release.version
+                    ),
+                )
+                .at(span.clone())
+                .help("`path = \"releases/0.9\"` (a project folder), `git = \"v0.9\"` (a tag of this repository) or `oscal = \"catalog-0.9.json\"`"),
+            );
+        }
+        for path in [&release.path, &release.oscal].into_iter().flatten() {
+            if normalize(path).is_none_or(|p| p.as_os_str().is_empty() || p.starts_with("..")) {
+                problems.push(
+                    Diagnostic::error(
+                        "E0005",
+                        format!(
+                            "release `{}`: `{}` is not a path inside the project",
+                            release.version,
+                            path.display()
+                        ),
+                    )
+                    .at(span.clone())
+                    .help(
+                        "give a relative path below the project folder, such as \"releases/0.9\"",
+                    ),
+                );
+            }
+        }
+        if release.version.trim().is_empty() || !seen.insert(release.version.trim()) {
+            problems.push(
+                Diagnostic::error(
+                    "E0005",
+                    format!(
+                        "release version `{}` is empty or given twice",
+                        release.version
+                    ),
+                )
+                .at(span)
+                .help("give each release its own `version`"),
+            );
+        }
+    }
+    problems
 }
 
 /// Why an output folder would destroy sources, if it would: it is the project folder, a

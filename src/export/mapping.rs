@@ -4,11 +4,11 @@
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use super::oscal::{item_id, last_modified, uuid_namespace};
 use crate::crosswalk::{Crosswalk, Mapping};
 use crate::index::SiteIndex;
 use crate::model::item_text;
 use crate::model::Framework;
+use crate::oscal::{item_id, json, last_modified, uuid_namespace};
 
 /// The OSCAL version of the mapping collection.
 pub const MAPPING_OSCAL_VERSION: &str = "1.2.0";
@@ -70,25 +70,57 @@ pub fn mapping_collection(
         .filter(|c| !c.mappings.is_empty())
         .map(|c| mapping(framework, index, c, &uuid))
         .collect();
+    collection(Collection {
+        uuid: uuid("mapping-collection"),
+        title: format!("Crosswalks of {}", book.title),
+        last_modified: last_modified(framework),
+        version: book.version.as_deref().unwrap_or("draft"),
+        rationale: main_rationale(crosswalks),
+        description: format!(
+            "Set-theory relationship mappings (NIST IR 8477) from {} to other frameworks.",
+            book.title
+        ),
+        mappings,
+    })
+}
+
+/// The parts of a mapping collection that differ from one collection to another.
+pub struct Collection<'a> {
+    /// The collection's UUID.
+    pub uuid: String,
+    /// `metadata.title`.
+    pub title: String,
+    /// `metadata.last-modified`.
+    pub last_modified: String,
+    /// `metadata.version`.
+    pub version: &'a str,
+    /// `provenance.matching-rationale`: `syntactic`, `semantic` or `functional`.
+    pub rationale: &'a str,
+    /// `provenance.mapping-description`.
+    pub description: String,
+    /// The `mapping` objects (see [`map`]).
+    pub mappings: Vec<Value>,
+}
+
+/// An OSCAL 1.2 mapping collection (the one writer of them: crosswalks and version
+/// comparisons both use it).
+pub fn collection(parts: Collection) -> Value {
     json!({
         "mapping-collection": {
-            "uuid": uuid("mapping-collection"),
+            "uuid": parts.uuid,
             "metadata": {
-                "title": format!("Crosswalks of {}", book.title),
-                "last-modified": last_modified(framework),
-                "version": book.version.as_deref().unwrap_or("draft"),
+                "title": parts.title,
+                "last-modified": parts.last_modified,
+                "version": parts.version,
                 "oscal-version": MAPPING_OSCAL_VERSION,
             },
             "provenance": {
                 "method": "human",
-                "matching-rationale": main_rationale(crosswalks),
+                "matching-rationale": parts.rationale,
                 "status": "draft",
-                "mapping-description": format!(
-                    "Set-theory relationship mappings (NIST IR 8477) from {} to other frameworks.",
-                    book.title
-                ),
+                "mapping-description": parts.description,
             },
-            "mappings": mappings,
+            "mappings": parts.mappings,
         }
     })
 }
@@ -99,10 +131,7 @@ pub fn mapping_collection_json(
     crosswalks: &[Crosswalk],
     index: &SiteIndex,
 ) -> Vec<u8> {
-    let value = mapping_collection(framework, crosswalks, index);
-    let mut bytes = serde_json::to_vec_pretty(&value).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+    json::document(&mapping_collection(framework, crosswalks, index))
 }
 
 /// The rationale most mappings give (`semantic` when none does).
@@ -170,28 +199,66 @@ fn map(framework: &Framework, index: &SiteIndex, mapping: &Mapping, uuid: &str) 
     let source = index
         .node(&mapping.source)
         .map_or_else(|| mapping.source.clone(), |n| item_id(&framework.nodes[n]));
+    let props: Vec<(&str, String)> = mapping
+        .strength
+        .map(|s| ("strength", s.to_string()))
+        .into_iter()
+        .collect();
+    map_entry(MapEntry {
+        uuid,
+        rationale: mapping.rationale.map(|r| r.name()),
+        relationship: mapping.relationship.name(),
+        source: &source,
+        target: &mapping.target,
+        props: &props,
+        remarks: mapping.comment.as_deref(),
+    })
+}
+
+/// One `map` of a mapping: a source control, a relationship, a target control.
+pub struct MapEntry<'a> {
+    /// The map's UUID.
+    pub uuid: &'a str,
+    /// `matching-rationale`, when known.
+    pub rationale: Option<&'a str>,
+    /// The NIST IR 8477 relationship (`equivalent-to`, `subset-of`, …).
+    pub relationship: &'a str,
+    /// The source control's id.
+    pub source: &'a str,
+    /// The target control's id.
+    pub target: &'a str,
+    /// Properties (`name`, `value`).
+    pub props: &'a [(&'a str, String)],
+    /// Remarks (left out when blank).
+    pub remarks: Option<&'a str>,
+}
+
+/// The JSON of one `map`.
+pub fn map_entry(entry: MapEntry) -> Value {
     let mut out = Map::new();
-    out.insert("uuid".into(), json!(uuid));
-    if let Some(rationale) = mapping.rationale {
-        out.insert("matching-rationale".into(), json!(rationale.name()));
+    out.insert("uuid".into(), json!(entry.uuid));
+    if let Some(rationale) = entry.rationale {
+        out.insert("matching-rationale".into(), json!(rationale));
     }
-    out.insert("relationship".into(), json!(mapping.relationship.name()));
+    out.insert("relationship".into(), json!(entry.relationship));
     out.insert(
         "sources".into(),
-        json!([{ "type": "control", "id-ref": source }]),
+        json!([{ "type": "control", "id-ref": entry.source }]),
     );
     out.insert(
         "targets".into(),
-        json!([{ "type": "control", "id-ref": mapping.target }]),
+        json!([{ "type": "control", "id-ref": entry.target }]),
     );
-    if let Some(strength) = mapping.strength {
-        out.insert(
-            "props".into(),
-            json!([{ "name": "strength", "value": strength.to_string() }]),
-        );
+    if !entry.props.is_empty() {
+        let props: Vec<Value> = entry
+            .props
+            .iter()
+            .map(|(name, value)| json!({ "name": name, "value": value }))
+            .collect();
+        out.insert("props".into(), Value::Array(props));
     }
-    if let Some(comment) = mapping.comment.as_deref().filter(|c| !c.trim().is_empty()) {
-        out.insert("remarks".into(), json!(comment.trim()));
+    if let Some(remarks) = entry.remarks.filter(|c| !c.trim().is_empty()) {
+        out.insert("remarks".into(), json!(remarks.trim()));
     }
     Value::Object(out)
 }

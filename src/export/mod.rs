@@ -1,7 +1,8 @@
 //! Exports: the framework as data (SPEC §6), beside rendering; reads the model, writes no HTML.
 
+pub mod changes;
 pub mod mapping;
-pub mod oscal;
+pub use crate::oscal::catalog as oscal;
 
 use serde::Serialize;
 

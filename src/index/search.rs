@@ -190,7 +190,23 @@ fn write_node(out: &mut Vec<u8>, node: &Node, url: &str, concept: i64) {
         hidden_text,
         citations.join("; "),
     );
-    let _ = serde_json::to_writer(&mut *out, &record);
+    // Baselines (`baselines:` of an imported catalog), for narrowing results: a tenth
+    // field only on the items that have them.
+    let baselines: Vec<&str> = node
+        .extra
+        .get("baselines")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .filter(|name| !name.is_empty() && !name.contains(char::is_whitespace))
+        .collect();
+    let _ = if baselines.is_empty() {
+        serde_json::to_writer(&mut *out, &record)
+    } else {
+        let (a, b, c, d, e, f, g, h, i) = record;
+        serde_json::to_writer(&mut *out, &(a, b, c, d, e, f, g, h, i, baselines.join(" ")))
+    };
     out.extend_from_slice(b",\n");
 }
 

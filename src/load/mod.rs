@@ -6,6 +6,7 @@
 //! `bibliography` (`references.yaml`), `reload` (one file again, for the preview server).
 
 mod bibliography;
+mod citations;
 mod frontmatter;
 mod io;
 mod node;
@@ -25,10 +26,11 @@ use crate::diagnostics::{Diagnostic, Span};
 use crate::markdown::{self, slugify, CodeBlocks, MarkdownOptions, Origin};
 use crate::model::{DeclaredDocument, Framework, Kind, Node};
 use bibliography::*;
+use citations::{known_documents, read_declared_citations};
 pub use frontmatter::{split, Split};
 pub use io::read_regular_file;
 use io::*;
-pub use node::{default_column_title, KNOWN_KEYS};
+pub use node::{default_column_title, KNOWN_KEYS, MISSPELLED_KEY};
 use node::{NodeReader, RawNode};
 pub use reload::{reload_file, Reload};
 use tree::*;
@@ -163,6 +165,8 @@ pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework
     } else {
         (Vec::new(), false)
     };
+    let known = known_documents(&documents, &config);
+    read_declared_citations(&mut tree.nodes, &known);
     let framework = Framework {
         config,
         nodes: tree.nodes,

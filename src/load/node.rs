@@ -69,6 +69,33 @@ pub const KNOWN_KEYS: [&str; 9] = [
     "items",
 ];
 
+/// The code of the warning for a front-matter key that looks like a misspelt known key.
+pub const MISSPELLED_KEY: &str = "W0018";
+
+/// The known key that `key` is likely a misspelling of: within edit distance 2 of it and
+/// close for its length, by the rule book.toml's keys follow (`refrences`, `Title`,
+/// `decription`; not `owner` for `order`).
+fn misspelling_of(key: &str) -> Option<&'static str> {
+    let known: Vec<String> = KNOWN_KEYS.iter().map(|k| k.to_string()).collect();
+    let best = crate::config::did_you_mean(key, &known)?;
+    let distance = strsim::damerau_levenshtein(&key.to_lowercase(), best);
+    let best = KNOWN_KEYS.iter().find(|k| **k == best)?;
+    (distance <= 2).then_some(*best)
+}
+
+/// The warning for `key`, a likely misspelling of `known`. The key stands between the
+/// message's first backticks: [`crate::validate::drop_declared_fields`] reads it there.
+fn misspelled_key(key: &str, known: &str) -> Diagnostic {
+    Diagnostic::warning(
+        MISSPELLED_KEY,
+        format!("unknown front-matter key `{key}`, kept as a custom field"),
+    )
+    .help(format!(
+        "did you mean `{known}`? If `{key}` is a field of your own, declare it in book.toml: \
+         `[framework] fields = [\"{key}\"]`"
+    ))
+}
+
 impl NodeReader<'_> {
     /// Reads a node; `value` is its mapping (null is an empty node).
     pub fn read(&mut self, value: &Value, fallback: Span) -> RawNode {
@@ -259,6 +286,11 @@ impl NodeReader<'_> {
             };
             if KNOWN_KEYS.contains(&key.as_str()) {
                 continue;
+            }
+            if let Some(known) = misspelling_of(&key) {
+                let from = self.locator.key_line(&key, start);
+                let span = self.locator.text(&key, from);
+                self.diagnostics.push(misspelled_key(&key, known).at(span));
             }
             if let Value::String(text) = value {
                 let span = self.locator.text(text.trim(), start);

@@ -79,12 +79,14 @@ pub fn reload_file(framework: &mut Framework, project: &Path, file: &Path) -> Re
         }
         targets.push(index);
     }
+    let known = super::known_documents(&framework.documents, &framework.config);
     for ((raw, _), &index) in fresh.into_iter().zip(&targets) {
         let node = &mut framework.nodes[index];
         node.description = raw.description;
         node.description_repeats_body = raw.description_repeats_body;
         node.body = raw.body;
         node.references = raw.references;
+        super::read_declared_citations(std::iter::once(&mut *node), &known);
         node.related = raw.related;
         node.columns = raw.columns;
         node.extra = raw.extra;

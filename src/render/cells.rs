@@ -48,6 +48,19 @@ pub struct TableView {
     rows: Vec<RowView>,
     /// The documents the rows cite, for the filter: JSON, slug → [name, series slug, series].
     documents: String,
+    /// The versions the "changed since" filter offers: JSON (empty without releases).
+    since: String,
+    /// The baselines the rows are in (space-separated), for the filter.
+    baselines: String,
+    /// How many items below the table's node each baseline has.
+    baseline_counts: Vec<BaselineCount>,
+}
+
+/// The number of items of one baseline below a node.
+#[derive(Debug, Serialize)]
+struct BaselineCount {
+    name: String,
+    count: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -61,8 +74,14 @@ struct RowView {
     id: String,
     /// Slugs of the documents the row cites, for filtering.
     documents: String,
+    /// The baselines the row is in (space-separated), for filtering.
+    baselines: String,
     cells: Vec<CellView>,
     statements: Vec<StatementView>,
+    /// The row's history line (HTML; empty without releases or changes).
+    history: String,
+    /// The release steps in which it changed, for the "changed since" filter.
+    changed: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -84,6 +103,7 @@ pub struct TableBuilder<'a> {
     crosswalks: &'a [Crosswalk],
     index: &'a SiteIndex,
     dir: &'a str,
+    history: Option<&'a crate::diff::history::History>,
 }
 
 impl<'a> TableBuilder<'a> {
@@ -99,7 +119,14 @@ impl<'a> TableBuilder<'a> {
             crosswalks,
             index,
             dir,
+            history: None,
         }
+    }
+
+    /// Rows with the items' history lines and the "changed since" filter's data.
+    pub fn with_history(mut self, history: &'a crate::diff::history::History) -> TableBuilder<'a> {
+        self.history = Some(history);
+        self
     }
 
     /// The table of a node's children, or None when it has none.
@@ -147,7 +174,33 @@ impl<'a> TableBuilder<'a> {
                 .collect(),
             rows,
             documents: document_names(&children),
+            since: self
+                .history
+                .map(super::changes::since_versions)
+                .unwrap_or_default(),
+            baselines: baseline_names(&children).join(" "),
+            baseline_counts: self.baseline_counts(node_index),
         })
+    }
+
+    /// Items per baseline among a node's descendants, baselines in order of appearance.
+    fn baseline_counts(&self, node_index: usize) -> Vec<BaselineCount> {
+        let mut counts: Vec<BaselineCount> = Vec::new();
+        let mut stack: Vec<usize> = self.framework.nodes[node_index].children.clone();
+        while let Some(next) = stack.pop() {
+            let node = &self.framework.nodes[next];
+            for name in baselines(node) {
+                match counts.iter_mut().find(|c| c.name == name) {
+                    Some(count) => count.count += 1,
+                    None => counts.push(BaselineCount {
+                        name: name.to_string(),
+                        count: 1,
+                    }),
+                }
+            }
+            stack.extend(node.children.iter().rev());
+        }
+        counts
     }
 
     fn row(&self, child_index: usize, columns: &[Column]) -> RowView {
@@ -172,11 +225,21 @@ impl<'a> TableBuilder<'a> {
             .filter_map(|c| c.document.as_deref().map(slugify))
             .collect();
         documents.dedup();
+        let (history, changed) = match self.history {
+            Some(history) => (
+                super::changes::history_html(history, &child.id, self.dir),
+                super::changes::changed_steps(history, &child.id),
+            ),
+            None => (String::new(), String::new()),
+        };
         RowView {
             id: child.id.clone(),
             documents: documents.join(" "),
+            baselines: baselines(child).collect::<Vec<_>>().join(" "),
             cells,
             statements,
+            history,
+            changed,
         }
     }
 
@@ -225,6 +288,15 @@ impl<'a> TableBuilder<'a> {
             "references" => self.citations(&node.references),
             "related" => self.related(node),
             "kind" => node.kind.name().to_string(),
+            BASELINES => {
+                let mut html = String::new();
+                for name in baselines(node) {
+                    html.push_str("<span class=\"baseline-mark\">");
+                    push_escaped(&mut html, name);
+                    html.push_str("</span> ");
+                }
+                html.trim_end().to_string()
+            }
             super::crosswalk::MAPPINGS_COLUMN => {
                 super::crosswalk::mappings_cell(self.crosswalks, &node.id, self.dir)
             }
@@ -288,7 +360,9 @@ impl<'a> TableBuilder<'a> {
         html.push_str("\">");
         push_escaped(html, target);
         if let Some(edition) = &citation.edition {
-            html.push(':');
+            // `ISO/IEC 27001:2022`, but `NIST SP 800-53 Rev. 5` and `CIS Controls v8`.
+            let year = edition.starts_with(|c: char| c.is_ascii_digit());
+            html.push(if year { ':' } else { ' ' });
             push_escaped(html, edition);
         }
         if citation.all_parts {
@@ -346,13 +420,45 @@ fn default_columns(children: &[&Node]) -> Vec<Column> {
     if children.iter().any(|c| !c.references.is_empty()) {
         keys.push("references");
     }
+    if children.iter().any(|c| baselines(c).next().is_some()) {
+        keys.push(BASELINES);
+    }
     keys.into_iter()
         .map(|key| Column {
             key: key.to_string(),
-            title: crate::load::default_column_title(key),
+            title: match key {
+                BASELINES => "Baselines".to_string(),
+                _ => crate::load::default_column_title(key),
+            },
             span: crate::diagnostics::Span::file(""),
         })
         .collect()
+}
+
+/// The front-matter field (and table column) of baseline membership, as an OSCAL import
+/// with `--baseline` writes it.
+const BASELINES: &str = "baselines";
+
+/// The baselines a node is in (`baselines: [LOW, MODERATE]`).
+fn baselines(node: &Node) -> impl Iterator<Item = &str> {
+    node.extra
+        .get(BASELINES)
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .filter(|name| !name.trim().is_empty() && !name.contains(char::is_whitespace))
+}
+
+/// The baselines of the rows, in order of appearance.
+fn baseline_names<'n>(children: &[&'n Node]) -> Vec<&'n str> {
+    let mut names: Vec<&str> = Vec::new();
+    for name in children.iter().flat_map(|c| baselines(c)) {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
 }
 
 fn value_text(value: &serde_json::Value) -> String {

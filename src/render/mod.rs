@@ -3,6 +3,7 @@
 
 pub mod budget;
 mod cells;
+mod changes;
 mod conformance;
 mod crosswalk;
 mod node;
@@ -57,6 +58,12 @@ pub enum PageKind {
     CrosswalkIndex,
     /// `crosswalk/<name>/`: one crosswalk, both directions.
     Crosswalk(usize),
+    /// `changes/`: the releases named in book.toml, newest first.
+    Changes,
+    /// `changes/<version>/`: what one release changed.
+    Release(usize),
+    /// `id/<OLD-ID>/`: an id of an earlier release that is gone, with where it went.
+    FormerId(usize),
 }
 
 /// A file of the site to render.
@@ -105,6 +112,7 @@ impl Templates {
                 "version": book.version,
                 "authors": book.authors,
                 "base_url": config.site.base_url,
+                "releases": !config.releases.is_empty(),
             }),
         );
         Ok(Templates { tera })
@@ -130,6 +138,8 @@ pub struct Renderer<'a> {
     concepts: Vec<usize>,
     /// The sidebar of 404.html, whose links start from the base path.
     not_found_sidebar: Sidebar,
+    /// What the releases named in book.toml changed (see [`Renderer::with_history`]).
+    history: Option<&'a crate::diff::history::History>,
 }
 
 /// A node as its page's template sees it (`node.…`).
@@ -184,6 +194,7 @@ impl<'a> Renderer<'a> {
             not_found_sidebar: Sidebar::default(),
             sidebar_lists_all: true,
             concepts: SiteIndex::concepts(framework),
+            history: None,
         };
         let listed: usize = renderer
             .concepts
@@ -215,6 +226,13 @@ impl<'a> Renderer<'a> {
         }
         renderer.not_found_sidebar = renderer.make_sidebar(&site.base_path(), None)?;
         Ok(renderer)
+    }
+
+    /// Shows the changes of the releases named in book.toml: the "What changed" pages,
+    /// pages for ids that are gone, history lines on items and table rows.
+    pub fn with_history(mut self, history: &'a crate::diff::history::History) -> Renderer<'a> {
+        self.history = Some(history);
+        self
     }
 
     /// The HTML that many pages share (the sidebars of each folder depth), each with the
@@ -273,6 +291,7 @@ impl<'a> Renderer<'a> {
             });
         }
         pages.extend(self.crosswalk_pages());
+        pages.extend(self.change_pages());
         pages.push(Page {
             path: format!("{}index.html", search::DIR),
             kind: PageKind::Search,
@@ -285,10 +304,14 @@ impl<'a> Renderer<'a> {
             path: "404.html".into(),
             kind: PageKind::NotFound,
         });
-        pages.push(Page {
-            path: "sitemap.xml".into(),
-            kind: PageKind::Sitemap,
-        });
+        // A sitemap lists absolute URLs: without a public address there is none (the
+        // build warns, see `no_sitemap_warning`).
+        if self.site.absolute_base().is_some() {
+            pages.push(Page {
+                path: "sitemap.xml".into(),
+                kind: PageKind::Sitemap,
+            });
+        }
         // The print edition last: it renders its own sections in parallel, so it keeps
         // every core busy however late it starts, and by then the exports (made beside the
         // pages) are done, so the two largest pieces of work are not in memory together.
@@ -333,7 +356,10 @@ impl<'a> Renderer<'a> {
             | PageKind::NotFound
             | PageKind::Sitemap
             | PageKind::CrosswalkIndex
-            | PageKind::Crosswalk(_) => vec![self.render_template(page)?],
+            | PageKind::Crosswalk(_)
+            | PageKind::Changes
+            | PageKind::Release(_)
+            | PageKind::FormerId(_) => vec![self.render_template(page)?],
         })
     }
 
@@ -351,6 +377,9 @@ impl<'a> Renderer<'a> {
             PageKind::Sitemap => self.render_sitemap(),
             PageKind::CrosswalkIndex => self.render_crosswalk_index(page),
             PageKind::Crosswalk(c) => self.render_crosswalk(page, c),
+            PageKind::Changes => self.render_changes_index(page),
+            PageKind::Release(step) => self.render_release(page, step),
+            PageKind::FormerId(former) => self.render_former_id(page, former),
         }
     }
 
@@ -524,6 +553,7 @@ impl<'a> Renderer<'a> {
         context.insert("breadcrumbs", &Vec::<LinkView>::new());
         context.insert("prev", &None::<LinkView>);
         context.insert("next", &None::<LinkView>);
+        context.insert("history", "");
         context
     }
 }

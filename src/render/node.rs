@@ -8,7 +8,14 @@ impl Renderer<'_> {
         let node = &self.framework.nodes[node_index];
         let dir = page.dir();
         let mut context = self.base_context(page, node.label());
-        let builder = TableBuilder::new(self.framework, self.crosswalks, self.index, dir);
+        let mut builder = TableBuilder::new(self.framework, self.crosswalks, self.index, dir);
+        if let Some(history) = self.history {
+            builder = builder.with_history(history);
+            context.insert(
+                "history",
+                &super::changes::history_html(history, &node.id, dir),
+            );
+        }
         let description = node
             .description
             .as_ref()

@@ -11,7 +11,7 @@ pub struct Sidebar {
     pub html: String,
     /// Site URL of a linked page → offset just after its `<a`.
     links: HashMap<String, usize>,
-    /// Site URL of a concept → offset just after the `<details` that holds it.
+    /// Site URL of a concept → offset just after the `<details` that holds its categories.
     groups: HashMap<String, usize>,
 }
 
@@ -28,7 +28,7 @@ pub struct Marks<'a> {
 
 impl Sidebar {
     /// Indexes `html` (the sidebar rendered with `root` as the way back to the site root):
-    /// every `<a href="…">` in it, and the `<details` around each of the concept URLs.
+    /// every `<a href="…">` in it, and the `<details` that holds each concept's categories.
     /// One pass over the HTML, whatever the number of pages; URLs the theme's sidebar does
     /// not link simply get no mark.
     pub fn new<'u>(html: String, root: &str, concepts: impl Iterator<Item = &'u str>) -> Sidebar {
@@ -50,7 +50,7 @@ impl Sidebar {
         }
         let mut groups = HashMap::new();
         for url in concepts {
-            let details = links.get(url).and_then(|&at| html[..at].rfind("<details"));
+            let details = links.get(url).and_then(|&at| group_of(&html, at));
             if let Some(at) = details {
                 groups.insert(url.to_string(), at + "<details".len());
             }
@@ -92,6 +92,20 @@ impl Sidebar {
     }
 }
 
+/// Where the `<details` of the concept whose link starts just before `link` is: right
+/// after the link (`<a …>…</a><details>`, the default theme) or, in a theme that puts the
+/// link inside the `<summary>`, around it. Never past a neighbouring link.
+fn group_of(html: &str, link: usize) -> Option<usize> {
+    let after = &html[link..];
+    let next_link = after.find("<a ").unwrap_or(after.len());
+    if let Some(at) = after[..next_link].find("<details") {
+        return Some(link + at);
+    }
+    let before = &html[..link.saturating_sub(2)];
+    let at = before.rfind("<details")?;
+    (!before[at..].contains("<a ")).then_some(at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +130,24 @@ mod tests {
         assert!(page.contains("<details open>"), "{page}");
         let plain = sidebar.for_page(Marks::default());
         assert_eq!(plain, html);
+    }
+
+    #[test]
+    fn a_group_after_its_concept_link_is_opened() {
+        let html = r#"<ul><li><a href="../de/">DE</a></li><li><a href="../id/">ID</a><details><summary>Categories</summary><ul><li><a href="../id/am/">AM</a></li></ul></details></li></ul>"#;
+        let sidebar = Sidebar::new(html.to_string(), "../", ["de/", "id/"].into_iter());
+        let page = sidebar.for_page(Marks {
+            current: Some("id/am/"),
+            ancestor: Some("id/"),
+            open: Some("id/"),
+        });
+        assert!(page.contains("</a><details open><summary>"), "{page}");
+        // A concept without categories opens nothing, not its neighbour's group.
+        let page = sidebar.for_page(Marks {
+            open: Some("de/"),
+            ..Marks::default()
+        });
+        assert!(!page.contains("open"), "{page}");
     }
 
     #[test]

@@ -4,10 +4,11 @@ use super::*;
 
 impl Renderer<'_> {
     pub(super) fn render_sitemap(&self) -> Result<String, Diagnostic> {
-        let base = self
-            .site
-            .absolute_base()
-            .unwrap_or_else(|| self.site.base_path());
+        // `pages` lists no sitemap without a public address; should one be asked for
+        // anyway, it is empty rather than made of relative URLs (which are invalid there).
+        let Some(base) = self.site.absolute_base() else {
+            return Ok(String::new());
+        };
         let mut urls: Vec<String> = self
             .index
             .pages
@@ -24,6 +25,9 @@ impl Renderer<'_> {
         }
         for page in self.crosswalk_pages() {
             urls.push(format!("{base}{}", page.dir()));
+        }
+        for dir in self.change_dirs() {
+            urls.push(format!("{base}{dir}"));
         }
         let mut context = Context::new();
         context.insert("urls", &urls);

@@ -35,6 +35,9 @@ const TEMPLATES: &[(&str, &[u8])] = embed![
     "templates/partials/table.html",
     "templates/partials/node.html",
     "templates/partials/document_clauses.html",
+    "templates/changes.html",
+    "templates/release.html",
+    "templates/former_id.html",
 ];
 
 /// The default theme's static files, copied under `static/` in the site.

@@ -12,6 +12,8 @@ use super::server::{Method, Request};
 pub const PREFIX: &str = "/__framewright/";
 const SCRIPT: &str = include_str!("livereload.js");
 const MAX_PATH: usize = 2048;
+/// The content type of the server's own short answers (errors, refusals).
+const PLAIN_TEXT: (&str, &str) = ("Content-Type", "text/plain; charset=utf-8");
 
 /// What the watcher publishes and the HTTP threads read.
 #[derive(Default)]
@@ -166,7 +168,11 @@ fn inject_script(html: &[u8]) -> Vec<u8> {
 /// Answers one request.
 pub fn handle(request: Request, shared: &Shared) {
     if request.method == Method::Other {
-        return request.respond(405, &[("Allow", "GET, HEAD")], b"method not allowed");
+        return request.respond(
+            405,
+            &[("Allow", "GET, HEAD"), PLAIN_TEXT],
+            b"method not allowed",
+        );
     }
     let url = request.url.clone();
     if let Some(endpoint) = url.strip_prefix(PREFIX) {
@@ -174,7 +180,7 @@ pub fn handle(request: Request, shared: &Shared) {
     }
     let path = match site_path(&url) {
         Ok(path) => path,
-        Err(PathError::Refused) => return request.respond(400, &[], b"bad request"),
+        Err(PathError::Refused) => return request.respond(400, &[PLAIN_TEXT], b"bad request"),
     };
     let files = match shared.files.read() {
         Ok(files) => files,
@@ -205,7 +211,7 @@ pub fn handle(request: Request, shared: &Shared) {
     drop(files);
     match not_found {
         Some(bytes) => send_file(request, "404.html", &bytes, 404),
-        None => request.respond(404, &[], b"not found"),
+        None => request.respond(404, &[PLAIN_TEXT], b"not found"),
     }
 }
 
@@ -239,7 +245,7 @@ fn handle_internal(request: Request, endpoint: &str, shared: &Shared) {
             );
         }
         "events" => stream_events(request, shared),
-        _ => request.respond(404, &[], b"not found"),
+        _ => request.respond(404, &[PLAIN_TEXT], b"not found"),
     }
 }
 

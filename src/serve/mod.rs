@@ -211,6 +211,7 @@ impl LiveSite {
             built.project.index.references = ReferenceIndex::build(framework);
         }
         let mut diagnostics = crate::validate::validate(framework, &built.project.index);
+        crate::validate::drop_declared_fields(&mut warnings, framework);
         diagnostics.extend(warnings);
         diagnostics::sort(&mut diagnostics);
         if diagnostics.iter().any(Diagnostic::is_error) {
@@ -249,8 +250,11 @@ impl LiveSite {
                 nodes.insert(0); // the home page shows concept descriptions
             }
         }
+        // The history is the one of the last full build: an edit that changes what an
+        // item's history line says shows after the next full rebuild.
         let renderer = Renderer::new(framework, &project.crosswalks, index, &built.templates)
-            .map_err(|d| BuildError::Content(vec![d]))?;
+            .map_err(|d| BuildError::Content(vec![d]))?
+            .with_history(&project.history);
         let series = &index.references.series;
         // Every kind is named, so that a new kind is placed here, not forgotten. A reload
         // never changes ids, titles, kinds or order (that is `Reload::Structural`, a full
@@ -276,6 +280,9 @@ impl LiveSite {
             // The print edition shows every node; it is large, so it is re-rendered when
             // the project is idle (see `refresh_exports`), never on the reload path.
             PageKind::Print => false,
+            // The releases' pages show the history read at the last full rebuild, which
+            // an edit of the current content does not re-read.
+            PageKind::Changes | PageKind::Release(_) | PageKind::FormerId(_) => false,
         };
         let all_pages = renderer.pages();
         // Pages of series or documents no longer cited go away, as in a build.
@@ -344,6 +351,7 @@ impl LiveSite {
             let (framework, index) = (&project.framework, &project.index);
             if let Ok(renderer) =
                 Renderer::new(framework, &project.crosswalks, index, &built.templates)
+                    .map(|r| r.with_history(&project.history))
             {
                 let print = renderer
                     .pages()
@@ -387,6 +395,9 @@ fn bind(address: &str, port: u16) -> Result<(server::Server, SocketAddr)> {
     )
 }
 
+/// Opens `url` in the default browser. The opener's own output is not shown (without a
+/// browser, xdg-open prints several lines of noise): when it fails, one note says where
+/// the site is. It is waited for on a thread of its own, as some openers run the browser.
 fn open_browser(url: &str) {
     let command = if cfg!(target_os = "macos") {
         ("open", vec![url])
@@ -395,21 +406,37 @@ fn open_browser(url: &str) {
     } else {
         ("xdg-open", vec![url])
     };
-    if std::process::Command::new(command.0)
+    let note = format!("note: could not open a browser; visit {url}");
+    let child = std::process::Command::new(command.0)
         .args(command.1)
-        .spawn()
-        .is_err()
-    {
-        eprintln!("note: could not open a browser; visit {url}");
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match child {
+        Ok(mut child) => {
+            std::thread::spawn(move || {
+                if !child.wait().is_ok_and(|status| status.success()) {
+                    eprintln!("{note}");
+                }
+            });
+        }
+        Err(_) => eprintln!("{note}"),
     }
 }
 
-fn print_failure(err: &BuildError, root: &Path, color: bool) -> String {
+/// Prints a failed build's diagnostics; returns them for the page's overlay. `built` tells
+/// whether a good build exists to keep serving (none when the first build failed).
+fn print_failure(err: &BuildError, root: &Path, color: bool, built: bool) -> String {
     match err {
         BuildError::Content(diagnostics) => {
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             eprint!("{}", diagnostics::render_human(diagnostics, root, color));
-            eprintln!("  ✗ {errors} error(s); still serving the last good build");
+            if built {
+                eprintln!("  ✗ {errors} error(s); still serving the last good build");
+            } else {
+                eprintln!("  ✗ {errors} error(s); the site is shown once they are fixed");
+            }
             diagnostics::render_human(diagnostics, root, false)
         }
         BuildError::Io(err) => {
@@ -452,7 +479,7 @@ pub fn serve(root: &Path, options: ServeOptions, color: bool) -> Result<()> {
             shared.publish(None);
         }
         Err(err) => {
-            let text = print_failure(&err, root, color);
+            let text = print_failure(&err, root, color, false);
             shared.replace_all(placeholder_files());
             shared.publish(Some(text));
         }
@@ -538,7 +565,7 @@ fn watch_loop(
             }
             Err(err) => {
                 eprintln!("  ✗ {}", names.join(", "));
-                let text = print_failure(&err, root, color);
+                let text = print_failure(&err, root, color, live.built.is_some());
                 shared.publish(Some(text));
             }
         }

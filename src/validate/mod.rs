@@ -33,6 +33,31 @@ pub const BUILTIN_COLUMNS: [&str; 7] = [
     "mappings",
 ];
 
+/// Drops the warnings about likely misspelt front-matter keys (`W0018`, written by the
+/// load stage, which sees one file at a time) for keys the project declares as its own
+/// fields: `[framework] fields`, and every custom key a `columns:` list names.
+pub fn drop_declared_fields(diagnostics: &mut Vec<Diagnostic>, framework: &Framework) {
+    let mut declared: HashSet<&str> = framework
+        .config
+        .framework
+        .fields
+        .iter()
+        .map(String::as_str)
+        .collect();
+    for node in &framework.nodes {
+        for column in node.columns.iter().flatten() {
+            declared.insert(column.key.as_str());
+        }
+    }
+    diagnostics.retain(|d| {
+        d.code != crate::load::MISSPELLED_KEY
+            || d.message
+                .split('`')
+                .nth(1)
+                .is_none_or(|key| !declared.contains(key))
+    });
+}
+
 /// Every check on a loaded framework.
 pub fn validate(framework: &Framework, index: &SiteIndex) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -289,6 +314,7 @@ fn shorten(text: &str) -> String {
 fn check_citations(framework: &Framework, out: &mut Vec<Diagnostic>) {
     let mut reported: HashSet<&str> = HashSet::new();
     for node in &framework.nodes {
+        let mut previous: Option<&str> = None;
         for reference in &node.references {
             for citation in &reference.citations {
                 match &citation.document {
@@ -298,8 +324,10 @@ fn check_citations(framework: &Framework, out: &mut Vec<Diagnostic>) {
                             format!("cannot parse citation `{}`", shorten(&citation.cite)),
                         )
                         .at(reference.span.clone())
-                        .help("write it as `ISO/IEC 27002:2013, 12.6.1`; it is kept as written"),
+                        .help(crate::citation::unreadable_help(&citation.cite, previous)),
                     ),
+                    // Read under the name book.toml or references.yaml declares.
+                    Some(_) if citation.scheme == Some(crate::citation::Scheme::Declared) => {}
                     Some(document) if framework.has_bibliography => {
                         let declared = find_declared(&framework.documents, document).is_some()
                             || citation
@@ -319,6 +347,11 @@ fn check_citations(framework: &Framework, out: &mut Vec<Diagnostic>) {
                     Some(_) => {}
                 }
             }
+            // A following entry that is only clauses was probably split from this one.
+            previous = match reference.citations.last() {
+                Some(last) if last.is_parsed() => Some(reference.cite.as_str()),
+                _ => None,
+            };
         }
     }
 }

@@ -1,58 +1,44 @@
-// Headless Chromium checks of a built framewright site: search, table filters,
-// highlighting in both colour schemes, and no console errors, both from the file
-// system and over HTTP under a sub-path.
+// Headless Chromium checks of a built framewright site: search (by id, word, text and
+// cited standard; keyboard and mouse), table filters, the sidebar by keyboard, links
+// from the file system, highlighting in both colour schemes, the print media, and no
+// console errors, both from the file system and over HTTP under a sub-path.
 //
-//   node tests/browser/check.mjs SITE_DIR BASE_PATH
+//   node tests/browser/check.mjs SITE_DIR BASE_PATH ARTIFACTS_DIR
 //
 // SITE_DIR was built with `--base-url BASE_PATH` (e.g. /some/sub/path/) from the
-// project that tests/browser.rs writes. Needs `npm install` in tests/browser/
-// (playwright-core) and Chromium (CHROMIUM, default /usr/bin/chromium).
-// Exits 1 with a list of failures.
+// project that tests/browser.rs writes. Needs `npm ci` in tests/browser/ and Chromium
+// (CHROMIUM, default /usr/bin/chromium). Exits 1 with a list of failures; a screenshot
+// of the page at each failure goes to ARTIFACTS_DIR.
 
 import { chromium } from "playwright-core";
-import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { serveStatic, CHROMIUM, CHROMIUM_ARGS } from "./static-server.mjs";
 
-const [site, basePath = "/"] = process.argv.slice(2);
+const [site, basePath = "/", artifacts = "target/browser-artifacts"] = process.argv.slice(2);
 if (!site) {
-  console.error("usage: check.mjs SITE_DIR BASE_PATH");
+  console.error("usage: check.mjs SITE_DIR BASE_PATH ARTIFACTS_DIR");
   process.exit(2);
 }
 const failures = [];
-const fail = (what) => { failures.push(what); console.log("FAIL " + what); };
+const fail = (what) => { failures.push(what); console.log("FAIL " + what); screenshot(failures.length); };
 const ok = (what) => console.log("ok   " + what);
 const expect = (cond, what) => (cond ? ok(what) : fail(what));
 
-// A static server that puts the site under BASE_PATH, as GitHub Pages does for a project.
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css",
-  ".svg": "image/svg+xml", ".json": "application/json", ".xml": "application/xml", ".txt": "text/plain" };
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, "http://localhost");
-  let rel = decodeURIComponent(url.pathname);
-  if (!rel.startsWith(basePath)) { res.writeHead(404); res.end("outside the base path"); return; }
-  rel = rel.slice(basePath.length);
-  let file = path.join(site, rel);
-  if (!file.startsWith(path.resolve(site))) { res.writeHead(403); res.end(); return; }
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) { file = path.join(file, "index.html"); }
-  if (!fs.existsSync(file)) {
-    res.writeHead(404, { "content-type": TYPES[".html"] });
-    res.end(fs.readFileSync(path.join(site, "404.html")));
-    return;
-  }
-  res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
-  res.end(fs.readFileSync(file));
-});
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-const httpBase = `http://127.0.0.1:${server.address().port}${basePath}`;
+fs.mkdirSync(artifacts, { recursive: true });
+const { server, base: httpBase } = await serveStatic(site, basePath);
 const fileBase = pathToFileURL(path.resolve(site)).href + "/";
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+// The pages open when a check fails, photographed into the artifacts folder.
+const openPages = [];
+function screenshot(n) {
+  const page = openPages[openPages.length - 1];
+  if (page && !page.isClosed()) {
+    page.screenshot({ path: path.join(artifacts, `check-${n}.png`) }).catch(() => {});
+  }
+}
 
 // A page that records console errors, uncaught exceptions and failed requests.
 async function openPage(context, url, label) {
@@ -64,6 +50,7 @@ async function openPage(context, url, label) {
   page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
   page.on("request", (r) => requests.push(r.url()));
   page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  openPages.push(page);
   await page.goto(url, { waitUntil: "load" });
   page.problems = problems;
   page.requests = requests;
@@ -93,7 +80,7 @@ async function searchFor(page, selector, query) {
     items.map((li) => ({
       id: li.querySelector(".item-id").textContent,
       html: li.innerHTML,
-      href: li.querySelector("a").getAttribute("href"),
+      href: li.dataset.href,
       optionId: li.id,
     })));
 }
@@ -146,6 +133,11 @@ async function checkMode(mode) {
   expect(landed.includes("identify/asset-management/") && landed.endsWith("#" + results[1].id),
     tag(`Enter opens the active result (${landed})`));
 
+  // A click on a result opens it.
+  results = await searchFor(page, "#site-search-input", "PR.DS-90");
+  await Promise.all([page.waitForNavigation(), page.click("[data-search-results] [role=option]")]);
+  expect(decodeURIComponent(page.url()).includes("protect/data-security/"), tag(`a click opens the result (${page.url()})`));
+
   // 2. The search page, with ?q=.
   const searchPage = await openPage(context, pageUrl(base, "search/", fileMode) + "?q=ID.RA", "search page");
   pages.push(searchPage);
@@ -174,6 +166,90 @@ async function checkMode(mode) {
   expect(state.length === 1 && state[0] === "PR.DS-91", tag(`the text filter narrows the rows (${state})`));
   const status = await cat.$eval(".table-filter-status", (s) => s.textContent);
   expect(/Showing 1 of/.test(status), tag(`the filter says how many rows show (${status})`));
+  await cat.fill(".table-filter input", "");
+  state = await cat.$$eval("tr[data-documents]", (rows) => rows.filter((r) => r.hidden || r.offsetParent === null).map((r) => r.id));
+  expect(state.length === 0, tag(`clearing the filters shows every row again (${state})`));
+
+  // Every table with a filter bar, on concept and category pages: the text filter keeps
+  // exactly the row it names, and clearing it shows them all again.
+  for (const rel of ["identify/", "protect/", "identify/asset-management/", "protect/data-security/"]) {
+    const p = await openPage(context, pageUrl(base, rel, fileMode), `filters ${rel}`);
+    pages.push(p);
+    const count = await p.$$eval(".table-filter", (bars) => bars.length);
+    let good = 0;
+    // The bar stands just before its table (or the table's scrolling wrapper).
+    const rows = (bar, visibleOnly) => bar.evaluate((b, only) => {
+      const next = b.nextElementSibling;
+      const table = next.matches("table") ? next : next.querySelector("table");
+      return [...table.querySelectorAll("tr[data-documents]")].filter((r) => !only || !r.hidden).map((r) => r.id);
+    }, visibleOnly);
+    for (let i = 0; i < count; i++) {
+      const bar = p.locator(".table-filter").nth(i);
+      const ids = await rows(bar, false);
+      const last = ids[ids.length - 1];
+      await bar.locator("input").fill(last);
+      const shown = await rows(bar, true);
+      await bar.locator("input").fill("");
+      const all = await rows(bar, true);
+      if (shown.length === 1 && shown[0] === last && all.length === ids.length) { good += 1; }
+    }
+    expect(count > 0 && good === count, tag(`${rel}: each of the ${count} table filters narrows to the named row and clears (${good} good)`));
+  }
+
+  // 3b. The sidebar by keyboard: a concept's link and the control that shows its
+  // categories are separate stops; Enter on the control toggles it, on the link follows it.
+  const nav = await openPage(context, pageUrl(base, "", fileMode), "sidebar");
+  pages.push(nav);
+  const toggle = "#sidebar .nav-concept:has(a[href*='protect']) > details > summary";
+  const before = await nav.$eval(toggle, (s) => s.parentElement.open);
+  await nav.focus(toggle);
+  await nav.keyboard.press("Enter");
+  const after = await nav.$eval(toggle, (s) => s.parentElement.open);
+  expect(before === false && after === true, tag(`Enter on a concept's toggle opens its categories (${before} -> ${after})`));
+  await nav.keyboard.press("Shift+Tab");
+  const link = await nav.evaluate(() => document.activeElement.getAttribute("href"));
+  await Promise.all([nav.waitForNavigation(), nav.keyboard.press("Enter")]);
+  const concept = await nav.$eval("h1", (h) => h.textContent);
+  expect(/protect/.test(link || "") && concept === "Protect", tag(`the concept's link is its own stop and opens the concept (${link} -> ${concept})`));
+
+  // 3c. Keyboard basics: the first Tab reaches the skip link, which moves focus to the
+  // main content; focus is visible; reduced motion turns transitions off.
+  const kb = await openPage(context, pageUrl(base, "identify/", fileMode), "keyboard");
+  pages.push(kb);
+  await kb.keyboard.press("Tab");
+  const skip = await kb.evaluate(() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return { text: el.textContent, outline: style.outlineStyle, width: parseFloat(style.outlineWidth), top: el.getBoundingClientRect().top };
+  });
+  expect(skip.text === "Skip to content" && skip.outline !== "none" && skip.width >= 2 && skip.top >= 0,
+    tag(`the first Tab shows the skip link, with a visible focus (${JSON.stringify(skip)})`));
+  await kb.keyboard.press("Enter");
+  await kb.keyboard.press("Tab");
+  const inMain = await kb.evaluate(() => {
+    const el = document.activeElement;
+    return { inMain: !!el.closest("main"), outline: getComputedStyle(el).outlineStyle };
+  });
+  expect(inMain.inMain && inMain.outline !== "none", tag(`the skip link leads into the main content, focus visible there (${JSON.stringify(inMain)})`));
+  await kb.emulateMedia({ reducedMotion: "reduce" });
+  const motion = await kb.$eval("#sidebar .nav-concept > details > summary", (s) => getComputedStyle(s, "::before").transitionDuration);
+  expect(motion === "0s", tag(`prefers-reduced-motion turns transitions off (${motion})`));
+
+  // 3d. From the file system, every link of a page points at a file, and following one
+  // opens the page (not a folder listing).
+  if (fileMode) {
+    const p = await openPage(context, pageUrl(base, "identify/asset-management/", fileMode), "file links");
+    pages.push(p);
+    const hrefs = await p.$$eval("a[href]", (as) => as.map((a) => a.getAttribute("href")));
+    const folders = hrefs.filter((h) => !/^(#|[a-z]+:)/i.test(h) && /(\/|^\.\.?)(#.*)?$/.test(h));
+    expect(hrefs.length > 20 && folders.length === 0, tag(`file:// links point at index.html (${folders.slice(0, 5).join(" ")})`));
+    for (const selector of [".breadcrumbs a", "#sidebar .nav-concept a[href*='protect']", ".pager a"]) {
+      await Promise.all([p.waitForNavigation(), p.click(selector)]);
+      const h1 = await p.$eval("h1", (h) => h.textContent).catch(() => null);
+      expect(p.url().endsWith(".html") && h1, tag(`following ${selector} from file:// opens a page (${p.url().slice(-40)}: ${h1})`));
+      await p.goBack();
+    }
+  }
 
   // 4. Highlighting in both colour schemes.
   for (const scheme of ["light", "dark"]) {
@@ -228,6 +304,19 @@ async function checkMode(mode) {
   }));
   expect(printInfo.thead === "table-header-group" && printInfo.sidebar === "none" && printInfo.concept === "page",
     tag(`print media: repeated headers, no navigation, concepts on new pages (${JSON.stringify(printInfo)})`));
+  const controls = await print.$$eval("button, input, select, textarea, summary, .table-filter",
+    (els) => els.filter((e) => e.getClientRects().length > 0).map((e) => e.outerHTML.slice(0, 60)));
+  expect(controls.length === 0, tag(`no interactive controls on paper (${controls.join(" | ")})`));
+  // Printed to PDF, the page breaks before each concept take effect: the same page
+  // printed with them turned off has fewer pages.
+  if (!fileMode) {
+    const sheets = async () => ((await print.pdf({ format: "A4" })).toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+    const withBreaks = await sheets();
+    await print.addStyleTag({ content: "@media print { .print-concept { break-before: auto !important; page-break-before: auto !important; } }" });
+    const withoutBreaks = await sheets();
+    expect(withBreaks > withoutBreaks && withoutBreaks > 1,
+      tag(`the print edition prints to PDF with a page break before each concept (${withBreaks} pages, ${withoutBreaks} without the breaks)`));
+  }
   await context.close();
 }
 

@@ -4,6 +4,7 @@
  *  1. Menu button: shows the sidebar as a drawer on narrow screens.
  *  2. Opened from the file system: folder links point at index.html.
  *  3. The current sidebar entry is scrolled into view.
+ *  4. Code blocks and tables that scroll sideways can be scrolled by keyboard.
  *
  * Plain ES5, no libraries, no network requests. Every step is guarded so
  * that a page without a sidebar (404, redirects, custom pages) is fine.
@@ -144,6 +145,22 @@
     }
   }
 
+  /* 4. Scrollable regions reachable by keyboard --------------------------- */
+
+  // A region wider than the screen (a long line of code, a wide table) takes focus, so
+  // that the arrow keys scroll it; one that fits does not add a stop to the tab order.
+  function focusableScrollers() {
+    var regions = doc.querySelectorAll("pre, .table-wrap");
+    for (var i = 0; i < regions.length; i++) {
+      var region = regions[i];
+      if (region.scrollWidth > region.clientWidth + 1) {
+        if (!region.hasAttribute("tabindex")) { region.setAttribute("tabindex", "0"); }
+      } else if (region.getAttribute("tabindex") === "0") {
+        region.removeAttribute("tabindex");
+      }
+    }
+  }
+
   function run(step) {
     try { step(); } catch (e) { /* an enhancement failed; the page still works */ }
   }
@@ -151,4 +168,12 @@
   run(setupMenu);
   run(fixFileLinks);
   run(revealCurrent);
+  run(focusableScrollers);
+  if (window.addEventListener) {
+    var resizing = null;
+    window.addEventListener("resize", function () {
+      if (resizing) { window.clearTimeout(resizing); }
+      resizing = window.setTimeout(function () { run(focusableScrollers); }, 150);
+    });
+  }
 })();

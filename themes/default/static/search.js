@@ -12,6 +12,8 @@
  *  - An identifier typed in full lists that item first; an identifier's start
  *    (ID.AM) lists the items below it next; then MiniSearch's ranked matches over
  *    ids, titles, descriptions, text and citations.
+ *  - On the search page of a framework whose controls are marked with baselines, an
+ *    "In baseline" choice (and ?baseline=NAME) keeps only the results in that baseline.
  */
 (function () {
   "use strict";
@@ -24,6 +26,8 @@
   };
   // Document fields, by position in search-index.js.
   var ID = 0, TITLE = 1, KIND = 2, CONCEPT = 3, URL = 4, DESC = 5, LEAD = 6, WORDS = 7, CITE = 8;
+  // Present only on items marked with baselines: their names, space-separated.
+  var BASELINES = 9;
 
   var root = (doc.body && doc.body.getAttribute("data-root")) || "";
   var fileMode = window.location.protocol === "file:";
@@ -114,14 +118,30 @@
 
   /* Searching -------------------------------------------------------------- */
 
-  function search(query, limit) {
+  function inBaseline(d, baseline) {
+    return !baseline || (" " + (d[BASELINES] || "") + " ").indexOf(" " + baseline + " ") >= 0;
+  }
+
+  /* The baselines items are marked with, in order of appearance. */
+  function baselineNames() {
+    var names = [];
+    for (var i = 0; engine && i < engine.docs.length; i++) {
+      var marks = (engine.docs[i][BASELINES] || "").split(" ");
+      for (var m = 0; m < marks.length; m++) {
+        if (marks[m] && names.indexOf(marks[m]) < 0) { names.push(marks[m]); }
+      }
+    }
+    return names;
+  }
+
+  function search(query, limit, baseline) {
     var q = query.trim();
     if (!q || !engine) { return []; }
     var docs = engine.docs;
     var seen = {};
     var out = [];
     function add(n, terms, match) {
-      if (seen[n] || out.length >= limit) { return; }
+      if (seen[n] || out.length >= limit || !inBaseline(docs[n], baseline)) { return; }
       seen[n] = true;
       out.push({ n: n, terms: terms, match: match || {} });
     }
@@ -242,15 +262,16 @@
     }
     var cites = hasMatch(d[CITE], pattern) && kind !== "document" ? snippet(d[CITE], pattern, 120) : "";
     var meta = escapeHtml(KIND_LABELS[kind] || kind) + (concept ? " · " + escapeHtml(concept[TITLE] || concept[ID]) : "");
-    return "<li class=\"search-result\" role=\"option\" id=\"" + optionId + "\" aria-selected=\"false\">" +
-      "<a href=\"" + escapeHtml(href(d[URL])) + "\" tabindex=\"-1\">" +
+    // An option holds no link (a control inside a control): the box follows its data-href.
+    return "<li class=\"search-result\" role=\"option\" id=\"" + optionId + "\" aria-selected=\"false\" data-href=\"" +
+      escapeHtml(href(d[URL])) + "\"><span class=\"search-result-body\">" +
       "<span class=\"search-result-head\"><span class=\"item-id\">" + snippet(d[ID], pattern, 80) + "</span>" +
       (d[TITLE] ? " <span class=\"search-result-title\">" + snippet(d[TITLE], pattern, 120) + "</span>" : "") +
       "</span>" +
       "<span class=\"search-result-meta\">" + meta + "</span>" +
       (text ? "<span class=\"search-result-snippet\">" + text + "</span>" : "") +
       (cites ? "<span class=\"search-result-cites\">" + cites + "</span>" : "") +
-      "</a></li>";
+      "</span></li>";
   }
 
   /* One search box --------------------------------------------------------- */
@@ -287,6 +308,29 @@
 
     var active = -1;
     var queued = false;
+    var baselineSelect = null;
+    var wantedBaseline = page ? (new RegExp("[?&]baseline=([^&]*)").exec(window.location.search) || [])[1] : "";
+
+    /* The "In baseline" choice of the search page, once the index is in. */
+    function baselineChoice() {
+      if (!page || !engine) { return ""; }
+      if (!baselineSelect) {
+        var names = baselineNames();
+        if (!names.length) { return ""; }
+        var label = doc.createElement("label");
+        label.className = "search-baseline";
+        var html = "In baseline <select><option value=\"\">any</option>";
+        for (var b = 0; b < names.length; b++) {
+          html += "<option value=\"" + escapeHtml(names[b]) + "\">" + escapeHtml(names[b]) + "</option>";
+        }
+        label.innerHTML = html + "</select>";
+        panel.parentNode.insertBefore(label, panel);
+        baselineSelect = label.querySelector("select");
+        if (wantedBaseline) { baselineSelect.value = decodeURIComponent(wantedBaseline); }
+        baselineSelect.addEventListener("change", function () { render(); });
+      }
+      return baselineSelect.value;
+    }
     var hits = [];
     var timer = null;
 
@@ -338,7 +382,7 @@
         open(true);
         return;
       }
-      hits = search(query, limit + 1);
+      hits = search(query, limit + 1, baselineChoice());
       var shown = hits.slice(0, limit);
       var html = "";
       for (var i = 0; i < shown.length; i++) { html += resultHtml(shown[i], prefix + "-" + i); }
@@ -369,8 +413,8 @@
     function follow(index) {
       var items = options();
       var item = items[index >= 0 ? index : 0];
-      var link = item && item.querySelector("a");
-      if (link) { window.location.href = link.href; }
+      var target = item && item.getAttribute("data-href");
+      if (target) { window.location.href = target; }
     }
 
     input.addEventListener("focus", function () {
@@ -409,14 +453,20 @@
     });
     // Clicking a result must not blur the box first.
     list.addEventListener("mousedown", function (event) { event.preventDefault(); });
-    list.addEventListener("mousemove", function (event) {
-      var target = event.target;
-      while (target && target !== list && target.getAttribute("role") !== "option") { target = target.parentNode; }
-      if (target && target !== list) {
-        var items = options();
-        for (var i = 0; i < items.length; i++) { if (items[i] === target && i !== active) { setActive(i); } }
-      }
+    list.addEventListener("click", function (event) {
+      var index = optionIndex(event.target);
+      if (index >= 0) { follow(index); }
     });
+    list.addEventListener("mousemove", function (event) {
+      var index = optionIndex(event.target);
+      if (index >= 0 && index !== active) { setActive(index); }
+    });
+    function optionIndex(target) {
+      while (target && target !== list && target.getAttribute("role") !== "option") { target = target.parentNode; }
+      var items = options();
+      for (var i = 0; i < items.length; i++) { if (items[i] === target) { return i; } }
+      return -1;
+    }
     form.addEventListener("focusout", function () {
       window.setTimeout(function () {
         if (!form.contains(doc.activeElement)) { open(false); }

@@ -6,6 +6,11 @@
  * Rows that do not match are hidden; statements stay with their row. The bar is
  * built from the table itself: every row carries data-documents (slugs of the
  * documents it cites) and the table data-document-names (slug -> names).
+ * When book.toml names earlier releases, a third control shows only the rows
+ * changed since a chosen release: rows carry data-changed (the release steps in
+ * which the item changed) and the table data-since (the releases, oldest first).
+ * Tables of controls marked with baselines also get "In baseline": rows and table
+ * carry data-baselines (names, space-separated).
  * No server, no request.
  */
 (function () {
@@ -34,6 +39,8 @@
     if (!body) { return; }
     var names = {};
     try { names = JSON.parse(table.getAttribute("data-document-names") || "{}") || {}; } catch (e) { names = {}; }
+    var releases = [];
+    try { releases = JSON.parse(table.getAttribute("data-since") || "[]") || []; } catch (e) { releases = []; }
 
     // Rows, each with the statements row that follows it.
     var groups = [];
@@ -46,7 +53,9 @@
         for (var s = 0; s < slugs.length; s++) {
           if (names[slugs[s]]) { series.push(names[slugs[s]][1]); }
         }
-        groups.push({ rows: [row], documents: slugs, series: series, text: text(row) });
+        var changed = (row.getAttribute("data-changed") || "").split(/\s+/).filter(Boolean).map(Number);
+        var marks = (row.getAttribute("data-baselines") || "").split(/\s+/).filter(Boolean);
+        groups.push({ rows: [row], documents: slugs, series: series, changed: changed, baselines: marks, text: text(row) });
       } else if (groups.length) {
         groups[groups.length - 1].rows.push(row);
         groups[groups.length - 1].text += " " + text(row);
@@ -88,6 +97,21 @@
       }
       html += "</select> ";
     }
+    if (releases.length) {
+      html += "<label for=\"" + id + "-since\">Changed since</label> <select id=\"" + id + "-since\"><option value=\"\">any release</option>";
+      for (var v = 0; v < releases.length; v++) {
+        html += "<option value=\"" + v + "\">" + escapeHtml(releases[v]) + "</option>";
+      }
+      html += "</select> ";
+    }
+    var baselineNames = (table.getAttribute("data-baselines") || "").split(/\s+/).filter(Boolean);
+    if (baselineNames.length) {
+      html += "<label for=\"" + id + "-baseline\">In baseline</label> <select id=\"" + id + "-baseline\" class=\"table-filter-baseline\"><option value=\"\">any</option>";
+      for (var b = 0; b < baselineNames.length; b++) {
+        html += "<option value=\"" + escapeAttr(baselineNames[b]) + "\">" + escapeHtml(baselineNames[b]) + "</option>";
+      }
+      html += "</select> ";
+    }
     html += "<label for=\"" + id + "-text\">Containing</label> <input id=\"" + id + "-text\" type=\"search\" autocomplete=\"off\" spellcheck=\"false\" placeholder=\"words or ids\">" +
       " <button type=\"button\" class=\"table-filter-clear\" hidden>Clear</button>" +
       " <span class=\"table-filter-status\" role=\"status\" aria-live=\"polite\"></span>";
@@ -96,13 +120,17 @@
     var wrap = table.parentNode && table.parentNode.className.indexOf("table-wrap") >= 0 ? table.parentNode : table;
     wrap.parentNode.insertBefore(bar, wrap);
 
-    var select = bar.querySelector("select");
+    var select = bar.querySelector("#" + id + "-doc");
+    var sinceSelect = bar.querySelector("#" + id + "-since");
+    var baselineSelect = bar.querySelector(".table-filter-baseline");
     var input = bar.querySelector("input");
     var clear = bar.querySelector(".table-filter-clear");
     var status = bar.querySelector(".table-filter-status");
 
     function apply() {
       var choice = select ? select.value : "";
+      var since = sinceSelect && sinceSelect.value !== "" ? Number(sinceSelect.value) : -1;
+      var baseline = baselineSelect ? baselineSelect.value : "";
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0;
       for (var g = 0; g < groups.length; g++) {
@@ -113,19 +141,26 @@
         } else if (choice.indexOf("d:") === 0) {
           ok = group.documents.indexOf(choice.slice(2)) >= 0;
         }
+        if (ok && since >= 0) {
+          // Changed since release `since`: in that release's step or a later one.
+          ok = group.changed.some(function (step) { return step >= since; });
+        }
+        if (ok && baseline) { ok = group.baselines.indexOf(baseline) >= 0; }
         for (var w = 0; ok && w < words.length; w++) {
           ok = group.text.indexOf(words[w]) >= 0;
         }
         for (var r = 0; r < group.rows.length; r++) { group.rows[r].hidden = !ok; }
         if (ok) { shown += 1; }
       }
-      var filtered = !!(choice || words.length);
+      var filtered = !!(choice || baseline || words.length || since >= 0);
       clear.hidden = !filtered;
       table.setAttribute("data-filtered", filtered ? "true" : "false");
       status.textContent = filtered ? "Showing " + shown + " of " + groups.length + " rows" : "";
     }
 
     if (select) { select.addEventListener("change", apply); }
+    if (sinceSelect) { sinceSelect.addEventListener("change", apply); }
+    if (baselineSelect) { baselineSelect.addEventListener("change", apply); }
     input.addEventListener("input", apply);
     input.addEventListener("keydown", function (event) {
       if ((event.key === "Escape" || event.key === "Esc") && input.value) {
@@ -136,6 +171,8 @@
     });
     clear.addEventListener("click", function () {
       if (select) { select.value = ""; }
+      if (sinceSelect) { sinceSelect.value = ""; }
+      if (baselineSelect) { baselineSelect.value = ""; }
       input.value = "";
       apply();
       input.focus();
