@@ -3,7 +3,7 @@
 
 Usage: bench/serve_latency.py PROJECT [--binary target/release/framewright] [--runs 30]
 
-PROJECT is a framework project (e.g. made by ../shared/bench/gen_framework.py on /dev/shm).
+PROJECT is a framework project (e.g. made by bench/gen_framework.py on /dev/shm).
 The script starts the server on a free port, listens to its event stream, rewrites one
 subcategory file per run (a real content change: its first body paragraph), and reports the
 median and spread of save -> `reload` event. The file is restored at the end.

@@ -95,6 +95,18 @@ pub struct BuildSection {
     pub build_dir: PathBuf,
     /// `default` (embedded) or the name of a folder under `themes/`.
     pub theme: String,
+    /// Read files that symbolic links (or `content-dir`) lead to outside the project, with a
+    /// warning; off by default, when they are errors and nothing outside is read.
+    pub follow_symlinks: bool,
+    /// Publish raw HTML in Markdown as written; off by default, when it is cleaned against
+    /// an allow-list for prose (no script) with a warning where something is removed.
+    pub unsafe_html: bool,
+    /// Seconds one template run may take before the build stops with an error naming the
+    /// template and the page (a guard against loops without end in a theme).
+    pub render_timeout: u64,
+    /// Largest file, in bytes, copied into the site as it is (theme static files, content
+    /// assets); larger ones are errors.
+    pub max_static_size: u64,
 }
 
 impl Default for BuildSection {
@@ -103,8 +115,32 @@ impl Default for BuildSection {
             content_dir: "content".into(),
             build_dir: "book".into(),
             theme: "default".into(),
+            follow_symlinks: false,
+            unsafe_html: false,
+            render_timeout: 10,
+            max_static_size: DEFAULT_MAX_STATIC_SIZE,
         }
     }
+}
+
+/// `[build] max-static-size` unless book.toml says otherwise: 100 MiB.
+pub const DEFAULT_MAX_STATIC_SIZE: u64 = 100 * 1024 * 1024;
+
+/// E0065: a file to copy into the site (shown as `display`) of `len` bytes, over `limit`.
+pub fn static_too_large(display: &str, len: u64, limit: u64) -> Diagnostic {
+    let mib = |bytes: u64| bytes as f64 / 1024.0 / 1024.0;
+    Diagnostic::error(
+        "E0065",
+        format!(
+            "file of {:.1} MiB is larger than the {:.1} MiB a static file may have",
+            mib(len),
+            mib(limit)
+        ),
+    )
+    .at(Span::file(display))
+    .help(format!(
+        "raise `[build] max-static-size` in book.toml (bytes; now {limit}) if the site should carry it"
+    ))
 }
 
 /// `[site]`.

@@ -310,8 +310,15 @@ impl Sources<'_> {
         // Source lines are shown from files of a sensible size only (a diagnostic may be
         // about a file too large to read).
         let path_on_disk = self.project.join(path);
-        let readable = std::fs::metadata(&path_on_disk)
-            .is_ok_and(|m| m.is_file() && m.len() <= MAX_SHOWN_FILE_BYTES);
+        // Nor from a file outside the project (a link followed with `follow-symlinks`):
+        // its lines are not the author's to print.
+        let inside = match (path_on_disk.canonicalize(), self.project.canonicalize()) {
+            (Ok(real), Ok(project)) => real.starts_with(project),
+            _ => false,
+        };
+        let readable = inside
+            && std::fs::metadata(&path_on_disk)
+                .is_ok_and(|m| m.is_file() && m.len() <= MAX_SHOWN_FILE_BYTES);
         let bytes = readable
             .then(|| std::fs::read(&path_on_disk).ok())
             .flatten();

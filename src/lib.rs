@@ -10,6 +10,7 @@
 // (span, help, related places), so it is returned by value rather than boxed.
 #![allow(clippy::result_large_err)]
 
+pub mod boundary;
 pub mod citation;
 pub mod config;
 pub mod crosswalk;
@@ -27,6 +28,7 @@ pub mod markdown;
 pub mod model;
 pub mod oscal;
 pub mod render;
+pub mod sanitize;
 pub mod serve;
 pub mod validate;
 pub mod write;
@@ -42,6 +44,7 @@ use diagnostics::Diagnostic;
 use index::SiteIndex;
 use markdown::CodeBlocks;
 use model::Framework;
+use render::theme::StaticFile;
 use render::{Renderer, Templates, Theme};
 use write::SiteWriter;
 
@@ -362,15 +365,46 @@ pub trait SiteSink: Sync {
         self.put(rel, parts.concat().into_bytes())
     }
 
+    /// Stores a copy of the file at `from` at `rel`: at most `limit` bytes, a larger file
+    /// is an error naming it. This default reads the file into memory and [`put`]s it (the
+    /// preview server keeps its files there); [`SiteWriter`] copies it on disk instead.
+    ///
+    /// [`put`]: SiteSink::put
+    fn put_file(&self, rel: &str, from: &Path, limit: u64) -> anyhow::Result<()> {
+        self.put(rel, read_static(from, limit)?)
+    }
+
     /// False for a sink that keeps nothing: pages for it need not be assembled whole.
     fn keeps_pages(&self) -> bool {
         true
     }
 }
 
+/// The bytes of the file at `from`, refused when it holds more than `limit`.
+fn read_static(from: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(from)
+        .map_err(|err| anyhow::anyhow!("cannot read {}: {err}", from.display()))?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|err| anyhow::anyhow!("cannot read {}: {err}", from.display()))?;
+    if bytes.len() as u64 > limit {
+        anyhow::bail!(
+            "{} is larger than `[build] max-static-size` ({limit} bytes)",
+            from.display()
+        );
+    }
+    Ok(bytes)
+}
+
 impl SiteSink for SiteWriter {
     fn put(&self, rel: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
         self.write(rel, &bytes)
+    }
+
+    fn put_file(&self, rel: &str, from: &Path, limit: u64) -> anyhow::Result<()> {
+        self.copy_file(rel, from, limit)
     }
 
     fn put_parts(&self, rel: &str, parts: Vec<String>) -> anyhow::Result<()> {
@@ -400,15 +434,18 @@ pub fn produce(
     );
     let pages = pages?;
     exported?;
-    for (path, bytes) in &theme.statics {
-        sink.put(&format!("static/{path}"), bytes.clone())?;
+    // Copied, not read whole: a theme's or the content's files may be large.
+    let limit = framework.config.build.max_static_size;
+    for (path, file) in &theme.statics {
+        let rel = format!("static/{path}");
+        match file {
+            StaticFile::Embedded(bytes) => sink.put(&rel, bytes.to_vec())?,
+            StaticFile::File(from) => sink.put_file(&rel, from, limit)?,
+        }
     }
     let content = project.root.join(&framework.config.build.content_dir);
     for asset in &framework.assets {
-        let from = content.join(asset);
-        let bytes = std::fs::read(&from)
-            .map_err(|err| anyhow::anyhow!("cannot read {}: {err}", from.display()))?;
-        sink.put(&load::display_path(asset), bytes)?;
+        sink.put_file(&load::display_path(asset), &content.join(asset), limit)?;
     }
     Ok(pages)
 }
@@ -449,10 +486,20 @@ pub fn check(root: &Path) -> Result<Vec<Diagnostic>, BuildError> {
     let mut project = Project::open_with(root, None, CodeBlocks::Plain)?;
     let has_errors = project.has_errors();
     let mut diagnostics = std::mem::take(&mut project.diagnostics);
-    if !has_errors {
+    // The theme's files are checked whatever the content's state (links out, sizes).
+    let theme = match Theme::load(root, &project.framework.config.build) {
+        Ok(theme) => {
+            diagnostics.extend(theme.warnings.iter().cloned());
+            Some(theme)
+        }
+        Err(found) => {
+            diagnostics.extend(found);
+            None
+        }
+    };
+    diagnostics::sort(&mut diagnostics);
+    if let (false, Some(theme)) = (has_errors, theme) {
         // Rendering finds template errors and broken output links; render without writing.
-        let theme = Theme::load(root, &project.framework.config.build.theme)
-            .map_err(|d| BuildError::Content(vec![d]))?;
         let templates = Templates::compile(&theme, &project.framework.config)
             .map_err(|d| BuildError::Content(vec![d]))?;
         match render_all(
@@ -508,6 +555,10 @@ impl SiteSink for Discard {
         Ok(())
     }
 
+    fn put_file(&self, _: &str, _: &Path, _: u64) -> anyhow::Result<()> {
+        Ok(())
+    }
+
     fn keeps_pages(&self) -> bool {
         false
     }
@@ -554,7 +605,8 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     if let Some(problem) = config::check_output_dir(root, &output, &config.build.content_dir) {
         return Err(BuildError::Content(vec![problem]));
     }
-    let theme = Theme::load(root, &config.build.theme).map_err(|d| BuildError::Content(vec![d]))?;
+    let theme = Theme::load(root, &config.build).map_err(BuildError::Content)?;
+    let theme_warnings = theme.warnings.clone();
     let templates = Templates::compile(&theme, config).map_err(|d| BuildError::Content(vec![d]))?;
     let writer = SiteWriter::create_with(&output, listing)?;
     let work = WorkTimes::default();
@@ -569,6 +621,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     timings.extend(timer.laps);
     let mut diagnostics = std::mem::take(&mut project.diagnostics);
     diagnostics.extend(no_sitemap_warning(&project.framework.config));
+    diagnostics.extend(theme_warnings);
     dispose(project);
     Ok(BuildReport {
         output,

@@ -158,6 +158,11 @@ fn main() -> ExitCode {
     if matches!(cli.command, Command::Build { .. } | Command::Check { .. }) {
         // One run, then exit: the system takes the memory back faster than freeing it.
         framewright::leave_memory_to_exit();
+        // A template run that its own checks cannot stop ends the process, named.
+        framewright::render::budget::exit_when_stuck(|message| {
+            eprintln!("error[E0064]: {message}");
+            eprintln!(" = help: look for loops and components that call themselves; raise `[build] render-timeout` in book.toml if the page is just large");
+        });
     }
     if let Some(dir) = cli.command.project() {
         if !dir.join("book.toml").exists() {

@@ -8,6 +8,7 @@ use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, LinkType, Options, Pars
 use crate::diagnostics::{Diagnostic, Span};
 use crate::highlight::{self, Highlighted};
 use crate::model::{IdLink, Markdown};
+use crate::sanitize;
 
 /// Where a piece of Markdown sits in its file, so that link errors name the right line.
 #[derive(Debug, Clone, Copy)]
@@ -20,7 +21,7 @@ pub struct Origin<'a> {
     pub column: usize,
 }
 
-fn options() -> Options {
+fn parser_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -41,23 +42,64 @@ pub enum CodeBlocks {
     Plain,
 }
 
-/// Converts a block of Markdown (a body) to HTML.
-pub fn to_html(source: &str, origin: Origin<'_>) -> Markdown {
-    convert(source, origin, false, CodeBlocks::Highlight)
+/// What becomes of raw HTML written in Markdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RawHtml {
+    /// Cleaned against the allow-list of [`crate::sanitize`], with a warning where something
+    /// is removed (the default: contributions and imported catalogs must not run script).
+    #[default]
+    Sanitize,
+    /// Kept as written (`[build] unsafe-html = true`).
+    Keep,
 }
 
-/// Converts a body, doing with its code blocks as `code` says.
-pub fn to_html_with(source: &str, origin: Origin<'_>, code: CodeBlocks) -> Markdown {
-    convert(source, origin, false, code)
+/// How Markdown is converted, beyond the Markdown itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MarkdownOptions {
+    /// Fenced code blocks: highlighted or plain.
+    pub code: CodeBlocks,
+    /// Raw HTML: cleaned or kept.
+    pub raw_html: RawHtml,
+}
+
+impl MarkdownOptions {
+    /// The options for a run that does with code as `code` says, and with raw HTML as
+    /// book.toml's `[build] unsafe-html` says.
+    pub fn new(code: CodeBlocks, unsafe_html: bool) -> MarkdownOptions {
+        let raw_html = if unsafe_html {
+            RawHtml::Keep
+        } else {
+            RawHtml::Sanitize
+        };
+        MarkdownOptions { code, raw_html }
+    }
+}
+
+/// Converts a block of Markdown (a body) to HTML.
+pub fn to_html(source: &str, origin: Origin<'_>) -> Markdown {
+    convert(source, origin, false, MarkdownOptions::default())
+}
+
+/// Converts a body with the given options.
+pub fn to_html_with(source: &str, origin: Origin<'_>, options: MarkdownOptions) -> Markdown {
+    convert(source, origin, false, options)
 }
 
 /// Converts a short piece of Markdown (a description or table cell) to HTML without the
 /// paragraph that would wrap it, when it is a single paragraph.
 pub fn to_inline_html(source: &str, origin: Origin<'_>) -> Markdown {
-    convert(source, origin, true, CodeBlocks::Highlight)
+    convert(source, origin, true, MarkdownOptions::default())
 }
 
-fn convert(source: &str, origin: Origin<'_>, inline: bool, code_blocks: CodeBlocks) -> Markdown {
+/// [`to_inline_html`] with the given options.
+pub fn to_inline_html_with(source: &str, origin: Origin<'_>, options: MarkdownOptions) -> Markdown {
+    convert(source, origin, true, options)
+}
+
+fn convert(source: &str, origin: Origin<'_>, inline: bool, options: MarkdownOptions) -> Markdown {
+    let code_blocks = options.code;
+    // Raw HTML was met (and is to be cleaned): documents without it skip the cleaning.
+    let mut raw_html = false;
     let mut links = Vec::new();
     let mut plain = String::new();
     let mut events: Vec<Event<'_>> = Vec::new();
@@ -66,7 +108,7 @@ fn convert(source: &str, origin: Origin<'_>, inline: bool, code_blocks: CodeBloc
     let mut warnings = Vec::new();
     // A fenced code block being read: where its start event is, and where it is written.
     let mut code: Option<(usize, usize)> = None;
-    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(source, parser_options()).into_offset_iter() {
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -85,12 +127,23 @@ fn convert(source: &str, origin: Origin<'_>, inline: bool, code_blocks: CodeBloc
                     }
                     None => dest_url,
                 };
+                if options.raw_html == RawHtml::Sanitize {
+                    let at = || span_of(source, origin, range.start);
+                    raw_html |= unsafe_url(&dest_url, "a link", at, &mut warnings);
+                }
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
                 })
+            }
+            Event::Start(Tag::Image { ref dest_url, .. })
+                if options.raw_html == RawHtml::Sanitize =>
+            {
+                let at = || span_of(source, origin, range.start);
+                raw_html |= unsafe_url(dest_url, "an image", at, &mut warnings);
+                event
             }
             Event::Text(ref text) | Event::Code(ref text) => {
                 plain.push_str(text);
@@ -132,6 +185,19 @@ fn convert(source: &str, origin: Origin<'_>, inline: bool, code_blocks: CodeBloc
                 heading = Some(events.len());
                 event
             }
+            Event::Html(ref text) | Event::InlineHtml(ref text)
+                if options.raw_html == RawHtml::Sanitize =>
+            {
+                raw_html = true;
+                let removed = sanitize::stripped(text);
+                if !removed.is_empty() {
+                    warnings.push(raw_html_removed(
+                        &removed,
+                        span_of(source, origin, range.start),
+                    ));
+                }
+                event
+            }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
                 code = Some((events.len(), range.start));
                 event
@@ -149,6 +215,9 @@ fn convert(source: &str, origin: Origin<'_>, inline: bool, code_blocks: CodeBloc
     }
     let mut html_out = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut html_out, events.into_iter());
+    if raw_html {
+        html_out = sanitize::clean(&html_out);
+    }
     if inline {
         html_out = strip_single_paragraph(html_out);
     }
@@ -159,6 +228,36 @@ fn convert(source: &str, origin: Origin<'_>, inline: bool, code_blocks: CodeBloc
         plain: plain.trim_end().to_string(),
         warnings,
     }
+}
+
+/// Whether the URL of a Markdown link or image (`what`) has a scheme that cleaning removes
+/// (`javascript:`, `data:`): then it warns, at the place `at` gives, and the document is to
+/// be cleaned (which drops the URL).
+fn unsafe_url(
+    url: &str,
+    what: &str,
+    at: impl Fn() -> Span,
+    warnings: &mut Vec<Diagnostic>,
+) -> bool {
+    let removed = sanitize::stripped(&format!("<a href=\"{}\">", url.replace('"', "")));
+    if removed.is_empty() {
+        return false;
+    }
+    let scheme = removed
+        .join(", ")
+        .replace("in `href`", &format!("in {what}"));
+    warnings.push(raw_html_removed(&[scheme], at()));
+    true
+}
+
+/// W0091: raw HTML that cleaning removes, at the place that wrote it.
+fn raw_html_removed(removed: &[String], at: Span) -> Diagnostic {
+    Diagnostic::warning(
+        "W0091",
+        format!("removed from the page: {}", removed.join(", ")),
+    )
+    .at(at)
+    .help("pages keep only HTML fit for prose (no script, event handlers, styles, frames or forms); set `[build] unsafe-html = true` in book.toml to publish raw HTML as written")
 }
 
 /// The HTML of a fenced code block (`block` holds its events, from its start) highlighted
@@ -441,7 +540,11 @@ mod highlight_tests {
         let source =
             "```yaml\nkey: \"<a href=x>\"\n```\n\n```klingon\nqapla'\n```\n\n```\nnone\n```\n";
         let highlighted = to_html(source, origin());
-        let plain = to_html_with(source, origin(), CodeBlocks::Plain);
+        let plain = to_html_with(
+            source,
+            origin(),
+            MarkdownOptions::new(CodeBlocks::Plain, false),
+        );
         assert!(highlighted.html.contains("hl-code"), "{}", highlighted.html);
         assert!(!plain.html.contains("hl-"), "{}", plain.html);
         assert!(

@@ -179,6 +179,48 @@ impl SiteWriter {
     /// Writes one file at `rel` made of `parts`, one after the other. A file of the old
     /// site with the same bytes is linked instead of written.
     pub fn write_parts(&self, rel: &str, parts: &[impl AsRef<[u8]>]) -> Result<()> {
+        let (path, old) = self.places(rel)?;
+        let linked =
+            self.was_ours(rel) && same_content(&old, parts) && link_file(&old, &path).is_ok();
+        if !linked {
+            write_file(&path, parts)?;
+        }
+        self.record(rel, linked);
+        Ok(())
+    }
+
+    /// Copies the file at `from` to `rel`, streaming it (never whole in memory), holes
+    /// kept as holes, with a fresh file's permissions (the source's mode bits are not
+    /// carried over). A file of the old site with the same bytes is linked instead. Fails
+    /// naming `from` when it holds more than `limit` bytes.
+    pub fn copy_file(&self, rel: &str, from: &Path, limit: u64) -> Result<()> {
+        let (path, old) = self.places(rel)?;
+        let source =
+            fs::File::open(from).with_context(|| format!("cannot read {}", from.display()))?;
+        let len = source
+            .metadata()
+            .with_context(|| format!("cannot read {}", from.display()))?
+            .len();
+        if len > limit {
+            bail!(
+                "{} is larger than `[build] max-static-size` ({limit} bytes)",
+                from.display()
+            );
+        }
+        let linked = self.was_ours(rel)
+            && same_file_content(&old, from, len)
+            && link_file(&old, &path).is_ok();
+        if !linked {
+            copy_contents(&source, &path, len)
+                .with_context(|| format!("cannot copy {} to {}", from.display(), path.display()))?;
+        }
+        self.record(rel, linked);
+        Ok(())
+    }
+
+    /// Where `rel` is staged and where the old site has it; an error for a path that
+    /// would leave the site.
+    fn places(&self, rel: &str) -> Result<(PathBuf, PathBuf)> {
         if rel.is_empty()
             || rel == MANIFEST
             || rel
@@ -187,23 +229,23 @@ impl SiteWriter {
         {
             bail!("refusing to write outside the site: {rel}");
         }
-        let path = self.staging.path().join(rel);
-        let old = self.destination.join(rel);
-        let linked = self
-            .existing
+        Ok((self.staging.path().join(rel), self.destination.join(rel)))
+    }
+
+    /// Whether the old site has `rel` from framewright (and so may be linked).
+    fn was_ours(&self, rel: &str) -> bool {
+        self.existing
             .as_ref()
             .is_some_and(|site| site.ours.contains(rel))
-            && same_content(&old, parts)
-            && link_file(&old, &path).is_ok();
-        if !linked {
-            write_file(&path, parts)?;
-        }
+    }
+
+    /// Notes that `rel` is in the new site, staged or `linked` from the old one.
+    fn record(&self, rel: &str, linked: bool) {
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         written.all.push(rel.to_string());
         if !linked {
             written.staged.push(rel.to_string());
         }
-        Ok(())
     }
 
     /// Puts the new site in place in one step. Files of the old site that framewright
@@ -536,6 +578,132 @@ fn same_small_file(file: &mut fs::File, bytes: &[u8]) -> bool {
         }
         filled == bytes.len() && window[..filled] == *bytes
     })
+}
+
+/// Whether the files at `a` and `b` hold the same bytes, `len` of them (read in chunks).
+fn same_file_content(a: &Path, b: &Path, len: u64) -> bool {
+    let (Ok(mut a), Ok(mut b)) = (fs::File::open(a), fs::File::open(b)) else {
+        return false;
+    };
+    if !a
+        .metadata()
+        .is_ok_and(|meta| meta.is_file() && meta.len() == len)
+    {
+        return false;
+    }
+    let (mut chunk_a, mut chunk_b) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+    let mut left = len;
+    while left > 0 {
+        let want = usize::try_from(left.min(chunk_a.len() as u64)).unwrap_or(chunk_a.len());
+        if a.read_exact(&mut chunk_a[..want]).is_err()
+            || b.read_exact(&mut chunk_b[..want]).is_err()
+            || chunk_a[..want] != chunk_b[..want]
+        {
+            return false;
+        }
+        left -= want as u64;
+    }
+    true
+}
+
+/// Copies the first `len` bytes of `source` into a new file at `path` (made with the
+/// permissions any new file gets), creating its folder. On Linux only the data is copied,
+/// segment by segment (`SEEK_DATA`/`SEEK_HOLE`, `copy_file_range`): a sparse file stays
+/// sparse, and a copy-on-write file system shares the blocks.
+fn copy_contents(source: &fs::File, path: &Path, len: u64) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let target = fs::File::create(path)?;
+    copy_data(source, &target, len)?;
+    // The holes at the end (and the length, should the source have shrunk).
+    target.set_len(len)
+}
+
+#[cfg(target_os = "linux")]
+fn copy_data(source: &fs::File, target: &fs::File, len: u64) -> std::io::Result<()> {
+    use std::os::unix::io::AsRawFd as _;
+    let end = i64::try_from(len).unwrap_or(i64::MAX);
+    let mut offset = 0i64;
+    while offset < end {
+        // SAFETY: lseek on an open descriptor; no memory is passed.
+        let data = unsafe { libc::lseek(source.as_raw_fd(), offset, libc::SEEK_DATA) };
+        if data < 0 {
+            let err = std::io::Error::last_os_error();
+            return match err.raw_os_error() {
+                Some(libc::ENXIO) => Ok(()), // only a hole is left
+                Some(libc::EINVAL) => copy_range(source, target, offset, end), // no SEEK_DATA here
+                _ => Err(err),
+            };
+        }
+        // SAFETY: as above.
+        let hole = unsafe { libc::lseek(source.as_raw_fd(), data, libc::SEEK_HOLE) };
+        let stop = if hole < 0 { end } else { hole.min(end) };
+        copy_range(source, target, data, stop)?;
+        offset = stop;
+    }
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn copy_data(source: &fs::File, target: &fs::File, len: u64) -> std::io::Result<()> {
+    let copied = std::io::copy(&mut source.take(len), &mut &*target)?;
+    if copied < len {
+        target.set_len(copied)?;
+    }
+    Ok(())
+}
+
+/// Copies bytes `start..stop` of `source` to the same place in `target`: in the kernel
+/// where it can (`copy_file_range`), else through a buffer.
+#[cfg(target_os = "linux")]
+fn copy_range(source: &fs::File, target: &fs::File, start: i64, stop: i64) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt as _;
+    use std::os::unix::io::AsRawFd as _;
+    let (mut from, mut to) = (start, start);
+    while from < stop {
+        let want = usize::try_from(stop - from)
+            .unwrap_or(usize::MAX)
+            .min(1 << 30);
+        // SAFETY: both descriptors are open; the offsets are this function's own locals.
+        let copied = unsafe {
+            libc::copy_file_range(
+                source.as_raw_fd(),
+                &mut from,
+                target.as_raw_fd(),
+                &mut to,
+                want,
+                0,
+            )
+        };
+        if copied > 0 {
+            continue;
+        }
+        if copied == 0 {
+            return Ok(()); // the source ended early
+        }
+        let err = std::io::Error::last_os_error();
+        if !matches!(
+            err.raw_os_error(),
+            Some(libc::EXDEV | libc::ENOSYS | libc::EINVAL | libc::EOPNOTSUPP | libc::EPERM)
+        ) {
+            return Err(err);
+        }
+        // Not possible between these files: copy the rest of the range through a buffer.
+        let mut buffer = vec![0u8; 256 * 1024];
+        while from < stop {
+            let want = usize::try_from(stop - from)
+                .unwrap_or(usize::MAX)
+                .min(buffer.len());
+            let read = source.read_at(&mut buffer[..want], from as u64)?;
+            if read == 0 {
+                return Ok(());
+            }
+            target.write_all_at(&buffer[..read], from as u64)?;
+            from += read as i64;
+        }
+    }
+    Ok(())
 }
 
 /// Writes a file made of `parts`, creating its folder.

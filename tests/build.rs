@@ -405,7 +405,7 @@ fn the_link_check_knows_every_export_file() {
     assert!(!opened.has_errors(), "{:?}", opened.diagnostics);
     let names = Names(Mutex::new(Vec::new()));
     framewright::write_exports(&opened, &names).unwrap();
-    let theme = framewright::render::Theme::load(project.path(), "default").unwrap();
+    let theme = framewright::render::Theme::load(project.path(), &Default::default()).unwrap();
     let known = framewright::other_files(&opened, &theme);
     let written = names.0.into_inner().unwrap();
     assert!(written.contains(&"CNAME".to_string()));

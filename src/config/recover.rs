@@ -215,6 +215,13 @@ fn check_values(config: &Config, text: &str) -> Vec<Diagnostic> {
         );
     }
     problems.extend(check_releases(&config.releases, text));
+    if config.build.render_timeout == 0 {
+        problems.push(
+            Diagnostic::error("E0004", "`render-timeout` is 0: no page could be rendered")
+                .at(at_key("render-timeout"))
+                .help("give the seconds a page may take to render; the default is 10"),
+        );
+    }
     if config.build.content_dir.as_os_str().is_empty() {
         problems.push(
             Diagnostic::error("E0004", "`content-dir` is empty")

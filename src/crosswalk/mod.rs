@@ -28,6 +28,7 @@ use std::path::Path;
 
 use serde_yaml::Value as Yaml;
 
+use crate::boundary::Boundary;
 use crate::diagnostics::{Diagnostic, Span};
 use crate::index::SiteIndex;
 use crate::markdown::slugify;
@@ -186,6 +187,11 @@ pub fn load(
     let content_rel = &framework.config.build.content_dir;
     let dir = root.join(content_rel).join(MAPPINGS_DIR);
     let mut diagnostics = Vec::new();
+    let boundary = Boundary::new(root, framework.config.build.follow_symlinks);
+    // A mappings folder leading out of the project was reported by the load.
+    if !boundary.allows_reading(&dir) {
+        return (Vec::new(), diagnostics);
+    }
     let Ok(entries) = fs::read_dir(&dir) else {
         return (Vec::new(), diagnostics);
     };
@@ -202,6 +208,12 @@ pub fn load(
                 .join(MAPPINGS_DIR)
                 .join(file.file_name().unwrap_or_default()),
         );
+        if !boundary
+            .check(&file, &display, "symbolic link")
+            .allows(&mut diagnostics)
+        {
+            continue;
+        }
         let reader = Reader {
             root,
             index,

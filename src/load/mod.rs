@@ -20,9 +20,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::boundary::Boundary;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Span};
-use crate::markdown::{self, slugify, CodeBlocks, Origin};
+use crate::markdown::{self, slugify, CodeBlocks, MarkdownOptions, Origin};
 use crate::model::{DeclaredDocument, Framework, Kind, Node};
 use bibliography::*;
 use citations::{known_documents, read_declared_citations};
@@ -63,42 +64,46 @@ pub fn load(project: &Path, config: Config) -> (Framework, Vec<Diagnostic>) {
     load_with(project, config, CodeBlocks::Highlight)
 }
 
-/// [`load`], doing with the bodies' code blocks as `code` says.
+/// [`load`], doing with the bodies' code blocks as `code` says (raw HTML as book.toml says).
 pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework, Vec<Diagnostic>) {
+    let options = MarkdownOptions::new(code, config.build.unsafe_html);
     let content_rel = config.build.content_dir.clone();
     let content = project.join(&content_rel);
     let mut diagnostics = Vec::new();
     let mut assets = Vec::new();
     let display = |rel: &Path| display_path(&content_rel.join(rel));
-    let root_folder = if content.is_dir() {
-        let mut visited = HashSet::new();
-        scan(
-            &content,
-            PathBuf::new(),
-            0,
-            &mut visited,
-            &mut diagnostics,
-            &mut assets,
-            &display,
-        )
+    let boundary = Boundary::new(project, config.build.follow_symlinks);
+    let content_inside = match boundary.contains(&content) {
+        true => true,
+        false => {
+            // At the setting in book.toml, or at the folder (a link named `content`).
+            let span = content_dir_setting(project)
+                .unwrap_or_else(|| Span::file(display_path(&content_rel)));
+            boundary
+                .crossing(span, "the content folder")
+                .allows(&mut diagnostics)
+        }
+    };
+    let root_folder = if !content_inside {
+        Folder::default()
+    } else if content.is_dir() {
+        Walk {
+            content: &content,
+            visited: HashSet::new(),
+            diagnostics: &mut diagnostics,
+            assets: &mut assets,
+            display: &display,
+            boundary: &boundary,
+            max_asset: config.build.max_static_size,
+        }
+        .scan(PathBuf::new(), 0)
     } else {
-        // Point at `content-dir` in book.toml when it is set there.
-        let setting = fs::read_to_string(project.join(crate::config::CONFIG_FILE))
-            .ok()
-            .and_then(|text| {
-                let line = text.lines().position(|l| {
-                    l.trim_start()
-                        .strip_prefix("content-dir")
-                        .is_some_and(|r| r.trim_start().starts_with('='))
-                })?;
-                Some(Span::at(crate::config::CONFIG_FILE, line + 1, 1))
-            });
         let diagnostic = Diagnostic::error(
             "E0020",
             format!("content folder `{}` not found", display_path(&content_rel)),
         )
         .help("create it, or set `[build] content-dir` in book.toml");
-        diagnostics.push(match setting {
+        diagnostics.push(match content_dir_setting(project) {
             Some(span) => diagnostic.at(span),
             None => diagnostic,
         });
@@ -112,7 +117,7 @@ pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework
         // Small pieces, so that neither thread waits at the end for the other's last
         // quarter of the files (rayon splits in a few large pieces by default).
         .with_max_len(PARALLEL_PIECE)
-        .map(|rel| parse_file(&content.join(rel), &display(rel), code))
+        .map(|rel| parse_file(&content.join(rel), &display(rel), options))
         .collect();
     let mut parsed: ParsedFiles<'_> = files.iter().map(|f| f.as_os_str()).zip(parsed).collect();
     for file in parsed.values_mut() {
@@ -149,11 +154,17 @@ pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework
     }
     tree.add_folder_children(&root_folder, root_index, &mut parsed);
 
-    let (documents, has_bibliography) = read_bibliography(
-        &content.join(REFERENCES_FILE),
-        &display(Path::new(REFERENCES_FILE)),
-        &mut diagnostics,
-    );
+    // A references.yaml leading out of the project was reported by the scan.
+    let references = content.join(REFERENCES_FILE);
+    let (documents, has_bibliography) = if content_inside && boundary.allows_reading(&references) {
+        read_bibliography(
+            &references,
+            &display(Path::new(REFERENCES_FILE)),
+            &mut diagnostics,
+        )
+    } else {
+        (Vec::new(), false)
+    };
     let known = known_documents(&documents, &config);
     read_declared_citations(&mut tree.nodes, &known);
     let framework = Framework {
@@ -166,15 +177,27 @@ pub fn load_with(project: &Path, config: Config, code: CodeBlocks) -> (Framework
     (framework, diagnostics)
 }
 
+/// Where book.toml sets `content-dir` (its line), when it does.
+fn content_dir_setting(project: &Path) -> Option<Span> {
+    let file = crate::config::CONFIG_FILE;
+    let text = fs::read_to_string(project.join(file)).ok()?;
+    let line = text.lines().position(|l| {
+        l.trim_start()
+            .strip_prefix("content-dir")
+            .is_some_and(|r| r.trim_start().starts_with('='))
+    })?;
+    Some(Span::at(file, line + 1, 1))
+}
+
 /// A project-relative path with `/` separators, as diagnostics show it.
 pub fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
 /// Reads one Markdown file: front matter fields, inline items and the body's HTML.
-fn parse_file(path: &Path, display: &str, code: CodeBlocks) -> ParsedFile {
+fn parse_file(path: &Path, display: &str, options: MarkdownOptions) -> ParsedFile {
     match read_text(path, display) {
-        Ok(text) => parse_text(&text, display, code),
+        Ok(text) => parse_text(&text, display, options),
         Err(diagnostic) => ParsedFile {
             node: RawNode {
                 span: Span::at(display, 1, 1),
@@ -189,11 +212,11 @@ fn parse_file(path: &Path, display: &str, code: CodeBlocks) -> ParsedFile {
 /// without the file system). Returns the problems found.
 #[doc(hidden)]
 pub fn check_markdown_text(text: &str, display: &str) -> Vec<Diagnostic> {
-    parse_text(text, display, CodeBlocks::Highlight).diagnostics
+    parse_text(text, display, MarkdownOptions::default()).diagnostics
 }
 
 /// Reads the text of one Markdown file: front matter fields, inline items and the body's HTML.
-fn parse_text(text: &str, display: &str, code: CodeBlocks) -> ParsedFile {
+fn parse_text(text: &str, display: &str, options: MarkdownOptions) -> ParsedFile {
     let mut diagnostics = Vec::new();
     let fallback = Span::at(display, 1, 1);
     if text.trim().is_empty() {
@@ -227,6 +250,7 @@ fn parse_text(text: &str, display: &str, code: CodeBlocks) -> ParsedFile {
         path: display,
         locator: frontmatter::Locator::new(display, front, split.front_line),
         diagnostics,
+        markdown: options,
     };
     let mut node = reader.read(&value, fallback);
     node.body = markdown::to_html_with(
@@ -236,20 +260,21 @@ fn parse_text(text: &str, display: &str, code: CodeBlocks) -> ParsedFile {
             line: split.body_line,
             column: 1,
         },
-        code,
+        options,
     );
     reader.diagnostics.append(&mut node.body.warnings);
     if node.description.is_none() {
         node.description = first_paragraph(split.body).map(|(offset, paragraph)| {
             let line = split.body_line + split.body[..offset].matches('\n').count();
-            markdown::to_inline_html(
-                paragraph,
-                Origin {
-                    path: display,
-                    line,
-                    column: 1,
-                },
-            )
+            let origin = Origin {
+                path: display,
+                line,
+                column: 1,
+            };
+            let mut description = markdown::to_inline_html_with(paragraph, origin, options);
+            // The body's conversion reported them already.
+            description.warnings.clear();
+            description
         });
     }
     node.settle_text();

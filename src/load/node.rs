@@ -54,6 +54,8 @@ pub struct NodeReader<'a> {
     pub path: &'a str,
     pub locator: Locator<'a>,
     pub diagnostics: Vec<Diagnostic>,
+    /// How descriptions and custom fields are converted.
+    pub markdown: markdown::MarkdownOptions,
 }
 
 /// Keys the model knows; every other key is kept in `extra`.
@@ -147,15 +149,15 @@ impl NodeReader<'_> {
         node
     }
 
-    fn inline_markdown(&self, text: &str, span: &Span) -> Markdown {
-        markdown::to_inline_html(
-            text.trim(),
-            Origin {
-                path: self.path,
-                line: span.line.max(1),
-                column: span.column.max(1),
-            },
-        )
+    fn inline_markdown(&mut self, text: &str, span: &Span) -> Markdown {
+        let origin = Origin {
+            path: self.path,
+            line: span.line.max(1),
+            column: span.column.max(1),
+        };
+        let mut converted = markdown::to_inline_html_with(text.trim(), origin, self.markdown);
+        self.diagnostics.append(&mut converted.warnings);
+        converted
     }
 
     fn error_at(&mut self, code: &'static str, message: String, key: &str, start: usize) {

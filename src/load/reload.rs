@@ -31,7 +31,15 @@ pub fn reload_file(framework: &mut Framework, project: &Path, file: &Path) -> Re
     if old.is_empty() {
         return Reload::Structural;
     }
-    let parsed = parse_file(&project.join(file), &display, CodeBlocks::Highlight);
+    let path = project.join(file);
+    let boundary = Boundary::new(project, framework.config.build.follow_symlinks);
+    if let crate::boundary::Crossing::Refused(error) =
+        boundary.check(&path, &display, "symbolic link")
+    {
+        return Reload::Failed(vec![error]);
+    }
+    let options = MarkdownOptions::new(CodeBlocks::Highlight, framework.config.build.unsafe_html);
+    let parsed = parse_file(&path, &display, options);
     if parsed.diagnostics.iter().any(Diagnostic::is_error) {
         return Reload::Failed(parsed.diagnostics);
     }

@@ -2,6 +2,7 @@
 //! loops, depth and unknown file kinds guarded.
 
 use super::*;
+use crate::config::static_too_large;
 
 /// A content folder as found on disk.
 #[derive(Debug, Default)]
@@ -15,127 +16,161 @@ pub(super) struct Folder {
     pub(super) skipped: bool,
 }
 
-pub(super) fn scan(
-    content: &Path,
-    rel: PathBuf,
-    depth: usize,
-    visited: &mut HashSet<PathBuf>,
-    diagnostics: &mut Vec<Diagnostic>,
-    assets: &mut Vec<PathBuf>,
-    display: &dyn Fn(&Path) -> String,
-) -> Folder {
-    let mut folder = Folder {
-        rel: rel.clone(),
-        ..Folder::default()
-    };
-    let dir = content.join(&rel);
-    // Symbolic links may point back up the tree: read each real folder once.
-    if let Ok(real) = dir.canonicalize() {
-        if !visited.insert(real) {
-            diagnostics.push(
-                Diagnostic::warning(
-                    "W0021",
-                    "folder visited twice (symbolic link loop); skipped",
+/// What a walk of the content folder carries from folder to folder.
+pub(super) struct Walk<'a> {
+    /// The content folder.
+    pub(super) content: &'a Path,
+    /// Real folders read so far (symbolic links may lead back up the tree).
+    pub(super) visited: HashSet<PathBuf>,
+    pub(super) diagnostics: &'a mut Vec<Diagnostic>,
+    /// Files copied into the site as they are, relative to the content folder.
+    pub(super) assets: &'a mut Vec<PathBuf>,
+    /// A content-relative path as diagnostics show it.
+    pub(super) display: &'a dyn Fn(&Path) -> String,
+    /// Where the project ends.
+    pub(super) boundary: &'a Boundary,
+    /// `[build] max-static-size`: larger assets are errors.
+    pub(super) max_asset: u64,
+}
+
+impl Walk<'_> {
+    /// Reads the folder at `rel` (relative to the content folder), `depth` levels down.
+    pub(super) fn scan(&mut self, rel: PathBuf, depth: usize) -> Folder {
+        let (content, display, boundary) = (self.content, self.display, self.boundary);
+        let mut folder = Folder {
+            rel: rel.clone(),
+            ..Folder::default()
+        };
+        let dir = content.join(&rel);
+        // Symbolic links may point back up the tree: read each real folder once.
+        if let Ok(real) = dir.canonicalize() {
+            if !self.visited.insert(real) {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        "W0021",
+                        "folder visited twice (symbolic link loop); skipped",
+                    )
+                    .at(Span::file(display(&rel))),
+                );
+                folder.skipped = true;
+                return folder;
+            }
+        }
+        if depth > MAX_DEPTH {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "E0022",
+                    format!("folders nested deeper than {MAX_DEPTH} levels"),
                 )
                 .at(Span::file(display(&rel))),
             );
             folder.skipped = true;
             return folder;
         }
-    }
-    if depth > MAX_DEPTH {
-        diagnostics.push(
-            Diagnostic::error(
-                "E0022",
-                format!("folders nested deeper than {MAX_DEPTH} levels"),
-            )
-            .at(Span::file(display(&rel))),
-        );
-        folder.skipped = true;
-        return folder;
-    }
-    let entries = match fs::read_dir(&dir) {
-        Ok(entries) => entries,
-        Err(err) => {
-            diagnostics.push(
-                Diagnostic::error("E0023", format!("cannot read folder: {err}"))
-                    .at(Span::file(display(&rel))),
-            );
-            return folder;
-        }
-    };
-    // The kind of each entry comes with the listing; only symbolic links need a look at
-    // what they point to (a stat per file would cost more than the listing itself).
-    let mut names: Vec<_> = entries
-        .filter_map(Result::ok)
-        .map(|e| (e.file_name(), e.file_type().ok()))
-        .collect();
-    names.sort_by(|a, b| a.0.cmp(&b.0));
-    for (name, kind) in names {
-        let name_text = name.to_string_lossy();
-        if name_text.starts_with('.') {
-            continue;
-        }
-        let child_rel = rel.join(&name);
-        let kind = match kind {
-            Some(kind) if !kind.is_symlink() => Some(EntryKind::of(kind.is_dir(), kind.is_file())),
-            _ => fs::metadata(content.join(&child_rel))
-                .ok()
-                .map(|meta| EntryKind::of(meta.is_dir(), meta.is_file())),
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(err) => {
+                self.diagnostics.push(
+                    Diagnostic::error("E0023", format!("cannot read folder: {err}"))
+                        .at(Span::file(display(&rel))),
+                );
+                return folder;
+            }
         };
-        let Some(meta) = kind else {
-            diagnostics.push(
-                Diagnostic::warning("W0024", "broken symbolic link; skipped")
+        // The kind of each entry comes with the listing; only symbolic links need a look at
+        // what they point to (a stat per file would cost more than the listing itself).
+        let mut names: Vec<_> = entries
+            .filter_map(Result::ok)
+            .map(|e| (e.file_name(), e.file_type().ok()))
+            .collect();
+        names.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, kind) in names {
+            let name_text = name.to_string_lossy();
+            if name_text.starts_with('.') {
+                continue;
+            }
+            let child_rel = rel.join(&name);
+            let is_link = kind.is_none_or(|kind| kind.is_symlink());
+            let kind = match kind {
+                Some(kind) if !kind.is_symlink() => {
+                    Some(EntryKind::of(kind.is_dir(), kind.is_file()))
+                }
+                _ => fs::metadata(content.join(&child_rel))
+                    .ok()
+                    .map(|meta| EntryKind::of(meta.is_dir(), meta.is_file())),
+            };
+            let Some(meta) = kind else {
+                self.diagnostics.push(
+                    Diagnostic::warning("W0024", "broken symbolic link; skipped")
+                        .at(Span::file(display(&child_rel))),
+                );
+                continue;
+            };
+            if !meta.is_dir() && !meta.is_file() {
+                // A pipe, socket or device (or a link to one) would block or never end.
+                self.diagnostics.push(
+                    Diagnostic::warning("W0032", "not a regular file or folder; skipped")
+                        .at(Span::file(display(&child_rel)))
+                        .help("pipes, sockets and devices cannot be published; remove it"),
+                );
+                continue;
+            }
+            // (A device is skipped above, outside or not: nothing is read from it.)
+            // A link out of the project is not read (nor copied) unless the author allows it.
+            if is_link
+                && !boundary
+                    .check(
+                        &content.join(&child_rel),
+                        &display(&child_rel),
+                        "symbolic link",
+                    )
+                    .allows(self.diagnostics)
+            {
+                continue;
+            }
+            let is_markdown = name_text.ends_with(".md");
+            if meta.is_dir() && is_markdown {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "E0025",
+                        format!("`{name_text}` is a folder, not a Markdown file"),
+                    )
                     .at(Span::file(display(&child_rel))),
-            );
-            continue;
-        };
-        if !meta.is_dir() && !meta.is_file() {
-            // A pipe, socket or device (or a link to one) would block or never end.
-            diagnostics.push(
-                Diagnostic::warning("W0032", "not a regular file or folder; skipped")
-                    .at(Span::file(display(&child_rel)))
-                    .help("pipes, sockets and devices cannot be published; remove it"),
-            );
-            continue;
+                );
+            } else if meta.is_dir() {
+                if depth == 0 && name_text == "mappings" {
+                    continue; // crosswalk mappings, not framework nodes
+                }
+                let child = self.scan(child_rel, depth + 1);
+                if !child.skipped {
+                    folder.folders.push(child);
+                }
+            } else if name_text == INDEX_FILE {
+                folder.index = Some(child_rel);
+            } else if is_markdown {
+                folder.files.push(child_rel);
+            } else if !(depth == 0 && name_text == REFERENCES_FILE) {
+                if let Some(warning) = unknown_file_kind(&name_text, depth) {
+                    self.diagnostics
+                        .push(warning.at(Span::file(display(&child_rel))));
+                }
+                self.asset(child_rel);
+            }
         }
-        let is_markdown = name_text.ends_with(".md");
-        if meta.is_dir() && is_markdown {
-            diagnostics.push(
-                Diagnostic::error(
-                    "E0025",
-                    format!("`{name_text}` is a folder, not a Markdown file"),
-                )
-                .at(Span::file(display(&child_rel))),
-            );
-        } else if meta.is_dir() {
-            if depth == 0 && name_text == "mappings" {
-                continue; // crosswalk mappings, not framework nodes
-            }
-            let child = scan(
-                content,
-                child_rel,
-                depth + 1,
-                visited,
-                diagnostics,
-                assets,
-                display,
-            );
-            if !child.skipped {
-                folder.folders.push(child);
-            }
-        } else if name_text == INDEX_FILE {
-            folder.index = Some(child_rel);
-        } else if is_markdown {
-            folder.files.push(child_rel);
-        } else if !(depth == 0 && name_text == REFERENCES_FILE) {
-            if let Some(warning) = unknown_file_kind(&name_text, depth) {
-                diagnostics.push(warning.at(Span::file(display(&child_rel))));
-            }
-            assets.push(child_rel);
-        }
+        folder
     }
-    folder
+
+    /// Adds a file to copy into the site, unless it is larger than the limit.
+    fn asset(&mut self, rel: PathBuf) {
+        let path = self.content.join(&rel);
+        let len = fs::metadata(&path).map_or(0, |meta| meta.len());
+        if len > self.max_asset {
+            self.diagnostics
+                .push(static_too_large(&(self.display)(&rel), len, self.max_asset));
+            return;
+        }
+        self.assets.push(rel);
+    }
 }
 
 /// What a folder entry is (after following a symbolic link).

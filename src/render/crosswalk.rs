@@ -109,7 +109,10 @@ impl Renderer<'_> {
                 line: 1,
                 column: 1,
             };
-            markdown::to_html(text, origin).html
+            let unsafe_html = self.framework.config.build.unsafe_html;
+            let options =
+                markdown::MarkdownOptions::new(markdown::CodeBlocks::Highlight, unsafe_html);
+            markdown::to_html_with(text, origin, options).html
         });
         context.insert(
             "crosswalk",

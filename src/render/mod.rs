@@ -1,6 +1,7 @@
 //! Render: turns the model and index into HTML pages with Tera, one page at a time so that
 //! pages can be rendered in parallel. Reads the model; never changes it.
 
+pub mod budget;
 mod cells;
 mod changes;
 mod conformance;
@@ -18,6 +19,8 @@ mod sitemap;
 pub mod theme;
 
 use serde::Serialize;
+use std::time::Duration;
+
 use tera::{Context, Tera};
 
 use crate::config::{Config, SiteSection};
@@ -92,13 +95,16 @@ impl Templates {
     /// Compiles a theme's templates, with the book's settings as the global `site` value.
     pub fn compile(theme: &Theme, config: &Config) -> Result<Templates, Diagnostic> {
         let mut tera = Tera::new();
+        // Within the page's allowance of numbers and time (Tera's own makes up to 100,000
+        // per call, in loops as deep as a theme likes).
+        tera.register_function("range", budget::range);
         tera.add_raw_templates(
             theme
                 .templates
                 .iter()
                 .map(|(n, t)| (n.as_str(), t.as_str())),
         )
-        .map_err(|err| template_error(&err, "the theme's templates", &config.build.theme))?;
+        .map_err(|err| template_error(&err, "", &config.build.theme))?;
         let book = &config.book;
         tera.global_context().insert(
             "site",
@@ -326,7 +332,7 @@ impl<'a> Renderer<'a> {
 
     /// Renders one page.
     pub fn render(&self, page: &Page) -> Result<String, Diagnostic> {
-        let html = self.render_template(page)?;
+        let html = budget::on_page(&page.path, || self.render_template(page))?;
         Ok(self.place_sidebar(html, page))
     }
 
@@ -335,7 +341,18 @@ impl<'a> Renderer<'a> {
     /// one string). Without `sidebar`, the sidebar's slot is left empty: for a check,
     /// which reads a page's own links and checks the shared sidebars once on their own.
     pub fn render_parts(&self, page: &Page, sidebar: bool) -> Result<Vec<String>, Diagnostic> {
-        let mut parts = match page.kind {
+        let mut parts = budget::on_page(&page.path, || self.render_kind_parts(page))?;
+        if sidebar {
+            if let Some(first) = parts.first_mut() {
+                *first = self.place_sidebar(std::mem::take(first), page);
+            }
+        }
+        Ok(parts)
+    }
+
+    /// The parts of one page, without its sidebar.
+    fn render_kind_parts(&self, page: &Page) -> Result<Vec<String>, Diagnostic> {
+        Ok(match page.kind {
             PageKind::Print => self.render_print(page)?,
             PageKind::Node(_)
             | PageKind::Permalink(_)
@@ -351,13 +368,7 @@ impl<'a> Renderer<'a> {
             | PageKind::Changes
             | PageKind::Release(_)
             | PageKind::FormerId(_) => vec![self.render_template(page)?],
-        };
-        if sidebar {
-            if let Some(first) = parts.first_mut() {
-                *first = self.place_sidebar(std::mem::take(first), page);
-            }
-        }
-        Ok(parts)
+        })
     }
 
     fn render_template(&self, page: &Page) -> Result<String, Diagnostic> {
@@ -381,9 +392,25 @@ impl<'a> Renderer<'a> {
     }
 
     fn run(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera
-            .render(template, context)
-            .map_err(|err| template_error(&err, template, &self.framework.config.build.theme))
+        let build = &self.framework.config.build;
+        let limit = Duration::from_secs(build.render_timeout);
+        let rendered = budget::run(limit, template, || {
+            let mut writer = budget::BudgetWriter::new();
+            self.tera
+                .render_to(template, context, &mut writer)
+                .map(|()| writer.bytes)
+        });
+        match rendered {
+            Ok(bytes) => Ok(String::from_utf8(bytes)
+                .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())),
+            Err(err) if is_out_of_time(&err) => Err(Diagnostic::error(
+                "E0064",
+                budget::out_of_time_message(template, &budget::current_page(), limit),
+            )
+            .at(Span::file(format!("themes/{}/templates/{template}", build.theme)))
+            .help("look for loops and components that call themselves; raise `[build] render-timeout` in book.toml if the page is just large")),
+            Err(err) => Err(template_error(&err, template, &build.theme)),
+        }
     }
 
     /// The children of a concept that the sidebar lists: those with a page of their own.
@@ -582,6 +609,18 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
+/// True when a template run stopped because it ran out of time.
+fn is_out_of_time(err: &tera::Error) -> bool {
+    let mut current: Option<&dyn std::error::Error> = Some(err);
+    while let Some(error) = current {
+        if error.to_string().contains(budget::OUT_OF_TIME) {
+            return true;
+        }
+        current = error.source();
+    }
+    false
+}
+
 fn template_error(err: &tera::Error, template: &str, theme: &str) -> Diagnostic {
     let mut message = err.to_string();
     let mut source = std::error::Error::source(err);
@@ -599,12 +638,27 @@ fn template_error(err: &tera::Error, template: &str, theme: &str) -> Diagnostic 
     });
     let summary = message.lines().next().unwrap_or("").trim();
     let summary = summary.strip_prefix("error: ").unwrap_or(summary);
-    let (template, span) = match place {
-        Some((name, line, column)) => {
+    // Without a place, the template the message names (a circular include or extends:
+    // "… for template 'NAME'"), else the one that was run (none when compiling them all).
+    let named = summary
+        .split("template '")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .filter(|name| !name.is_empty());
+    let (template, span) = match (place, named) {
+        (Some((name, line, column)), _) => {
             let span = Span::at(format!("themes/{theme}/templates/{name}"), line, column);
             (name, span)
         }
-        None => (
+        (None, Some(name)) => (
+            name.to_string(),
+            Span::file(format!("themes/{theme}/templates/{name}")),
+        ),
+        (None, None) if template.is_empty() => {
+            let span = Span::file(format!("themes/{theme}/templates/"));
+            return Diagnostic::error("E0062", format!("template error: {summary}")).at(span);
+        }
+        (None, None) => (
             template.to_string(),
             Span::file(format!("themes/{theme}/templates/{template}")),
         ),

@@ -130,8 +130,7 @@ impl LiveSite {
             return Err(BuildError::Content(project.diagnostics));
         }
         let config = &project.framework.config;
-        let theme = Theme::load(&self.root, &config.build.theme)
-            .map_err(|d| BuildError::Content(vec![d]))?;
+        let theme = Theme::load(&self.root, &config.build).map_err(BuildError::Content)?;
         let templates =
             Templates::compile(&theme, config).map_err(|d| BuildError::Content(vec![d]))?;
         let sink = MemorySink::default();
@@ -147,7 +146,7 @@ impl LiveSite {
         let report = RebuildReport {
             pages: links.len(),
             full: true,
-            diagnostics: project.diagnostics.clone(),
+            diagnostics: [&project.diagnostics[..], &theme.warnings[..]].concat(),
         };
         self.built = Some(Built {
             project,
