@@ -16,6 +16,7 @@
 //!   others, whole) and `links` (those not shown as `related` or `references`) are front
 //!   matter. Prose goes through `prose::to_site`, which keeps it Markdown-safe.
 
+use super::{one_line, value_text as text};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -791,20 +792,6 @@ fn list<'v>(value: &'v Value, key: &str) -> impl Iterator<Item = &'v Value> {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-}
-
-/// A text field, trimmed, when present and not empty.
-fn text<'v>(value: &'v Value, key: &str) -> Option<&'v str> {
-    value
-        .get(key)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-}
-
-/// Text on one line, runs of white space made one space.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn to_yaml(value: &Value) -> Yaml {

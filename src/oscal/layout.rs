@@ -11,6 +11,7 @@
 //! it found only when filling the layout with it gives the same Markdown back, so an
 //! edit that changes the arrangement falls back to reading the Markdown as written.
 
+use super::one_line;
 use serde_json::Value;
 
 use super::markup::escape_text;
@@ -298,9 +299,4 @@ fn unindent(raw: &str, indent: usize) -> Option<String> {
         }
     }
     Some(out)
-}
-
-/// Text on one line, runs of white space made one space.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

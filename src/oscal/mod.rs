@@ -162,5 +162,20 @@ pub fn part_heading(name: &str) -> String {
         .unwrap_or_default()
 }
 
+
+/// A text field of an OSCAL object, trimmed, when present and not empty.
+pub(crate) fn value_text<'v>(value: &'v serde_json::Value, key: &str) -> Option<&'v str> {
+    value
+        .get(key)
+        .and_then(serde_json::Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// Text on one line, runs of white space made one space.
+pub(crate) fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests;

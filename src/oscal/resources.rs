@@ -1,6 +1,7 @@
 //! Back-matter resources as citations: the import cites a resource by the text this module
 //! makes of it, and the export finds the resource (and its UUID) again by that text.
 
+use super::{one_line, value_text as text};
 use std::collections::HashMap;
 
 use serde_json::Value;
@@ -82,16 +83,4 @@ fn nist_designation(title: &str, citation: Option<&str>) -> Option<String> {
         c.contains("National Institute of Standards and Technology") || c.contains("NIST")
     });
     (starts && by_nist).then(|| format!("NIST {title}"))
-}
-
-fn text<'v>(value: &'v Value, key: &str) -> Option<&'v str> {
-    value
-        .get(key)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
