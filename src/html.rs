@@ -140,6 +140,42 @@ fn decode_entities(text: &str) -> Cow<'_, str> {
         .into()
 }
 
+/// `html` with every heading `<hN>` made `<h(N + by)>` (at most `<h6>`), closing tags
+/// too: a body whose own headings start at `<h2>`, set inside a section whose heading is
+/// deeper, keeps the outline whole. Borrowed when there is no heading.
+pub fn demote_headings(html: &str, by: usize) -> std::borrow::Cow<'_, str> {
+    let is_heading = |at: usize| {
+        let bytes = html.as_bytes();
+        let digit = match bytes.get(at + 1) {
+            Some(b'/') => bytes.get(at + 3).copied().filter(|_| bytes[at + 2] == b'h'),
+            Some(b'h') => bytes.get(at + 2).copied(),
+            _ => None,
+        };
+        digit.filter(|d| (b'1'..=b'6').contains(d))
+    };
+    let mut found =
+        memchr::memchr_iter(b'<', html.as_bytes()).filter(|&at| is_heading(at).is_some());
+    let Some(first) = found.next().filter(|_| by > 0) else {
+        return std::borrow::Cow::Borrowed(html);
+    };
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    for at in std::iter::once(first).chain(found) {
+        let digit = is_heading(at).unwrap_or(b'1');
+        let offset = if html.as_bytes()[at + 1] == b'/' {
+            3
+        } else {
+            2
+        };
+        let level = (usize::from(digit - b'0') + by).min(6);
+        out.push_str(&html[copied..at + offset]);
+        out.push(char::from(b'0' + level as u8));
+        copied = at + offset + 1;
+    }
+    out.push_str(&html[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +195,19 @@ mod tests {
             unescape_with("&#x27; &amp;#x27;", &[("&#x27;", "'")]),
             "' &#x27;"
         );
+    }
+
+    #[test]
+    fn headings_move_down_and_stop_at_six() {
+        let html = "<h2 id=\"a\">A</h2><p>x</p><h3>B</h3><h5>C</h5><hr><header>";
+        assert_eq!(
+            demote_headings(html, 2),
+            "<h4 id=\"a\">A</h4><p>x</p><h5>B</h5><h6>C</h6><hr><header>"
+        );
+        assert_eq!(demote_headings(html, 0), html);
+        assert!(matches!(
+            demote_headings("<p>none</p>", 3),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

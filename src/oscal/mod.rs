@@ -162,7 +162,6 @@ pub fn part_heading(name: &str) -> String {
         .unwrap_or_default()
 }
 
-
 /// A text field of an OSCAL object, trimmed, when present and not empty.
 pub(crate) fn value_text<'v>(value: &'v serde_json::Value, key: &str) -> Option<&'v str> {
     value

@@ -386,7 +386,15 @@ impl Renderer<'_> {
             .map(|d| markdown(&d.html));
         // The body (most of a section) skips the template engine: the template gets a
         // slot, and the body, rebased on its own, goes there afterwards.
-        let body = anchors.html(&markdown(&node.body.html), dir, Pass::Rebase);
+        let level = (node.depth + 1).clamp(2, 4);
+        // The body's own headings start at <h2>: below this section's heading they go
+        // down with it, so that the page's outline skips no level.
+        let body = markdown(&node.body.html);
+        let body = anchors.html(
+            &crate::html::demote_headings(&body, level - 1),
+            dir,
+            Pass::Rebase,
+        );
         let level_name = section.level(node.depth);
         let status_note = super::item::status_note(self.framework, self.index, node, dir);
         let section = SectionView {
@@ -397,7 +405,7 @@ impl Renderer<'_> {
             level_name: level_name.singular(),
             status_note: &status_note,
             title: node.title_or_id(),
-            level: (node.depth + 1).clamp(2, 4),
+            level,
             depth: node.depth,
             description: description.as_deref(),
             body: if body.is_empty() { "" } else { BODY_SLOT },
