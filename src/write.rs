@@ -255,6 +255,7 @@ impl SiteWriter {
         let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
         let staging = self.staging.path();
         let mut removed = 0;
+        let mut old_site = None;
         if let Some(site) = self.existing {
             let listing = site.listing.finish();
             let new: HashSet<&str> = written.all.iter().map(String::as_str).collect();
@@ -264,12 +265,13 @@ impl SiteWriter {
                 .iter()
                 .filter(|rel| !new.contains(rel.as_str()))
                 .count();
+            old_site = Some(listing);
         }
         write_manifest(staging, &written.all)?;
         fs::remove_file(staging.join(STAGING_MARK))
             .with_context(|| format!("cannot write {}", staging.display()))?;
         let staging = self.staging.keep();
-        if let Err(err) = put_in_place(&staging, &self.destination) {
+        if let Err(err) = put_in_place(&staging, &self.destination, old_site) {
             remove_staging(&staging);
             return Err(err);
         }
@@ -390,7 +392,7 @@ fn link_file(from: &Path, to: &Path) -> std::io::Result<()> {
 
 /// Makes the staging folder the site: exchanged with the old site in one step, or
 /// renamed into place when there is none; then the old site (now at `staging`) is removed.
-fn put_in_place(staging: &Path, destination: &Path) -> Result<()> {
+fn put_in_place(staging: &Path, destination: &Path, old_site: Option<Listing>) -> Result<()> {
     let moved = || format!("cannot move the new site to {}", destination.display());
     if !destination.exists() {
         return fs::rename(staging, destination).with_context(moved);
@@ -415,7 +417,11 @@ fn put_in_place(staging: &Path, destination: &Path) -> Result<()> {
     // The old site, now at `staging`: marked as this build's, so that a later build
     // removes it should this one be stopped while removing it.
     let _ = mark_staging(staging);
-    remove_staging(staging);
+    match old_site {
+        // Listed while the build ran: no second walk of tens of thousands of folders.
+        Some(listing) => remove_listed(staging, listing),
+        None => remove_staging(staging),
+    }
     Ok(())
 }
 
@@ -753,15 +759,26 @@ fn list_tree(root: &Path) -> Listing {
 /// and its mark last: a removal stopped half-way leaves a folder that a later build still
 /// knows for abandoned.
 fn remove_staging(path: &Path) {
-    let mut listing = list_tree(path);
+    remove_listed(path, list_tree(path));
+}
+
+/// [`remove_staging`] of a folder whose files and folders are already listed (the old
+/// site, listed while the build ran): files in parallel, then folders deepest first, each
+/// depth in parallel.
+fn remove_listed(path: &Path, mut listing: Listing) {
     listing.files.retain(|rel| rel != STAGING_MARK);
     listing.files.par_iter().for_each(|file| {
         let _ = fs::remove_file(path.join(file));
     });
     let _ = fs::remove_file(path.join(STAGING_MARK));
-    // Folders were listed before what they hold: remove in reverse.
-    for folder in listing.folders.iter().rev() {
-        let _ = fs::remove_dir(path.join(folder));
+    let depth = |rel: &String| rel.bytes().filter(|&b| b == b'/').count();
+    listing
+        .folders
+        .sort_unstable_by_key(|rel| std::cmp::Reverse(depth(rel)));
+    for level in listing.folders.chunk_by(|a, b| depth(a) == depth(b)) {
+        level.par_iter().for_each(|folder| {
+            let _ = fs::remove_dir(path.join(folder));
+        });
     }
     if fs::remove_dir(path).is_err() && path.exists() {
         let _ = fs::remove_dir_all(path);
