@@ -481,16 +481,12 @@ type Edit<'a> = (&'a str, Option<String>);
 
 #[test]
 fn after_a_sequence_of_edits_every_served_file_equals_what_build_writes() {
-    use framewright::serve::{LiveSite, Shared};
     use std::collections::BTreeSet;
     use std::path::PathBuf;
-    use std::sync::Arc;
 
     let project = project_copy("basic");
     let root = project.path();
-    let shared = Arc::new(Shared::default());
-    let mut site = LiveSite::new(root, shared.clone());
-    site.full_rebuild().unwrap();
+    let (shared, mut site) = live_site(root);
     assert_live_site_equals_build(root, &shared, "the first build");
 
     let item = "content/identify/risk-assessment/ID.RA-01.md";
@@ -552,27 +548,31 @@ fn after_a_sequence_of_edits_every_served_file_equals_what_build_writes() {
 
 #[test]
 fn a_mapped_item_edited_through_serve_equals_what_build_writes() {
-    use framewright::serve::{LiveSite, Shared};
-    use std::collections::BTreeSet;
-    use std::path::PathBuf;
-    use std::sync::Arc;
-
     // The crosswalk pages and the mapping exports name items by their descriptions.
     let project = project_copy("crosswalk");
     let root = project.path();
-    let shared = Arc::new(Shared::default());
-    let mut site = LiveSite::new(root, shared.clone());
-    site.full_rebuild().unwrap();
+    let (shared, mut site) = live_site(root);
     let file = "content/protect/access-control.md";
     let text = std::fs::read_to_string(root.join(file)).unwrap();
     let edited = text.replace("Visitors are escorted.", "Guests are accompanied.");
     assert_ne!(text, edited);
-    std::fs::write(root.join(file), edited).unwrap();
-    let changes = site.relevant_changes(BTreeSet::from([PathBuf::from(file)]));
-    let report = site.rebuild(&changes).unwrap();
+    let report = save_and_rebuild(&mut site, root, file, &edited).unwrap();
     assert!(!report.full, "a description edit takes the reload path");
     site.refresh_exports();
     assert_live_site_equals_build(root, &shared, "a mapped item's description changed");
+}
+
+/// The live site of the project at `root` after its first full build, with what it serves.
+fn live_site(
+    root: &std::path::Path,
+) -> (
+    std::sync::Arc<framewright::serve::Shared>,
+    framewright::serve::LiveSite,
+) {
+    let shared = std::sync::Arc::new(framewright::serve::Shared::default());
+    let mut site = framewright::serve::LiveSite::new(root, shared.clone());
+    site.full_rebuild().unwrap();
+    (shared, site)
 }
 
 /// Writes `text` to `file` (relative to the project) and rebuilds the live site as the
@@ -591,14 +591,9 @@ fn save_and_rebuild(
 
 #[test]
 fn a_save_that_fixes_the_one_error_of_a_failed_save_publishes_the_rest_of_it() {
-    use framewright::serve::{LiveSite, Shared};
-    use std::sync::Arc;
-
     let project = project_copy("basic");
     let root = project.path();
-    let shared = Arc::new(Shared::default());
-    let mut site = LiveSite::new(root, shared.clone());
-    site.full_rebuild().unwrap();
+    let (shared, mut site) = live_site(root);
     let item = "content/identify/risk-assessment/ID.RA-01.md";
     let original = std::fs::read_to_string(root.join(item)).unwrap();
     let cited = original.replace(
@@ -1143,17 +1138,13 @@ proptest::proptest! {
     fn serve_equals_build_after_random_edit_sequences(
         saves in proptest::collection::vec(proptest::collection::vec(edits::edit(), 1..3), 1..8)
     ) {
-        use framewright::serve::{LiveSite, Shared};
         use framewright::BuildError;
         use proptest::{prop_assert, prop_assert_eq};
-        use std::sync::Arc;
 
         let project = project_copy("basic");
         let root = project.path();
         let mut sources = edits::Sources::read(root);
-        let shared = Arc::new(Shared::default());
-        let mut site = LiveSite::new(root, shared.clone());
-        site.full_rebuild().unwrap();
+        let (shared, mut site) = live_site(root);
         let mut last_error = None;
         for (step, save) in saves.iter().enumerate() {
             let mut changes = std::collections::BTreeSet::new();
@@ -1214,14 +1205,9 @@ proptest::proptest! {
 
 #[test]
 fn items_given_one_id_or_swapped_in_one_save_are_served_as_build_sees_them() {
-    use framewright::serve::{LiveSite, Shared};
-    use std::sync::Arc;
-
     let project = project_copy("basic");
     let root = project.path();
-    let shared = Arc::new(Shared::default());
-    let mut site = LiveSite::new(root, shared.clone());
-    site.full_rebuild().unwrap();
+    let (shared, mut site) = live_site(root);
     let file = "content/identify/asset-management.md";
     let original = std::fs::read_to_string(root.join(file)).unwrap();
     // The second item takes the first one's id: an error, as in a build.
@@ -1247,16 +1233,12 @@ fn items_given_one_id_or_swapped_in_one_save_are_served_as_build_sees_them() {
 
 #[test]
 fn deleting_a_broken_new_file_clears_its_error() {
-    use framewright::serve::{LiveSite, Shared};
     use std::collections::BTreeSet;
     use std::path::PathBuf;
-    use std::sync::Arc;
 
     let project = project_copy("basic");
     let root = project.path();
-    let shared = Arc::new(Shared::default());
-    let mut site = LiveSite::new(root, shared.clone());
-    site.full_rebuild().unwrap();
+    let (shared, mut site) = live_site(root);
     let folder = "content/identify/spare";
     let file = "content/identify/spare/_index.md";
     std::fs::create_dir(root.join(folder)).unwrap();
