@@ -24,8 +24,15 @@ impl Drop for Server {
 }
 
 fn start(project: &std::path::Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_framewright"))
-        .args(["serve", project.to_str().unwrap(), "--port", "0"])
+    let mut command = Command::new(env!("CARGO_BIN_EXE_framewright"));
+    command.args(["serve", project.to_str().unwrap(), "--port", "0"]);
+    spawn_server(command)
+}
+
+/// Runs `command` (a `serve` on port 0) and waits for the port it announces; its other
+/// output is read on, so that it never blocks on a full pipe.
+fn spawn_server(mut command: Command) -> Server {
+    let mut child = command
         .env("NO_COLOR", "1")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
@@ -351,23 +358,9 @@ fn start_limited(project: &std::path::Path, limit: &str) -> Server {
         env!("CARGO_BIN_EXE_framewright"),
         project.display()
     );
-    let mut child = Command::new("sh")
-        .args(["-c", &script])
-        .env("NO_COLOR", "1")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let port = loop {
-        let line = lines.next().expect("the server did not start").unwrap();
-        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-            break rest.split('/').next().unwrap().parse().unwrap();
-        }
-    };
-    // Keep reading its warnings, so it never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    Server { child, port }
+    let mut command = Command::new("sh");
+    command.args(["-c", &script]);
+    spawn_server(command)
 }
 
 #[test]
